@@ -1,0 +1,79 @@
+package platforms
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Platform is what each platform package offers, with no UI knowledge.
+type Platform interface {
+	// Name is the stable key: "alsc", "youzan", "nxlink".
+	Name() string
+	// Title is the name people read: "Alibaba ALSC", "Youzan", "NXLink".
+	Title() string
+	// Validate checks one customer against this platform's rules. It is pure and
+	// cheap: forms call it on every keystroke.
+	Validate(Customer) []FieldError
+	// MaxBatch is how many customers one request may carry (1 unless the API batches).
+	MaxBatch() int
+	// Build returns the exact signed request for a submission without sending it.
+	Build(Submission) (*http.Request, Trace, error)
+	// Send builds, sends, reads (capped) and parses. It never panics and always
+	// returns an Exchange whose Result says what happened.
+	Send(context.Context, Submission) Exchange
+}
+
+// Submission is what one request carries.
+type Submission struct {
+	// RequestID is generated once per submission and reused on every retry: it
+	// is ALSC's idempotency key and the thread that ties history rows together.
+	RequestID string
+	// Customers holds one customer, or up to MaxBatch for platforms that batch.
+	Customers []Customer
+	// Time is when the request is signed; zero means now. Retries leave it zero so
+	// a fresh timestamp is signed each time.
+	Time time.Time
+}
+
+// Single is a submission of one customer.
+func Single(requestID string, c Customer) Submission {
+	return Submission{RequestID: requestID, Customers: []Customer{c}}
+}
+
+// Now is the submission's signing time.
+func (s Submission) Now() time.Time {
+	if s.Time.IsZero() {
+		return time.Now()
+	}
+	return s.Time
+}
+
+// Trace keeps what a person debugging an exchange needs, secrets masked.
+type Trace struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+	// Body is the exact bytes sent (with any secret that travels in it masked).
+	Body []byte `json:"body"`
+	// Signed is the string that was signed, with the secret masked.
+	Signed string `json:"signed"`
+}
+
+// MarshalBody is a helper for JSON output: the body as a string.
+func (t Trace) BodyString() string { return string(t.Body) }
+
+// Validate runs every given platform's rules on c.
+func ValidateAll(c Customer, ps []Platform) []FieldError {
+	var errs []FieldError
+	for _, p := range ps {
+		errs = append(errs, p.Validate(c)...)
+	}
+	return errs
+}
+
+// DefaultTimeout bounds a platform call when its config sets none.
+const DefaultTimeout = 10 * time.Second
+
+// MaxResponseBytes caps what is read of a response body; more is flagged.
+const MaxResponseBytes = 1 << 20

@@ -1,0 +1,319 @@
+package platforms
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// Parser turns a response body into a Result. It must not panic on any input:
+// every parser has a fuzz target.
+type Parser func(body []byte) Result
+
+// Caller sends requests for a platform client: one shared place for timeouts,
+// the body cap and the classification of transport failures.
+type Caller struct {
+	Client  *http.Client  // nil: DefaultClient
+	Timeout time.Duration // 0: DefaultTimeout
+}
+
+// DefaultClient keeps connections alive across many sends (imports send
+// thousands); timeouts come from each call's context, not the client.
+var DefaultClient = &http.Client{Transport: &http.Transport{
+	Proxy:               http.ProxyFromEnvironment,
+	DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	ForceAttemptHTTP2:   true,
+	MaxIdleConns:        256,
+	MaxIdleConnsPerHost: 64,
+	IdleConnTimeout:     90 * time.Second,
+	TLSHandshakeTimeout: 5 * time.Second,
+}}
+
+// Do sends req and returns the whole exchange. It never panics and never returns
+// without a Result.
+func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *http.Request, trace Trace, parse Parser) Exchange {
+	client := c.Client
+	if client == nil {
+		client = DefaultClient
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ex := Exchange{Platform: platform, RequestID: sub.RequestID, Request: trace, Started: time.Now()}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var wrote atomic.Bool
+	var firstByte atomic.Int64
+	ct := &httptrace.ClientTrace{
+		WroteRequest:         func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+		GotFirstResponseByte: func() { firstByte.Store(int64(time.Since(ex.Started))) },
+	}
+	req = req.WithContext(httptrace.WithClientTrace(ctx, ct))
+	resp, err := client.Do(req)
+	defer func() {
+		ex.Duration = time.Since(ex.Started)
+		ex.FirstByte = time.Duration(firstByte.Load())
+	}()
+	if err != nil {
+		ex.Error = err.Error()
+		ex.Result = transportFailure(err, wrote.Load(), timeout)
+		return ex
+	}
+	defer resp.Body.Close()
+	ex.Status = resp.StatusCode
+	ex.ResponseHeaders = flattenHeaders(resp.Header)
+
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if len(body) > MaxResponseBytes {
+		body = body[:MaxResponseBytes]
+		ex.Truncated = true
+	}
+	ex.Response = body
+	if readErr != nil {
+		ex.Error = readErr.Error()
+		ex.Result = Result{Outcome: Unknown, Retryable: true, Code: "READ",
+			Message: "the answer was cut off while reading (" + readErr.Error() + "); the platform may have applied the request"}
+		return ex
+	}
+	ex.Result = judge(resp.StatusCode, resp.Header, body, ex.Truncated, parse)
+	return ex
+}
+
+// judge combines the HTTP status with what the platform's parser made of the body.
+func judge(status int, h http.Header, body []byte, truncated bool, parse Parser) Result {
+	if truncated {
+		return Result{Outcome: Failed, Code: "TOO_LARGE",
+			Message: fmt.Sprintf("response larger than %d bytes (HTTP %d, %s): kept the first %d, not parsed", MaxResponseBytes, status, contentType(h), MaxResponseBytes)}
+	}
+	r := safeParse(parse, body)
+	code := "HTTP " + strconv.Itoa(status)
+	switch {
+	case status == http.StatusTooManyRequests:
+		r = Result{Outcome: Failed, Code: code, Retryable: true, RateLimited: true, RetryAfter: retryAfter(h),
+			Message: firstNonEmpty(r.Message, "rate limited")}
+	case status >= 500:
+		r = Result{Outcome: Failed, Code: firstNonEmpty(r.Code, code), SubCode: r.SubCode, Retryable: true,
+			Message: firstNonEmpty(jsonMessage(r), Describe(status, h, body))}
+	case status < 200 || status >= 300:
+		if r.Outcome == OK || r.Outcome == Partial || r.Code == "" {
+			r = Result{Outcome: Failed, Code: code, Message: firstNonEmpty(jsonMessage(r), Describe(status, h, body))}
+		}
+	case r.Outcome == Failed && r.Code == "" && r.Message == "":
+		r.Message = Describe(status, h, body)
+	}
+	if r.RetryAfter == 0 {
+		r.RetryAfter = retryAfter(h)
+	}
+	return r
+}
+
+func jsonMessage(r Result) string {
+	if r.Code == "BAD_BODY" {
+		return ""
+	}
+	return r.Message
+}
+
+func safeParse(parse Parser, body []byte) (r Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = Result{Outcome: Failed, Code: "BAD_BODY", Message: fmt.Sprintf("could not read the answer: %v", p)}
+		}
+	}()
+	return parse(body)
+}
+
+func transportFailure(err error, wrote bool, timeout time.Duration) Result {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var recErr tls.RecordHeaderError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &recErr),
+		strings.Contains(err.Error(), "tls:"):
+		return Result{Outcome: Failed, Code: "TLS", Message: "TLS failure: " + rootCause(err)}
+	case errors.Is(err, context.Canceled):
+		if wrote {
+			return Result{Outcome: Unknown, Code: "CANCELLED", Retryable: true, Message: "cancelled after the request was sent; the platform may have applied it"}
+		}
+		return Result{Outcome: Failed, Code: "CANCELLED", Retryable: true, Message: "cancelled before the request was sent"}
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		if wrote {
+			return Result{Outcome: Unknown, Code: "TIMEOUT", Retryable: true,
+				Message: fmt.Sprintf("no answer within %s after sending; the platform may have applied it", timeout)}
+		}
+		return Result{Outcome: Failed, Code: "TIMEOUT", Retryable: true, Message: fmt.Sprintf("could not send within %s", timeout)}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return Result{Outcome: Failed, Code: "CONN_REFUSED", Retryable: true, Message: "connection refused: " + hostOf(err)}
+	case errors.As(err, &dnsErr):
+		return Result{Outcome: Failed, Code: "DNS", Retryable: true, Message: "cannot resolve host: " + dnsErr.Name}
+	case wrote:
+		return Result{Outcome: Unknown, Code: "CONN_LOST", Retryable: true,
+			Message: "connection lost after sending (" + rootCause(err) + "); the platform may have applied it"}
+	default:
+		return Result{Outcome: Failed, Code: "NETWORK", Retryable: true, Message: rootCause(err)}
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func rootCause(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err.Error()
+		}
+		err = u
+	}
+}
+
+func hostOf(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Addr != nil {
+		return op.Addr.String()
+	}
+	return rootCause(err)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func retryAfter(h http.Header) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func contentType(h http.Header) string {
+	if ct := h.Get("Content-Type"); ct != "" {
+		return ct
+	}
+	return "no content type"
+}
+
+func flattenHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		if len(out) == 64 {
+			break
+		}
+		out[k] = Clip(strings.Join(v, ", "), 512)
+	}
+	return out
+}
+
+var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// Describe says in one line what an unusable body is: empty, an HTML page (with
+// its title), or the first bytes of whatever else came.
+func Describe(status int, h http.Header, body []byte) string {
+	prefix := fmt.Sprintf("HTTP %d, %s: ", status, contentType(h))
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return prefix + "empty body"
+	case trimmed[0] == '<':
+		if m := titleRE.FindSubmatch(trimmed); m != nil {
+			return prefix + "HTML page \"" + Clip(strings.TrimSpace(string(m[1])), 80) + "\""
+		}
+		return prefix + "HTML/XML instead of JSON: " + Clip(string(trimmed), 80)
+	default:
+		return prefix + "unreadable body: " + Clip(string(trimmed), 80)
+	}
+}
+
+// BadBody is the Result for a body a parser could not read.
+func BadBody(body []byte, err error) Result {
+	msg := "unreadable answer"
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		msg = "empty body"
+	case trimmed[0] == '<':
+		msg = "HTML instead of JSON"
+		if m := titleRE.FindSubmatch(trimmed); m != nil {
+			msg += ": \"" + Clip(strings.TrimSpace(string(m[1])), 80) + "\""
+		}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		msg = "truncated JSON"
+	case err != nil:
+		msg = "malformed JSON: " + err.Error()
+	}
+	return Result{Outcome: Failed, Code: "BAD_BODY", Message: msg}
+}
+
+// DecodeJSON decodes body into v keeping numbers exact (json.Number, never
+// float64: NXLink's IDs exceed 2^53).
+func DecodeJSON(body []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	if d.More() {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// Clip shortens s to at most n runes, marking the cut.
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+// MaskString is what a secret is replaced with wherever it would be shown.
+const MaskString = "******"
+
+// Mask replaces every occurrence of each non-empty secret in s.
+func Mask(s string, secrets ...string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, MaskString)
+		}
+	}
+	return s
+}

@@ -1,0 +1,128 @@
+package platforms
+
+import (
+	"net/mail"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Rule names a kind of check, stable for tests and exports.
+const (
+	RuleRequired = "required"
+	RuleMaxLen   = "max_length"
+	RuleDigits   = "digits_only"
+	RuleFormat   = "format"
+	RuleRange    = "range"
+	RuleOneOf    = "one_of"  // a value outside an enumeration
+	RuleContact  = "contact" // NXLink: at least one contact channel
+)
+
+// FieldError is one failed rule of one platform on one customer field.
+type FieldError struct {
+	Platform string // platform name, e.g. "nxlink"
+	Title    string // platform title as people read it, e.g. "NXLink"
+	Field    string // customer field JSON key
+	Rule     string
+	Zh, En   string // the message, without the platform's name
+}
+
+// Message is the error in the given language ("zh" or anything else for
+// English), prefixed with the platform's title: "NXLink: digits only".
+func (e FieldError) Message(lang string) string {
+	msg := e.En
+	if lang == "zh" {
+		msg = e.Zh
+	}
+	return e.Title + ": " + msg
+}
+
+func (e FieldError) Error() string { return e.Field + ": " + e.Message("en") }
+
+// Rules builds the field errors of one platform. A platform's Validate creates
+// one, applies its checks and returns Errs; the zero cost of a passing check keeps
+// validation cheap enough for every keystroke.
+type Rules struct {
+	Platform, Title string
+	Errs            []FieldError
+}
+
+// Fail records a failed rule.
+func (r *Rules) Fail(field, rule, zh, en string) {
+	r.Errs = append(r.Errs, FieldError{Platform: r.Platform, Title: r.Title, Field: field, Rule: rule, Zh: zh, En: en})
+}
+
+// Required fails when value is empty.
+func (r *Rules) Required(field, value string) bool {
+	if value == "" {
+		r.Fail(field, RuleRequired, "必填", "required")
+		return false
+	}
+	return true
+}
+
+// MaxLen fails when value has more than max characters (runes, as the pages count).
+func (r *Rules) MaxLen(field, value string, max int) bool {
+	if len(value) > max && utf8.RuneCountInString(value) > max {
+		n := strconv.Itoa(max)
+		r.Fail(field, RuleMaxLen, "最多 "+n+" 个字符", "at most "+n+" characters")
+		return false
+	}
+	return true
+}
+
+// Digits fails when value is non-empty and holds anything but ASCII digits.
+func (r *Rules) Digits(field, value string) bool {
+	if value != "" && !isDigits(value) {
+		r.Fail(field, RuleDigits, "只能是数字", "digits only")
+		return false
+	}
+	return true
+}
+
+// Date fails when value is non-empty and not a real YYYY-MM-DD date.
+func (r *Rules) Date(field, value string) bool {
+	if value == "" {
+		return true
+	}
+	if _, err := time.Parse(time.DateOnly, value); err != nil || len(value) != 10 {
+		r.Fail(field, RuleFormat, "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
+		return false
+	}
+	return true
+}
+
+// Email fails when value is non-empty and not a bare address.
+func (r *Rules) Email(field, value string) bool {
+	if value == "" {
+		return true
+	}
+	a, err := mail.ParseAddress(value)
+	if err != nil || a.Address != value || a.Name != "" {
+		r.Fail(field, RuleFormat, "邮箱格式不正确", "not a valid email address")
+		return false
+	}
+	return true
+}
+
+// Gender fails when value is not one of the model's gender values.
+func (r *Rules) Gender(field, value string) bool {
+	switch value {
+	case "", GenderMale, GenderFemale, GenderUnknown:
+		return true
+	}
+	r.Fail(field, RuleOneOf, "性别应为 male、female 或 unknown", "gender must be male, female or unknown")
+	return false
+}
+
+// Mobile fails when value is non-empty and not a mobile number ParseMobile accepts.
+func (r *Rules) Mobile(field, value string) (Mobile, bool) {
+	if value == "" {
+		return Mobile{}, true
+	}
+	m, ok := ParseMobile(value)
+	if !ok {
+		r.Fail(field, RuleFormat, "手机号应为 11 位大陆号码或 +区号-号码", "mobile must be 11 mainland digits or +<country code>-<number>")
+	}
+	return m, ok
+}
