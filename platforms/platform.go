@@ -2,6 +2,8 @@ package platforms
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"time"
 )
@@ -77,3 +79,11 @@ const DefaultTimeout = 10 * time.Second
 
 // MaxResponseBytes caps what is read of a response body; more is flagged.
 const MaxResponseBytes = 1 << 20
+
+// NewRequestID returns a fresh idempotency key: 32 hex digits from crypto/rand,
+// unique across terminals without coordination.
+func NewRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
