@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/custdesk/custdesk/internal/config"
+)
+
+func runConfig(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return badInput("usage: custdesk config check [FILE] | custdesk config init [FILE]")
+	}
+	switch args[0] {
+	case "check":
+		path, err := config.Locate(arg(args, 1))
+		if errors.Is(err, config.ErrNotFound) {
+			fmt.Fprintf(stdout, "no configuration file (looked at $CUSTDESK_CONFIG and %s): custdesk runs on the built-in sandbox\n", config.DefaultPath())
+			return nil
+		}
+		if err != nil {
+			return &exitError{exitBadInput, err}
+		}
+		l, err := config.Load(path)
+		if err != nil {
+			return &exitError{exitBadInput, err}
+		}
+		for _, w := range l.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+		ps, err := l.Build()
+		if err != nil {
+			return &exitError{exitBadInput, err}
+		}
+		fmt.Fprintf(stdout, "%s: ok\n", path)
+		for _, p := range ps {
+			fmt.Fprintf(stdout, "  %-7s %s\n", p.Name(), p.Title())
+		}
+		return nil
+	case "init":
+		path := arg(args, 1)
+		if path == "" {
+			path = config.DefaultPath()
+		}
+		if _, err := os.Stat(path); err == nil {
+			return badInput("%s already exists; not overwriting it", path)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, config.Example, 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s; fill in the platforms you use and remove the others\n", path)
+		return nil
+	}
+	return badInput("unknown config command %q (check or init)", args[0])
+}
+
+func arg(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/custdesk/custdesk/internal/dispatch"
+	"github.com/custdesk/custdesk/ui"
+)
+
+func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("custdesk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	lang := fs.String("lang", "", "zh or en (default: config lang, then $LANG)")
+	if err := fs.Parse(args); err != nil {
+		return &exitError{exitBadInput, nil}
+	}
+	if fs.NArg() > 0 {
+		return badInput("unknown command %q; see custdesk help", fs.Arg(0))
+	}
+	if *lang != "" && *lang != "zh" && *lang != "en" {
+		return badInput("--lang must be zh or en")
+	}
+	e, err := setup(c, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opts := ui.Options{
+		Platforms:  e.platforms,
+		Dispatcher: dispatch.New(st, e.platforms, dispatch.Options{}),
+		Store:      st,
+		Lang:       firstSet(*lang, e.cfg.Lang, langFromEnv()),
+		NoColor:    os.Getenv("NO_COLOR") != "",
+	}
+	if e.sandbox != nil {
+		opts.Sandbox = e.sandbox.URL
+	}
+	return ui.Run(ctx, opts)
+}
+
+// langFromEnv picks zh when the locale is Chinese, else en.
+func langFromEnv() string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "zh") {
+				return "zh"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+func firstSet(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

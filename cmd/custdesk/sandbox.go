@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/platforms/sandbox"
+)
+
+func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8765", "address to listen on")
+	writeConfig := fs.String("write-config", "", "write a config pointing every platform at this sandbox to FILE")
+	faultRate := fs.Float64("fault-rate", 0, "probability 0..1 that a request gets an injected fault")
+	faultKinds := fs.String("faults", strings.Join(sandbox.AllFaults, ","), "fault kinds to draw from")
+	latency := fs.Duration("latency", 0, "added latency per request (e.g. 300ms)")
+	seats := fs.String("seat-users", sandbox.DemoNXLinkSeatUser, "NXLink seat users the sandbox knows, comma-separated")
+	if err := fs.Parse(args); err != nil {
+		return &exitError{exitBadInput, nil}
+	}
+	if *faultRate < 0 || *faultRate > 1 {
+		return badInput("--fault-rate must be between 0 and 1")
+	}
+	cfg := sandbox.Demo()
+	cfg.Faults = sandbox.Faults{Latency: *latency, Rate: *faultRate}
+	for _, k := range strings.Split(*faultKinds, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			if !contains(sandbox.AllFaults, k) {
+				return badInput("unknown fault %q (known: %s)", k, strings.Join(sandbox.AllFaults, ", "))
+			}
+			cfg.Faults.Kinds = append(cfg.Faults.Kinds, k)
+		}
+	}
+	cfg.NXLinkSeatUsers = nil
+	for _, s := range strings.Split(*seats, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.NXLinkSeatUsers = append(cfg.NXLinkSeatUsers, s)
+		}
+	}
+	rs, err := sandbox.Start(cfg, *listen)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer rs.Close()
+	text, err := config.Encode(config.ForSandbox(rs.URL))
+	if err != nil {
+		return err
+	}
+	if *writeConfig != "" {
+		// 0600: the file holds (demo) secrets written literally.
+		if err := os.WriteFile(*writeConfig, text, 0o600); err != nil {
+			return fmt.Errorf("--write-config: %w", err)
+		}
+	}
+	fmt.Fprintf(stderr, "custdesk sandbox listening on %s\n  ALSC   POST %s%s\n  Youzan POST %s%s\n  NXLink POST %s%s\n",
+		rs.URL, rs.URL, sandbox.PathALSC, rs.URL, sandbox.PathYouzan, rs.URL, sandbox.PathNXLink)
+	if *writeConfig != "" {
+		fmt.Fprintf(stderr, "config written to %s; use it with: custdesk --config %s\n", *writeConfig, *writeConfig)
+	}
+	fmt.Fprintf(stdout, "%s", text)
+	if f, ok := stdout.(*os.File); ok {
+		_ = f.Sync()
+	}
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "custdesk sandbox: stopping")
+	shutdown := make(chan struct{})
+	go func() { _ = rs.Close(); close(shutdown) }()
+	select {
+	case <-shutdown:
+	case <-time.After(2 * time.Second):
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/dispatch"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	platformList := fs.String("platform", "", "comma-separated platforms to send to (default: every configured one)")
+	dryRun := fs.Bool("dry-run", false, "print the signed requests instead of sending them")
+	output := fs.String("output", "text", "text or json")
+	lang := fs.String("lang", langFromEnv(), "language of field errors: zh or en")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in DESIGN.md) from FILE or stdin.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return &exitError{exitBadInput, nil}
+	}
+	if *output != "text" && *output != "json" {
+		return badInput("--output must be text or json, not %q", *output)
+	}
+	if fs.NArg() > 1 {
+		return badInput("submit takes one FILE (or - for stdin), got %d", fs.NArg())
+	}
+	cust, err := readCustomer(fs.Arg(0), stdin)
+	if err != nil {
+		return &exitError{exitBadInput, err}
+	}
+
+	e, err := setup(c, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	chosen, err := e.choose(*platformList)
+	if err != nil {
+		return err
+	}
+	if errs := platforms.ValidateAll(cust, chosen); len(errs) > 0 {
+		for _, fe := range errs {
+			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, fe.Message(*lang))
+		}
+		return &exitError{exitBadInput, fmt.Errorf("%d field error(s); nothing was sent", len(errs))}
+	}
+	if *dryRun {
+		return printDryRun(stdout, cust, chosen, *output)
+	}
+
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d := dispatch.New(st, chosen, dispatch.Options{})
+	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit")
+	if err != nil {
+		return err
+	}
+	if *output == "json" {
+		err = printExchangesJSON(stdout, sub.ID, exchanges)
+	} else {
+		err = printExchangesText(stdout, sub.ID, exchanges)
+	}
+	if err != nil {
+		return err
+	}
+	for _, ex := range exchanges {
+		if ex.Result.Outcome != platforms.OK {
+			return &exitError{exitNotOK, nil}
+		}
+	}
+	return nil
+}
+
+// readCustomer decodes one customer, refusing unknown fields so a typo in a
+// field name is an error rather than a silently missing value.
+func readCustomer(path string, stdin io.Reader) (platforms.Customer, error) {
+	var r io.Reader = stdin
+	name := "stdin"
+	if path != "" && path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return platforms.Customer{}, err
+		}
+		defer f.Close()
+		r, name = f, path
+	}
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return platforms.Customer{}, fmt.Errorf("reading %s: %w", name, err)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return platforms.Customer{}, fmt.Errorf("%s is empty: expected one customer as JSON, e.g. {\"name\":\"王小二\",\"mobile\":\"13411111111\"}", name)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c platforms.Customer
+	if err := dec.Decode(&c); err != nil {
+		return platforms.Customer{}, fmt.Errorf("%s: not a customer: %v", name, err)
+	}
+	if dec.More() {
+		return platforms.Customer{}, fmt.Errorf("%s: more than one JSON value; submit takes one customer (use custdesk import for many)", name)
+	}
+	return c, nil
+}
+
+type dryRunRequest struct {
+	Platform string            `json:"platform"`
+	Method   string            `json:"method"`
+	URL      string            `json:"url"`
+	Headers  map[string]string `json:"headers"`
+	Body     string            `json:"body"`
+	Signed   string            `json:"signed"`
+}
+
+func printDryRun(w io.Writer, c platforms.Customer, ps []platforms.Platform, output string) error {
+	sub := platforms.Single(platforms.NewRequestID(), c)
+	out := make([]dryRunRequest, 0, len(ps))
+	for _, p := range ps {
+		_, tr, err := p.Build(sub)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Name(), err)
+		}
+		out = append(out, dryRunRequest{p.Name(), tr.Method, tr.URL, tr.Headers, string(tr.Body), tr.Signed})
+	}
+	if output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(out)
+	}
+	for _, r := range out {
+		fmt.Fprintf(w, "== %s\n%s %s\n", r.Platform, r.Method, r.URL)
+		for _, k := range sortedHeaderKeys(r.Headers) {
+			fmt.Fprintf(w, "%s: %s\n", k, r.Headers[k])
+		}
+		fmt.Fprintf(w, "\n%s\n\nsigned: %s\n\n", r.Body, r.Signed)
+	}
+	return nil
+}
+
+func sortedHeaderKeys(h map[string]string) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+type exchangeJSON struct {
+	Platform     string           `json:"platform"`
+	SubmissionID int64            `json:"submission_id"`
+	RequestID    string           `json:"request_id"`
+	Result       platforms.Result `json:"result"`
+	Status       int              `json:"status"`
+	DurationMS   float64          `json:"duration_ms"`
+	Error        string           `json:"error,omitempty"`
+	Truncated    bool             `json:"truncated,omitempty"`
+	Response     string           `json:"response"`
+}
+
+func printExchangesJSON(w io.Writer, subID int64, exs []platforms.Exchange) error {
+	out := make([]exchangeJSON, len(exs))
+	for i, ex := range exs {
+		out[i] = exchangeJSON{ex.Platform, subID, ex.RequestID, ex.Result, ex.Status,
+			float64(ex.Duration.Microseconds()) / 1000, ex.Error, ex.Truncated, string(ex.Response)}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, ex := range exs {
+		r := ex.Result
+		detail := ""
+		if len(r.CustomerIDs) > 0 {
+			detail = "id " + strings.Join(r.CustomerIDs, ",")
+		}
+		if r.Code != "" || r.SubCode != "" {
+			detail = strings.TrimSpace(detail + " code " + strings.Trim(r.Code+" "+r.SubCode, " "))
+		}
+		msg := r.Message
+		if r.Retryable && r.Outcome != platforms.OK {
+			msg += " (queued for retry)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, r.Outcome, detail, msg, ex.Duration.Round(time.Millisecond))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "submission %d recorded; custdesk history shows it\n", subID)
+	return err
+}
