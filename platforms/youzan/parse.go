@@ -1,0 +1,156 @@
+package youzan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Parse reads the connector's envelope
+//
+//	{"success":bool,"code":int,"message":"…","requestId":"…","errorData":{…},"data":{"outOpenId":"…"}}
+//
+// into a Result. success is the verdict, and it must be a JSON boolean: anything
+// else is not this envelope. The other fields are read leniently (a string code,
+// a numeric outOpenId, nulls) because connectors are third-party code.
+//
+//   - success=true: OK, with data.outOpenId as the customer ID, kept as written.
+//     Without an outOpenId it is still OK, since the member was created and a
+//     retry would create it twice; Message says the ID is missing.
+//   - success=false: Rejected with code and message, except codes 500..599, which
+//     by HTTP convention mean a fault on the far side (the sandbox's "系统繁忙"
+//     is 500): Failed and Retryable; and 429, rate limited: Failed, Retryable.
+//     The page documents no code table, so larger codes are read as business
+//     refusals.
+//
+// Parse never panics.
+func Parse(body []byte) platforms.Result {
+	var env map[string]json.RawMessage
+	if err := platforms.DecodeJSON(body, &env); err != nil {
+		return platforms.BadBody(body, err)
+	}
+	if env == nil {
+		return platforms.BadBody(body, errors.New("null instead of the Youzan envelope"))
+	}
+	raw, ok := env["success"]
+	if !ok {
+		return platforms.BadBody(body, errors.New(`not the Youzan envelope: no "success" field`))
+	}
+	var success bool
+	switch string(bytes.TrimSpace(raw)) {
+	case "true":
+		success = true
+	case "false":
+	default:
+		return platforms.BadBody(body, errors.New(`not the Youzan envelope: "success" is `+platforms.Clip(string(raw), 40)+", not true or false"))
+	}
+
+	code := scalarText(env["code"])
+	message := scalarText(env["message"])
+	if success {
+		r := platforms.Result{Outcome: platforms.OK, Code: code, Message: message}
+		id, why := outOpenID(env["data"])
+		if id != "" {
+			r.CustomerIDs = []string{id}
+		} else {
+			r.Message = joinMessage("created, but the answer carries no member ID: "+why, message)
+		}
+		return r
+	}
+
+	r := platforms.Result{Outcome: platforms.Rejected, Code: code, Message: message}
+	if r.Message == "" {
+		r.Message = "success=false with no message"
+		if code != "" {
+			r.Message = "success=false, code " + code + ", no message"
+		}
+	}
+	if ed := errorData(env["errorData"]); ed != "" {
+		r.Message += " (errorData " + ed + ")"
+	}
+	if n, err := strconv.ParseInt(code, 10, 64); err == nil {
+		switch {
+		case n == 429:
+			r.Outcome, r.Retryable, r.RateLimited = platforms.Failed, true, true
+		case n >= 500 && n <= 599:
+			r.Outcome, r.Retryable = platforms.Failed, true
+		}
+	}
+	return r
+}
+
+// outOpenID returns data.outOpenId exactly as written, or why there is none.
+func outOpenID(raw json.RawMessage) (id, why string) {
+	if isNull(raw) {
+		return "", "no data"
+	}
+	var data map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return "", "data is not an object"
+	}
+	v, ok := data["outOpenId"]
+	if !ok || isNull(v) {
+		return "", "no data.outOpenId"
+	}
+	v = bytes.TrimSpace(v)
+	switch v[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil || s == "" {
+			return "", "data.outOpenId is empty"
+		}
+		return s, ""
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		// A numeric ID is kept as its text: decoding it would lose digits above 2^53.
+		return string(v), ""
+	}
+	return "", "data.outOpenId is not text"
+}
+
+// scalarText renders a string, number or boolean field as text; null or absent
+// is "", and anything else its JSON, clipped.
+func scalarText(raw json.RawMessage) string {
+	if isNull(raw) {
+		return ""
+	}
+	raw = bytes.TrimSpace(raw)
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err == nil {
+			return s
+		}
+	}
+	return platforms.Clip(string(raw), 200)
+}
+
+// errorData is the errorData object as compact JSON, or "" when it says nothing.
+func errorData(raw json.RawMessage) string {
+	if isNull(raw) {
+		return ""
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return ""
+	}
+	switch s := buf.String(); s {
+	case "{}", "[]", `""`:
+		return ""
+	default:
+		return platforms.Clip(s, 200)
+	}
+}
+
+func isNull(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+func joinMessage(ours, theirs string) string {
+	if theirs == "" {
+		return ours
+	}
+	return theirs + "; " + ours
+}
