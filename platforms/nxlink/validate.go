@@ -1,0 +1,108 @@
+package nxlink
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Length limits from the API page, in characters.
+const (
+	maxFullName = 255
+	maxNamePart = 128
+	maxPhone    = 30 // sms_phone, whats_app_phone, viber_phone
+	maxSocialID = 32 // messenger, instagram, zalo
+	maxLine     = 50
+	maxCountry  = 50
+	maxEmail    = 50
+	maxAddress  = 100
+	maxRemark   = 2000
+	maxSeatUser = 128
+	minWeight   = 1
+	maxWeight   = 5
+)
+
+// Validate checks c against the API page's rules for the fields the customer
+// model maps to NXLink. A customer that passes allocates nothing here.
+func (c *Client) Validate(cu platforms.Customer) []platforms.FieldError {
+	return Validate(cu)
+}
+
+// Validate is the client-independent form of Client.Validate: no rule depends on
+// configuration.
+func Validate(cu platforms.Customer) []platforms.FieldError {
+	r := platforms.Rules{Platform: Name, Title: Title}
+
+	if r.Required("name", strings.TrimSpace(cu.Name)) {
+		r.MaxLen("name", cu.Name, maxFullName)
+	}
+	r.MaxLen("first_name", cu.FirstName, maxNamePart)
+	r.MaxLen("last_name", cu.LastName, maxNamePart)
+
+	// sms_phone is the mobile as digits, so the limit applies to that form.
+	if m, ok := r.Mobile("mobile", cu.Mobile); ok && cu.Mobile != "" {
+		if digitsLen(m) > maxPhone {
+			r.Fail("mobile", platforms.RuleMaxLen, "转成纯数字后最多 30 位", "at most 30 digits once written as digits only")
+		}
+	}
+	phone(&r, "whatsapp", cu.WhatsApp, maxPhone)
+	phone(&r, "viber", cu.Viber, maxPhone)
+	phone(&r, "messenger", cu.Messenger, maxSocialID)
+	phone(&r, "instagram", cu.Instagram, maxSocialID)
+	phone(&r, "zalo", cu.Zalo, maxSocialID)
+	r.MaxLen("line", cu.Line, maxLine)
+	r.MaxLen("country", cu.Country, maxCountry)
+	if r.MaxLen("email", cu.Email, maxEmail) {
+		r.Email("email", cu.Email)
+	}
+	r.MaxLen("address", cu.Address, maxAddress)
+	r.Date("birthday", cu.Birthday)
+	r.MaxLen("remark", cu.Remark, maxRemark)
+	r.MaxLen("agent", cu.Agent, maxSeatUser)
+	r.Gender("gender", cu.Gender)
+
+	if lv := strings.TrimSpace(cu.Level); lv != "" {
+		if n, err := strconv.Atoi(lv); err != nil {
+			r.Fail("level", platforms.RuleFormat, "等级应为 1 到 5 的整数", "level must be a whole number from 1 to 5")
+		} else if n < minWeight || n > maxWeight {
+			r.Fail("level", platforms.RuleRange, "等级应为 1 到 5 的整数", "level must be a whole number from 1 to 5")
+		}
+	}
+	for _, t := range cu.Tags {
+		// tagStr is comma-joined: a comma inside a tag would split it in two.
+		if strings.IndexByte(t, ',') >= 0 {
+			r.Fail("tags", platforms.RuleFormat, "标签不能包含逗号", "a tag must not contain a comma")
+			break
+		}
+	}
+
+	if blank(cu.Mobile) && blank(cu.WhatsApp) && blank(cu.Email) && blank(cu.Viber) &&
+		blank(cu.Messenger) && blank(cu.Instagram) && blank(cu.Line) && blank(cu.Zalo) {
+		r.Fail("mobile", platforms.RuleContact,
+			"手机、WhatsApp、邮箱、Viber、Messenger、Instagram、Line、Zalo 至少填一项",
+			"give at least one contact: mobile, WhatsApp, email, Viber, Messenger, Instagram, Line or Zalo")
+	}
+	return r.Errs
+}
+
+// phone applies the page's rule for phone-like fields: digits only, bounded.
+func phone(r *platforms.Rules, field, value string, max int) {
+	if r.Digits(field, value) {
+		r.MaxLen(field, value, max)
+	}
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// digitsLen is len(m.Digits()) without building the string.
+func digitsLen(m platforms.Mobile) int {
+	if m.Mainland() {
+		return len(m.National)
+	}
+	n := len(m.National)
+	for cc := m.CountryCode; cc > 0; cc /= 10 {
+		n++
+	}
+	return n
+}
