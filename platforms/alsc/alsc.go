@@ -1,0 +1,193 @@
+// Package alsc creates customers in Alibaba's local-life CRM
+// (alibaba.alsc.crm.customer.create) over the Taobao Open Platform (TOP) form
+// protocol: a signed form POST whose business object travels as one JSON string.
+package alsc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Protocol constants of TOP and this API.
+const (
+	Name  = "alsc"
+	Title = "Alibaba ALSC"
+
+	Method        = "alibaba.alsc.crm.customer.create"
+	BusinessParam = "param_customer_create_open_req"
+	Version       = "2.0"
+	Format        = "json"
+	ContentType   = "application/x-www-form-urlencoded;charset=utf-8"
+	// TimestampLayout is TOP's yyyy-MM-dd HH:mm:ss, always read in GMT+8.
+	TimestampLayout = "2006-01-02 15:04:05"
+
+	// ProductionGateway is the gateway config.toml.example starts from.
+	ProductionGateway = "https://eco.taobao.com/router/rest"
+
+	DefaultSignMethod = SignHMACSHA256
+	DefaultChannel    = "2" // 2 = POS
+	OuterTypeMobile   = "mobile"
+	DefaultOuterType  = OuterTypeMobile
+)
+
+// GMT8 is the zone TOP reads timestamps in, whatever the local zone: a fixed
+// offset, so machines without tzdata (Windows POS terminals) sign the same.
+var GMT8 = time.FixedZone("GMT+8", 8*60*60)
+
+// Config is the [platforms.alsc] section of the config file.
+type Config struct {
+	Gateway    string `toml:"gateway"`
+	AppKey     string `toml:"app_key"`
+	AppSecret  string `toml:"app_secret"`
+	SignMethod string `toml:"sign_method"` // md5 | hmac | hmac-sha256; empty: hmac-sha256
+	// Session is TOP's user authorisation token, only for apps that need one. It
+	// is a credential: it is masked wherever a request is shown.
+	Session    string        `toml:"session"`
+	Channel    string        `toml:"channel"`    // empty: "2" (POS)
+	OuterType  string        `toml:"outer_type"` // empty: "mobile"
+	ShopID     string        `toml:"shop_id"`
+	OutShopID  string        `toml:"out_shop_id"`
+	BrandID    string        `toml:"brand_id"`
+	OutBrandID string        `toml:"out_brand_id"`
+	OperatorID string        `toml:"operator_id"`
+	Timeout    time.Duration `toml:"timeout"` // 0: platforms.DefaultTimeout
+}
+
+// Client sends customers to ALSC. It is safe for concurrent use.
+type Client struct {
+	// Caller is the transport; tests and the sandbox swap its http.Client.
+	Caller platforms.Caller
+	cfg    Config
+}
+
+var _ platforms.Platform = (*Client)(nil)
+
+// New checks cfg and fills its defaults.
+func New(cfg Config) (*Client, error) {
+	if cfg.SignMethod == "" {
+		cfg.SignMethod = DefaultSignMethod
+	}
+	if cfg.Channel == "" {
+		cfg.Channel = DefaultChannel
+	}
+	if cfg.OuterType == "" {
+		cfg.OuterType = DefaultOuterType
+	}
+	var errs []error
+	if cfg.Gateway == "" {
+		errs = append(errs, errors.New("gateway is missing (e.g. "+ProductionGateway+")"))
+	} else if u, err := url.Parse(cfg.Gateway); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("gateway %q is not an http(s) URL", cfg.Gateway))
+	}
+	if cfg.AppKey == "" {
+		errs = append(errs, errors.New("app_key is missing"))
+	}
+	if cfg.AppSecret == "" {
+		errs = append(errs, errors.New("app_secret is missing"))
+	}
+	if !slices.Contains(SignMethods, cfg.SignMethod) {
+		errs = append(errs, fmt.Errorf("sign_method %q is not one of md5, hmac, hmac-sha256", cfg.SignMethod))
+	}
+	// outer_id must come from the customer record, and the only external ID the
+	// record carries is the mobile number.
+	if cfg.OuterType != OuterTypeMobile {
+		errs = append(errs, fmt.Errorf("outer_type %q is not supported: the customer record only carries a mobile number to use as outer_id, so outer_type must be %q", cfg.OuterType, OuterTypeMobile))
+	}
+	if cfg.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout %s is negative", cfg.Timeout))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("alsc config: %w", errors.Join(errs...))
+	}
+	return &Client{Caller: platforms.Caller{Timeout: cfg.Timeout}, cfg: cfg}, nil
+}
+
+// Config returns the configuration in force, defaults filled in.
+func (c *Client) Config() Config { return c.cfg }
+
+func (c *Client) Name() string  { return Name }
+func (c *Client) Title() string { return Title }
+
+// MaxBatch is 1: the API creates one customer per call.
+func (c *Client) MaxBatch() int { return 1 }
+
+// Build returns the signed form request for sub, which must carry exactly one
+// customer and a request ID (ALSC's idempotency key).
+func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace, error) {
+	trace := platforms.Trace{Method: http.MethodPost, URL: c.cfg.Gateway}
+	if sub.RequestID == "" {
+		return nil, trace, errors.New("request_id is empty: ALSC requires one per submission as its idempotency key")
+	}
+	if len(sub.Customers) != 1 {
+		return nil, trace, fmt.Errorf("ALSC takes exactly one customer per request, got %d", len(sub.Customers))
+	}
+	var biz bytes.Buffer
+	enc := json.NewEncoder(&biz)
+	// Keep "<", ">" and "&" readable in names and addresses; the platform reads
+	// either form, and this is the form people compare against.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(c.Request(sub.RequestID, sub.Customers[0])); err != nil {
+		return nil, trace, fmt.Errorf("encode %s: %w", BusinessParam, err)
+	}
+	params := map[string]string{
+		"method":      Method,
+		"app_key":     c.cfg.AppKey,
+		"sign_method": c.cfg.SignMethod,
+		"timestamp":   sub.Now().In(GMT8).Format(TimestampLayout),
+		"v":           Version,
+		"format":      Format,
+		BusinessParam: string(bytes.TrimSuffix(biz.Bytes(), []byte("\n"))),
+	}
+	if c.cfg.Session != "" {
+		params["session"] = c.cfg.Session
+	}
+	sign, signed, err := Sign(params, c.cfg.AppSecret, c.cfg.SignMethod)
+	if err != nil {
+		return nil, trace, err
+	}
+	form := make(url.Values, len(params)+1)
+	for k, v := range params {
+		form.Set(k, v)
+	}
+	form.Set("sign", sign)
+	body := []byte(form.Encode())
+
+	req, err := http.NewRequest(http.MethodPost, c.cfg.Gateway, bytes.NewReader(body))
+	if err != nil {
+		return nil, trace, fmt.Errorf("gateway %q: %w", c.cfg.Gateway, err)
+	}
+	req.Header.Set("Content-Type", ContentType)
+
+	trace.Headers = map[string]string{"Content-Type": ContentType}
+	trace.Body = []byte(c.mask(string(body)))
+	trace.Signed = c.mask(signed)
+	return req, trace, nil
+}
+
+// mask hides the secret and the session token, in plain and form-encoded form.
+func (c *Client) mask(s string) string {
+	return platforms.Mask(s,
+		c.cfg.AppSecret, url.QueryEscape(c.cfg.AppSecret),
+		c.cfg.Session, url.QueryEscape(c.cfg.Session))
+}
+
+// Send builds, sends and parses one submission. It never panics.
+func (c *Client) Send(ctx context.Context, sub platforms.Submission) platforms.Exchange {
+	req, trace, err := c.Build(sub)
+	if err != nil {
+		return platforms.Exchange{
+			Platform: Name, RequestID: sub.RequestID, Request: trace, Started: time.Now(),
+			Result: platforms.Result{Outcome: platforms.Rejected, Code: "BUILD", Message: err.Error()},
+		}
+	}
+	return c.Caller.Do(ctx, Name, sub, req, trace, Parse)
+}
