@@ -1,0 +1,380 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/alsc"
+)
+
+// TOP gateway and service codes the ALSC simulator answers with, as
+// PLATFORMS.md lists them.
+const (
+	alscCodeAppLimited     = 7
+	alscCodeRemoteError    = 15
+	alscCodeMissingMethod  = 21
+	alscCodeInvalidMethod  = 22
+	alscCodeInvalidFormat  = 23
+	alscCodeMissingSign    = 24
+	alscCodeInvalidSign    = 25
+	alscCodeMissingAppKey  = 28
+	alscCodeInvalidAppKey  = 29
+	alscCodeMissingTime    = 30
+	alscCodeInvalidTime    = 31
+	alscCodeMissingVersion = 32
+	alscCodeInvalidVersion = 33
+	alscCodeUnsupportedVer = 34
+	alscCodeMissingArgs    = 40
+	alscCodeInvalidArgs    = 41
+	alscCodeBusiness       = 50
+)
+
+var alscMsgs = map[int]string{
+	alscCodeAppLimited:     "App Call Limited",
+	alscCodeRemoteError:    "Remote service error",
+	alscCodeMissingMethod:  "Missing Method",
+	alscCodeInvalidMethod:  "Invalid Method",
+	alscCodeInvalidFormat:  "Invalid Format",
+	alscCodeMissingSign:    "Missing Signature",
+	alscCodeInvalidSign:    "Invalid Signature",
+	alscCodeMissingAppKey:  "Missing App Key",
+	alscCodeInvalidAppKey:  "Invalid App Key",
+	alscCodeMissingTime:    "Missing Timestamp",
+	alscCodeInvalidTime:    "Invalid Timestamp",
+	alscCodeMissingVersion: "Missing Version",
+	alscCodeInvalidVersion: "Invalid Version",
+	alscCodeUnsupportedVer: "Unsupported Version",
+	alscCodeMissingArgs:    "Missing Required Arguments",
+	alscCodeInvalidArgs:    "Invalid Arguments",
+	alscCodeBusiness:       "Remote service error",
+}
+
+// Sub-codes of business errors, as on the API page's own error example.
+const (
+	alscSubMissing = "isv.missing-parameter"
+	alscSubInvalid = "isv.invalid-parameter"
+)
+
+// alscTimeWindow is how far TOP lets a timestamp stray from its clock.
+const alscTimeWindow = 10 * time.Minute
+
+func init() {
+	register(PathALSC, func(s *Server) simulator { return &alscSim{s: s, answered: map[string]alscAnswer{}} })
+}
+
+// alscSim plays the TOP gateway in front of alibaba.alsc.crm.customer.create.
+type alscSim struct {
+	s *Server
+	// mu guards answered and makes check-create-remember one step, so two
+	// concurrent sends of one request_id create one customer.
+	mu sync.Mutex
+	// answered keeps each created customer's answer by app key and request_id:
+	// a replay gets the first answer back byte for byte. Refusals are not kept:
+	// they created nothing, so a corrected retry is judged afresh.
+	answered map[string]alscAnswer
+}
+
+type alscAnswer struct {
+	contentType string
+	body        []byte
+}
+
+// alscRefusal is one TOP error answer.
+type alscRefusal struct {
+	code            int
+	subCode, subMsg string
+}
+
+func (a *alscSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 2<<20)
+	if err := r.ParseForm(); err != nil {
+		a.refuse(w, r, alscRefusal{alscCodeInvalidArgs, "", "表单无法解析: " + err.Error()})
+		return
+	}
+	if ref, ok := a.checkGateway(r); !ok {
+		a.refuse(w, r, ref)
+		return
+	}
+	param := r.Form.Get(alsc.BusinessParam)
+	if param == "" {
+		a.refuse(w, r, alscRefusal{alscCodeMissingArgs, alscSubMissing, "缺少必选参数 " + alsc.BusinessParam})
+		return
+	}
+	var fields map[string]json.RawMessage
+	if err := platforms.DecodeJSON([]byte(param), &fields); err != nil || fields == nil {
+		a.refuse(w, r, alscRefusal{alscCodeInvalidArgs, alscSubInvalid, alsc.BusinessParam + " 不是 JSON 对象"})
+		return
+	}
+	requestID, ok := alscString(fields["request_id"])
+	if !ok {
+		a.refuse(w, r, alscInvalid("request_id", "request_id 应为字符串"))
+		return
+	}
+	if requestID == "" {
+		a.refuse(w, r, alscMissing("request_id"))
+		return
+	}
+
+	key := r.Form.Get("app_key") + "\x00" + requestID
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if first, ok := a.answered[key]; ok {
+		a.write(w, first)
+		return
+	}
+	if ref, ok := alscCheckCustomer(fields, param); !ok {
+		a.refuse(w, r, ref)
+		return
+	}
+	id := a.s.newID()
+	a.s.countCreated(PathALSC, 1)
+	ans := alscEncode(r.Form.Get("format"), alscSuccess{
+		Result:    alscResult{Result: id, ResultCode: "0", ResultDesc: "处理成功", ResultView: "处理成功", BizSuccess: true},
+		RequestID: alscGatewayRequestID(),
+	})
+	a.answered[key] = ans
+	a.write(w, ans)
+}
+
+// checkGateway applies TOP's checks of the system parameters, in the order the
+// gateway reports them.
+func (a *alscSim) checkGateway(r *http.Request) (alscRefusal, bool) {
+	cfg := a.s.cfg
+	form := r.Form
+	switch appKey := form.Get("app_key"); {
+	case appKey == "":
+		return alscRefusal{code: alscCodeMissingAppKey}, false
+	case appKey != cfg.ALSCAppKey:
+		return alscRefusal{alscCodeInvalidAppKey, "isv.appkey-not-exists", "app_key 不存在: " + appKey}, false
+	}
+	switch method := form.Get("method"); {
+	case method == "":
+		return alscRefusal{code: alscCodeMissingMethod}, false
+	case method != alsc.Method:
+		return alscRefusal{alscCodeInvalidMethod, "", "不支持的 API: " + method}, false
+	}
+	switch v := form.Get("v"); {
+	case v == "":
+		return alscRefusal{code: alscCodeMissingVersion}, false
+	case v == alsc.Version:
+	default:
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return alscRefusal{alscCodeInvalidVersion, "", "v 应为 " + alsc.Version}, false
+		}
+		return alscRefusal{alscCodeUnsupportedVer, "", "不支持的版本 " + v + "，应为 " + alsc.Version}, false
+	}
+	switch f := form.Get("format"); f {
+	case "", "json", "xml":
+	default:
+		return alscRefusal{alscCodeInvalidFormat, "", "format 应为 json 或 xml"}, false
+	}
+	ts := form.Get("timestamp")
+	if ts == "" {
+		return alscRefusal{code: alscCodeMissingTime}, false
+	}
+	t, err := time.ParseInLocation(alsc.TimestampLayout, ts, alsc.GMT8)
+	if err != nil {
+		return alscRefusal{alscCodeInvalidTime, "", "timestamp 格式应为 yyyy-MM-dd HH:mm:ss (GMT+8): " + ts}, false
+	}
+	if d := t.Sub(a.s.now()); d > alscTimeWindow || d < -alscTimeWindow {
+		return alscRefusal{alscCodeInvalidTime, "", "timestamp 与服务器时间相差超过 10 分钟: " + ts}, false
+	}
+	method := form.Get("sign_method")
+	if method == "" {
+		method = alsc.SignMD5 // TOP's default when sign_method is left out
+	}
+	given := form.Get("sign")
+	if given == "" {
+		return alscRefusal{code: alscCodeMissingSign}, false
+	}
+	params := make(map[string]string, len(form))
+	for k, vs := range form {
+		if len(vs) > 0 {
+			params[k] = vs[0]
+		}
+	}
+	want, _, err := alsc.Sign(params, cfg.ALSCAppSecret, method)
+	if err != nil {
+		return alscRefusal{alscCodeInvalidSign, "", "不支持的 sign_method: " + method}, false
+	}
+	if !strings.EqualFold(given, want) {
+		return alscRefusal{code: alscCodeInvalidSign}, false
+	}
+	return alscRefusal{}, true
+}
+
+// alscCheckCustomer applies the API page's rules to the business object: the
+// required fields present and every field of its documented type and form.
+func alscCheckCustomer(fields map[string]json.RawMessage, param string) (alscRefusal, bool) {
+	for _, name := range []string{"channel", "outer_id", "outer_type"} {
+		s, ok := alscString(fields[name])
+		if !ok {
+			return alscInvalid(name, name+" 应为字符串"), false
+		}
+		if s == "" {
+			return alscMissing(name), false
+		}
+	}
+	if len(fields["customer_type"]) == 0 || string(fields["customer_type"]) == "null" {
+		return alscMissing("customer_type"), false
+	}
+	var req alsc.CustomerCreateOpenReq
+	if err := json.Unmarshal([]byte(param), &req); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return alscInvalid(te.Field, te.Field+" 类型错误，应为 "+te.Type.String()), false
+		}
+		return alscInvalid(alsc.BusinessParam, err.Error()), false
+	}
+	switch {
+	case req.CustomerType != 0 && req.CustomerType != 1:
+		return alscInvalid("customer_type", "customer_type 应为 1（会员）或 0（顾客）"), false
+	case req.OuterType == alsc.OuterTypeMobile && !alscMobileOK(req.OuterID):
+		return alscInvalid("outer_id", "outer_type 为 mobile 时 outer_id 应为手机号: "+req.OuterID), false
+	case req.Mobile != "" && !alscMobileOK(req.Mobile):
+		return alscInvalid("mobile", "手机号格式不正确: "+req.Mobile), false
+	case req.Gender != "" && req.Gender != "0" && req.Gender != "1":
+		return alscInvalid("gender", "gender 应为 0（女）或 1（男）"), false
+	case req.Birthday != "" && !alscIsLayout(req.Birthday, alsc.TimestampLayout):
+		return alscInvalid("birthday", "birthday 格式应为 yyyy-MM-dd HH:mm:ss"), false
+	case req.Email != "" && !alscEmailOK(req.Email):
+		return alscInvalid("email", "邮箱格式不正确: "+req.Email), false
+	}
+	for _, t := range req.TagIDList {
+		if strings.TrimSpace(t) == "" {
+			return alscInvalid("tag_id_list", "tag_id_list 不能含空标签"), false
+		}
+	}
+	return alscRefusal{}, true
+}
+
+// alscMobileOK accepts 11 mainland digits, or "+" and a country code with its
+// number (7 to 15 digits in all, as E.164 allows).
+func alscMobileOK(s string) bool {
+	if len(s) == 11 && s[0] == '1' && platforms.IsDigits(s) {
+		return true
+	}
+	if !strings.HasPrefix(s, "+") || !platforms.IsDigits(s[1:]) || len(s) < 8 || len(s) > 16 {
+		return false
+	}
+	// A mainland number written with +86 must still be 11 digits starting with 1.
+	if n, ok := strings.CutPrefix(s, "+86"); ok {
+		return len(n) == 11 && n[0] == '1'
+	}
+	return true
+}
+
+func alscEmailOK(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Address == s
+}
+
+func alscIsLayout(s, layout string) bool {
+	t, err := time.Parse(layout, s)
+	return err == nil && t.Format(layout) == s
+}
+
+// alscString reads an optional JSON string: absent or null is "", another type
+// is not ok.
+func alscString(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", true
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func alscMissing(field string) alscRefusal {
+	return alscRefusal{alscCodeBusiness, alscSubMissing, "缺少必填参数 " + field}
+}
+
+func alscInvalid(field, detail string) alscRefusal {
+	if field == "" {
+		field = alsc.BusinessParam
+	}
+	return alscRefusal{alscCodeBusiness, alscSubInvalid, "非法参数 " + field + ": " + detail}
+}
+
+// RetryableError answers with one of TOP's retryable errors: the app's call
+// limit (a rate limit) or a remote service timeout (an isp fault).
+func (a *alscSim) RetryableError(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	if rand.IntN(2) == 0 {
+		a.refuse(w, r, alscRefusal{alscCodeAppLimited, "accesscontrol.limited-by-app-access-count", "This ban will last for 1 more seconds"})
+		return
+	}
+	a.refuse(w, r, alscRefusal{alscCodeRemoteError, "isp.remote-service-timeout", "远程服务调用超时"})
+}
+
+func (a *alscSim) refuse(w http.ResponseWriter, r *http.Request, ref alscRefusal) {
+	a.write(w, alscEncode(r.Form.Get("format"), alscError{
+		Code: ref.code, Msg: alscMsgs[ref.code], SubCode: ref.subCode, SubMsg: ref.subMsg,
+		RequestID: alscGatewayRequestID(),
+	}))
+}
+
+// TOP answers errors with HTTP 200 too: the envelope carries the verdict.
+func (a *alscSim) write(w http.ResponseWriter, ans alscAnswer) {
+	w.Header().Set("Content-Type", ans.contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(ans.body)))
+	_, _ = w.Write(ans.body)
+}
+
+type alscResult struct {
+	Result     string `json:"result" xml:"result"`
+	ResultCode string `json:"result_code" xml:"result_code"`
+	ResultDesc string `json:"result_desc" xml:"result_desc"`
+	ResultView string `json:"result_view" xml:"result_view"`
+	BizSuccess bool   `json:"biz_success" xml:"biz_success"`
+}
+
+type alscSuccess struct {
+	XMLName   xml.Name   `json:"-" xml:"alibaba_alsc_crm_customer_create_response"`
+	Result    alscResult `json:"result" xml:"result"`
+	RequestID string     `json:"request_id" xml:"request_id"`
+}
+
+type alscError struct {
+	XMLName   xml.Name `json:"-" xml:"error_response"`
+	Code      int      `json:"code" xml:"code"`
+	Msg       string   `json:"msg" xml:"msg"`
+	SubCode   string   `json:"sub_code,omitempty" xml:"sub_code,omitempty"`
+	SubMsg    string   `json:"sub_msg,omitempty" xml:"sub_msg,omitempty"`
+	RequestID string   `json:"request_id" xml:"request_id"`
+}
+
+// alscEncode writes v in the requested format; TOP's default is XML.
+func alscEncode(format string, v any) alscAnswer {
+	if format == "json" {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		key := alsc.ResponseKey
+		if _, ok := v.(alscError); ok {
+			key = alsc.ErrorKey
+		}
+		_ = enc.Encode(map[string]any{key: v}) // plain structs of strings and numbers: cannot fail
+		return alscAnswer{"application/json;charset=UTF-8", bytes.TrimSuffix(b.Bytes(), []byte("\n"))}
+	}
+	b, _ := xml.Marshal(v) // as above
+	return alscAnswer{"text/xml;charset=UTF-8", append([]byte(xml.Header), b...)}
+}
+
+// alscGatewayRequestID is TOP's own per-call trace ID (not the business
+// request_id), a short base-36 token.
+func alscGatewayRequestID() string {
+	return strconv.FormatUint(rand.Uint64()>>1, 36)
+}
