@@ -60,10 +60,10 @@ func TestNewDefaultsAndErrors(t *testing.T) {
 	}
 
 	for base, want := range map[string]string{
-		"http://127.0.0.1:8080":  "http://127.0.0.1:8080/saas/cdp/openapi/customers/batch_create",
-		"http://127.0.0.1:8080/": "http://127.0.0.1:8080/saas/cdp/openapi/customers/batch_create",
+		"http://127.0.0.1:8080":                             "http://127.0.0.1:8080/saas/cdp/openapi/customers/batch_create",
+		"http://127.0.0.1:8080/":                            "http://127.0.0.1:8080/saas/cdp/openapi/customers/batch_create",
 		"https://h/saas/cdp/openapi/customers/batch_create": "https://h/saas/cdp/openapi/customers/batch_create",
-		"https://h/proxy/nx/": "https://h/proxy/nx/saas/cdp/openapi/customers/batch_create",
+		"https://h/proxy/nx/":                               "https://h/proxy/nx/saas/cdp/openapi/customers/batch_create",
 	} {
 		if got := newTestClient(t, Config{BaseURL: base}).Endpoint(); got != want {
 			t.Errorf("BaseURL %s -> %s, want %s", base, got, want)
