@@ -59,10 +59,16 @@ type youzanMember struct {
 	MemberSrcWay           string          `json:"memberSrcWay"`
 	CustomerSourceChannel  *int64          `json:"customerSourceChannel"`
 	Address                *struct {
-		CountyName, CityName, ProvinceName, AreaCode, AddressDetail string
+		CountyName    string `json:"countyName"`
+		CityName      string `json:"cityName"`
+		ProvinceName  string `json:"provinceName"`
+		AreaCode      string `json:"areaCode"`
+		AddressDetail string `json:"addressDetail"`
 	} `json:"address"`
 	Weixin *struct {
-		Nickname, Avatar, Account string
+		Nickname string `json:"nickname"`
+		Avatar   string `json:"avatar"`
+		Account  string `json:"account"`
 	} `json:"weixin"`
 	CustomerAttrInfos []struct {
 		Name     string `json:"name"`
