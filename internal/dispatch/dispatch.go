@@ -1,0 +1,246 @@
+// Package dispatch sends submissions to platforms through the durable
+// history: every submission is written ahead, every attempt is claimed before
+// its request leaves and recorded when its answer arrives, and what can be
+// retried safely is queued and retried in the background.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Event reports one background attempt.
+type Event struct {
+	SubmissionID int64
+	Platform     string
+	Exchange     platforms.Exchange
+	// Final: no more automatic retries are coming for this platform.
+	Final bool
+}
+
+// Options tune retries. The zero value is sensible.
+type Options struct {
+	// Backoff is the pause before retry number attempt+1, given attempts so
+	// far (1 after the first failure). Nil: exponential from 1 s, doubling, up
+	// to 5 min, with jitter.
+	Backoff func(attempt int) time.Duration
+	// MaxAttempts bounds automatic attempts per platform (the first send
+	// included); past it the platform waits for a person. 0: 100, about eight
+	// hours of retries at the 5-minute cap, enough to ride out a day offline
+	// for a shop that closes at night.
+	MaxAttempts int
+	// Concurrency bounds background retries in flight at once. 0: 8.
+	Concurrency int
+	// Poll is how often Run looks for work another process queued and for
+	// crashed processes' rows. 0: 2 s.
+	Poll time.Duration
+	// Idempotent overrides which platforms may be replayed safely whatever
+	// happened to the previous attempt. Nil: ALSC and NXLink (see Retryable).
+	Idempotent func(platform string) bool
+}
+
+// Dispatcher is safe for concurrent use.
+type Dispatcher struct {
+	st   *store.Store
+	ps   []platforms.Platform
+	byID map[string]platforms.Platform
+	opts Options
+	wake chan struct{}
+
+	mu     sync.Mutex
+	jitter *rand.Rand
+}
+
+// New returns a dispatcher over the given store and configured platforms.
+func New(st *store.Store, ps []platforms.Platform, opts Options) *Dispatcher {
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 100
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 8
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 2 * time.Second
+	}
+	if opts.Idempotent == nil {
+		opts.Idempotent = DefaultIdempotent
+	}
+	d := &Dispatcher{st: st, ps: ps, byID: map[string]platforms.Platform{}, opts: opts,
+		wake: make(chan struct{}, 1), jitter: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x6a17))}
+	for _, p := range ps {
+		d.byID[p.Name()] = p
+	}
+	if d.opts.Backoff == nil {
+		d.opts.Backoff = d.defaultBackoff
+	}
+	return d
+}
+
+// Platforms are the configured platforms, in configuration order.
+func (d *Dispatcher) Platforms() []platforms.Platform { return d.ps }
+
+// Store is the history the dispatcher writes to.
+func (d *Dispatcher) Store() *store.Store { return d.st }
+
+// defaultBackoff doubles from 1 s up to 5 min and draws the pause from its
+// upper half: spreading retries keeps many queued customers (or two consoles)
+// from hitting a recovering platform in one burst, while never retrying
+// sooner than half the nominal pause.
+func (d *Dispatcher) defaultBackoff(attempt int) time.Duration {
+	const base, ceiling = time.Second, 5 * time.Minute
+	pause := ceiling
+	if attempt < 20 {
+		pause = min(base<<max(attempt-1, 0), ceiling)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return pause/2 + time.Duration(d.jitter.Int64N(int64(pause/2)+1))
+}
+
+// Begin writes the submission ahead. It validates nothing: callers validate.
+func (d *Dispatcher) Begin(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, error) {
+	for _, n := range names {
+		if d.byID[n] == nil {
+			return store.Submission{}, fmt.Errorf("platform %q is not configured", n)
+		}
+	}
+	sub := store.Submission{Customer: c, Platforms: append([]string(nil), names...), Source: source}
+	if err := d.st.Begin(ctx, &sub); err != nil {
+		return store.Submission{}, err
+	}
+	return sub, nil
+}
+
+// Send sends one platform of a begun submission and records the exchange.
+// When the answer may be retried safely (see Retryable), the platform is
+// queued for Run. A context cancelled by the caller (a person pressed esc)
+// records the attempt but queues nothing: the person decides what next.
+func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform string) platforms.Exchange {
+	p := d.byID[platform]
+	if p == nil {
+		return localFailure(sub, platform, "UNKNOWN_PLATFORM", fmt.Sprintf("platform %q is not configured", platform))
+	}
+	attempt, err := d.st.StartAttempt(ctx, sub.ID, platform)
+	if err != nil {
+		return d.notStarted(sub, platform, err)
+	}
+	ex := d.sendClaimed(ctx, sub, p)
+	d.record(ctx, sub, attempt, &ex, ctx.Err() != nil)
+	return ex
+}
+
+// notStarted is the exchange for a send refused before anything left:
+// nothing is sent unless its attempt is durably in history first.
+func (d *Dispatcher) notStarted(sub store.Submission, platform string, err error) platforms.Exchange {
+	if errors.Is(err, store.ErrInFlight) {
+		return localFailure(sub, platform, "IN_FLIGHT", "already being sent (by the retry queue or another window); wait for its answer")
+	}
+	return localFailure(sub, platform, "HISTORY", "not sent: the history could not be written ("+err.Error()+")")
+}
+
+func localFailure(sub store.Submission, platform, code, msg string) platforms.Exchange {
+	return platforms.Exchange{Platform: platform, RequestID: sub.RequestID, Started: time.Now(), Error: msg,
+		Result: platforms.Result{Outcome: platforms.Failed, Code: code, Message: msg}}
+}
+
+// sendClaimed sends an attempt already claimed in the store.
+func (d *Dispatcher) sendClaimed(ctx context.Context, sub store.Submission, p platforms.Platform) platforms.Exchange {
+	ex := p.Send(ctx, platforms.Single(sub.RequestID, sub.Customer))
+	if ex.Platform == "" {
+		ex.Platform = p.Name()
+	}
+	if ex.RequestID == "" {
+		ex.RequestID = sub.RequestID
+	}
+	return ex
+}
+
+// record commits the exchange, queueing a retry when policy allows, and
+// reports whether one was queued. stopped: a person cancelled; the platform
+// is marked dropped so no sweep queues it behind their back.
+func (d *Dispatcher) record(ctx context.Context, sub store.Submission, attempt int, ex *platforms.Exchange, stopped bool) bool {
+	var next time.Time
+	if !stopped && attempt < d.opts.MaxAttempts && Retryable(ex.Platform, *ex, d.opts.Idempotent) {
+		pause := d.opts.Backoff(attempt)
+		if ra := ex.Result.RetryAfter; ra > pause {
+			pause = ra
+		}
+		next = time.Now().Add(pause)
+	}
+	// The answer must be kept even when the caller gave up waiting for it.
+	if _, err := d.st.RecordAfter(context.WithoutCancel(ctx), sub.ID, *ex, store.After{Retry: next, Drop: stopped}); err != nil {
+		ex.Error = joinText(ex.Error, "the answer could not be saved in history: "+err.Error())
+		return false
+	}
+	if !next.IsZero() {
+		d.poke()
+	}
+	return !next.IsZero()
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func (d *Dispatcher) poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// SendAll writes the submission ahead and sends it to every named platform
+// at once (`custdesk submit`). Exchanges come back in the order of names.
+func (d *Dispatcher) SendAll(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, []platforms.Exchange, error) {
+	sub, err := d.Begin(ctx, c, names, source)
+	if err != nil {
+		return sub, nil, err
+	}
+	exs := make([]platforms.Exchange, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { exs[i] = d.Send(ctx, sub, name) })
+	}
+	wg.Wait()
+	if fresh, err := d.st.Get(context.WithoutCancel(ctx), sub.ID); err == nil {
+		sub = fresh
+	}
+	return sub, exs, nil
+}
+
+// Resend sends a platform again because a person chose to (for instance a
+// Youzan outcome of unknown, which is never retried automatically).
+func (d *Dispatcher) Resend(ctx context.Context, subID int64, platform string) platforms.Exchange {
+	sub, err := d.st.Get(ctx, subID)
+	if err != nil {
+		return localFailure(store.Submission{ID: subID}, platform, "HISTORY", "not sent: "+err.Error())
+	}
+	if _, ok := sub.States[platform]; !ok {
+		return localFailure(sub, platform, "UNKNOWN_PLATFORM", fmt.Sprintf("submission %d was not sent to %q", subID, platform))
+	}
+	return d.Send(ctx, sub, platform)
+}
+
+// Drop records that a person chose not to send a platform again.
+func (d *Dispatcher) Drop(ctx context.Context, subID int64, platform string) error {
+	return d.st.Drop(ctx, subID, platform)
+}
+
+// Queued is how many platform sends wait for an automatic retry.
+func (d *Dispatcher) Queued(ctx context.Context) (int, error) {
+	st, err := d.st.Stats(ctx)
+	return st.Queued, err
+}
+
+// Stats is the queue as the status bar shows it.
+func (d *Dispatcher) Stats(ctx context.Context) (store.QueueStats, error) { return d.st.Stats(ctx) }

@@ -1,0 +1,216 @@
+package store
+
+// Bulk writes for `custdesk import`. Each commit costs a disk sync (about a
+// millisecond, synchronous=FULL); an import of thousands of rows makes three
+// writes per row and platform, so it groups many into one transaction. The
+// semantics per item are those of StartAttempt and Record.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// ErrChanged: the platform state is no longer what the caller saw when it
+// decided to send (another process sent or settled it meanwhile).
+var ErrChanged = errors.New("changed since it was read")
+
+// AttemptKey names one platform of one submission to claim for sending.
+type AttemptKey struct {
+	SubmissionID int64
+	Platform     string
+	// Expect is the outcome the caller read when it decided to send ("" for
+	// never answered). The claim is refused with ErrChanged when the state has
+	// moved on, so a decision made on a stale read never resends.
+	Expect platforms.Outcome
+}
+
+// Started is the result of claiming one AttemptKey.
+type Started struct {
+	Attempt int
+	// Err is ErrInFlight (a live process is sending it), ErrChanged, or
+	// ErrNotFound; the item is not claimed and nothing may be sent for it.
+	Err error
+}
+
+// StartAttempts is StartAttempt for many platforms of many submissions in one
+// transaction: every claimed attempt is committed before its request leaves.
+// An item that cannot be claimed has its Err set; err is for the transaction.
+func (s *Store) StartAttempts(ctx context.Context, keys []AttemptKey) ([]Started, error) {
+	out := make([]Started, len(keys))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for i, k := range keys {
+			out[i] = Started{}
+			var attempts int
+			var inFlight int64
+			var owner, outcome string
+			var dropped bool
+			err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner, outcome, dropped FROM states WHERE submission_id = ? AND platform = ?`,
+				k.SubmissionID, k.Platform).Scan(&attempts, &inFlight, &owner, &outcome, &dropped)
+			if errors.Is(err, sql.ErrNoRows) {
+				out[i].Err = fmt.Errorf("history: submission %d has no platform %q: %w", k.SubmissionID, k.Platform, ErrNotFound)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if inFlight != 0 {
+				if s.owner.alive(owner) {
+					out[i].Err = ErrInFlight
+					continue
+				}
+				// A dead sender's attempt becomes unknown; the caller decides
+				// again on that, it never resends blindly.
+				if err := s.interruptTx(ctx, tx, k.SubmissionID, k.Platform, inFlight); err != nil {
+					return err
+				}
+				out[i].Err = ErrChanged
+				continue
+			}
+			if platforms.Outcome(outcome) != k.Expect || dropped {
+				out[i].Err = ErrChanged
+				continue
+			}
+			if err := s.claimTx(ctx, tx, k.SubmissionID, k.Platform, attempts+1); err != nil {
+				return err
+			}
+			out[i].Attempt = attempts + 1
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Recording is one exchange to record for one submission.
+type Recording struct {
+	SubmissionID int64
+	Exchange     platforms.Exchange
+}
+
+// RecordMany is Record for many exchanges in one transaction. It returns the
+// exchange IDs in order. Either every recording is committed or none is.
+func (s *Store) RecordMany(ctx context.Context, recs []Recording) ([]int64, error) {
+	type encoded struct {
+		ex                platforms.Exchange
+		meta              string
+		reqBody, respBody []byte
+		result            []byte
+	}
+	enc := make([]encoded, len(recs))
+	secrets := s.maskList()
+	for i, r := range recs {
+		ex := r.Exchange
+		if ex.Platform == "" {
+			return nil, errors.New("history: exchange without a platform")
+		}
+		ex = mask(ex, secrets)
+		if ex.Started.IsZero() {
+			ex.Started = time.Now()
+		}
+		meta, reqBody, respBody, err := encodeExchange(ex)
+		if err != nil {
+			return nil, err
+		}
+		result, err := json.Marshal(ex.Result)
+		if err != nil {
+			return nil, err
+		}
+		enc[i] = encoded{ex, meta, reqBody, respBody, result}
+	}
+	ids := make([]int64, len(recs))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for i, e := range enc {
+			id, err := s.recordTx(ctx, tx, recs[i].SubmissionID, e.ex, e.meta, e.reqBody, e.respBody, e.result, time.Time{})
+			if err != nil {
+				return err
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// recordTx is the body of RecordRetry for one exchange inside a transaction
+// that the caller owns.
+func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, subID int64, ex platforms.Exchange, meta string, reqBody, respBody, resultJSON []byte, next time.Time) (int64, error) {
+	var attempts int
+	var inFlight int64
+	var owner string
+	err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
+		subID, ex.Platform).Scan(&attempts, &inFlight, &owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("history: submission %d has no platform %q: %w", subID, ex.Platform, ErrNotFound)
+	}
+	if err != nil {
+		return 0, err
+	}
+	var exID int64
+	mine := inFlight != 0 && owner == s.owner.id
+	if mine {
+		exID = inFlight
+		_, err = tx.ExecContext(ctx, `UPDATE exchanges SET in_flight = 0, started = ?, outcome = ?, meta = ?, request_body = ?, response = ?
+			WHERE id = ?`, ex.Started.UnixNano(), string(ex.Result.Outcome), meta, reqBody, respBody, exID)
+	} else {
+		attempts++
+		var res sql.Result
+		res, err = tx.ExecContext(ctx, `INSERT INTO exchanges (submission_id, platform, attempt, started, in_flight, outcome, meta, request_body, response)
+			VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`, subID, ex.Platform, attempts, ex.Started.UnixNano(), string(ex.Result.Outcome), meta, reqBody, respBody)
+		if err == nil {
+			exID, err = res.LastInsertId()
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	var nextNS int64
+	if !next.IsZero() {
+		nextNS = next.UnixNano()
+	}
+	q := `UPDATE states SET outcome = ?, result = ?, attempts = ?, status = ?, duration = ?, exchange_id = ?,
+		queued = ?, next_retry = ?`
+	if mine || inFlight == 0 {
+		q += `, in_flight = 0, owner = ''`
+	}
+	q += ` WHERE submission_id = ? AND platform = ?`
+	if _, err := tx.ExecContext(ctx, q, string(ex.Result.Outcome), resultJSON, attempts, ex.Status, int64(ex.Duration), exID,
+		boolInt(!next.IsZero()), nextNS, subID, ex.Platform); err != nil {
+		return 0, err
+	}
+	return exID, addSearchIDs(ctx, tx, subID, ex.Result)
+}
+
+// ImportCount is how many submissions were made for rows of an import file
+// (its digest). Zero means a first run: nothing to look up per row.
+func (s *Store) ImportCount(ctx context.Context, file string) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM submissions WHERE import_file = ? AND import_file <> ''`, file).Scan(&n)
+	return n, wrapQueryErr(err)
+}
+
+// FindImports returns, for the rows first..last of an import file, every
+// submission made for each row, oldest first. A row has more than one when a
+// re-run added platforms the first run did not send to.
+func (s *Store) FindImports(ctx context.Context, file string, first, last int) (map[int][]Submission, error) {
+	subs, err := s.querySubmissions(ctx, `SELECT `+submissionColumns+` FROM submissions
+		WHERE import_file = ? AND import_file <> '' AND import_row BETWEEN ? AND ? ORDER BY id`, file, first, last)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][]Submission, len(subs))
+	for _, sub := range subs {
+		out[sub.ImportRow] = append(out[sub.ImportRow], sub)
+	}
+	return out, nil
+}

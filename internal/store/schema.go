@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations are applied in order; PRAGMA user_version counts how many ran.
+// Never edit a shipped step: append a new one.
+var migrations = []string{
+	// 1: submissions, per-platform state (with the retry queue), exchanges,
+	// search index, draft.
+	`
+CREATE TABLE submissions (
+	id          INTEGER PRIMARY KEY,
+	request_id  TEXT    NOT NULL UNIQUE,
+	customer    TEXT    NOT NULL,            -- JSON with the public field names
+	name        TEXT    NOT NULL DEFAULT '',
+	mobile      TEXT    NOT NULL DEFAULT '',
+	platforms   TEXT    NOT NULL,            -- comma-separated platform keys
+	operator    TEXT    NOT NULL DEFAULT '',
+	source      TEXT    NOT NULL DEFAULT '',
+	import_file TEXT    NOT NULL DEFAULT '',
+	import_row  INTEGER NOT NULL DEFAULT 0,
+	created     INTEGER NOT NULL             -- unix nanoseconds
+);
+CREATE INDEX submissions_created ON submissions(created);
+CREATE INDEX submissions_import ON submissions(import_file, import_row) WHERE import_file <> '';
+
+CREATE TABLE states (
+	submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+	platform      TEXT    NOT NULL,
+	outcome       TEXT    NOT NULL DEFAULT '',  -- '' until an exchange is recorded
+	result        TEXT    NOT NULL DEFAULT '{}',
+	attempts      INTEGER NOT NULL DEFAULT 0,
+	status        INTEGER NOT NULL DEFAULT 0,
+	duration      INTEGER NOT NULL DEFAULT 0,
+	exchange_id   INTEGER NOT NULL DEFAULT 0,   -- latest finished exchange
+	queued        INTEGER NOT NULL DEFAULT 0,
+	next_retry    INTEGER NOT NULL DEFAULT 0,   -- unix nanoseconds, when queued
+	in_flight     INTEGER NOT NULL DEFAULT 0,   -- exchange id of the attempt being sent
+	owner         TEXT    NOT NULL DEFAULT '',  -- process that began or is sending it
+	dropped       INTEGER NOT NULL DEFAULT 0,   -- a person chose not to resend
+	PRIMARY KEY (submission_id, platform)
+) WITHOUT ROWID;
+CREATE INDEX states_due ON states(next_retry) WHERE queued = 1;
+CREATE INDEX states_owned ON states(owner) WHERE owner <> '';
+CREATE INDEX states_outcome ON states(outcome, platform, submission_id);
+
+CREATE TABLE exchanges (
+	id            INTEGER PRIMARY KEY,
+	submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+	platform      TEXT    NOT NULL,
+	attempt       INTEGER NOT NULL,
+	started       INTEGER NOT NULL,
+	in_flight     INTEGER NOT NULL DEFAULT 1,
+	outcome       TEXT    NOT NULL DEFAULT '',
+	meta          TEXT    NOT NULL DEFAULT '{}', -- the Exchange as JSON, bodies left out
+	request_body  BLOB,
+	response      BLOB
+);
+CREATE INDEX exchanges_submission ON exchanges(submission_id, platform, attempt);
+
+-- Trigram full-text index over name, mobile, email, request and customer IDs:
+-- substring search (names, phone fragments) without scanning every row.
+CREATE VIRTUAL TABLE search USING fts5(text, tokenize = 'trigram');
+
+CREATE TABLE drafts (
+	id       INTEGER PRIMARY KEY CHECK (id = 1),
+	customer TEXT    NOT NULL,
+	saved    INTEGER NOT NULL
+);
+`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.read.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("%w (schema version %d, this one knows %d)", ErrTooNew, version, len(migrations))
+	}
+	if version == len(migrations) {
+		return nil
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Read again under the write lock: another process may have migrated
+	// between the check above and BEGIN IMMEDIATE.
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("%w (schema version %d, this one knows %d)", ErrTooNew, version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("schema migration %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

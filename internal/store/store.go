@@ -1,0 +1,232 @@
+// Package store is custdesk's durable history: every submission is written
+// ahead of its first request, every exchange is committed when it arrives, and
+// the retry queue lives in the same database so it survives restarts.
+//
+// The database is one SQLite file (modernc.org/sqlite, pure Go) in WAL mode.
+// Several processes may share a data directory: writes serialise on SQLite's
+// lock (busy_timeout), and an attempt in flight belongs to the process that
+// claimed it, so two consoles never send the same queued row twice.
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "custdesk.db"
+
+// Errors callers may test for.
+var (
+	ErrNotFound = errors.New("not found")
+	// ErrInFlight: the platform of that submission is being sent right now, by
+	// this process or another one sharing the data directory.
+	ErrInFlight = errors.New("already being sent")
+	// ErrCorrupt: the file is not a usable custdesk database. It is left as is.
+	ErrCorrupt = errors.New("database file is not usable")
+	// ErrTooNew: the file was written by a newer custdesk.
+	ErrTooNew = errors.New("database is from a newer custdesk")
+)
+
+// DefaultDir is where history lives unless --data-dir or data_dir say
+// otherwise: $XDG_DATA_HOME/custdesk, else the platform's per-user data folder.
+func DefaultDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "custdesk")
+	}
+	home, _ := os.UserHomeDir()
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "custdesk")
+		}
+		return filepath.Join(home, "AppData", "Local", "custdesk")
+	case "darwin":
+		return filepath.Join(home, "Library", "Application Support", "custdesk")
+	default:
+		return filepath.Join(home, ".local", "share", "custdesk")
+	}
+}
+
+// Store is an open history database. It is safe for concurrent use.
+type Store struct {
+	path  string
+	write *sql.DB // one connection: writes in this process queue here, not on SQLite's lock
+	read  *sql.DB
+
+	owner *owner // this process's claim on the rows it sends
+
+	mu      sync.RWMutex
+	secrets []string
+}
+
+// sqliteHeader starts every SQLite database file.
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// Open opens (creating if needed) the history in dir. A file that is not a
+// SQLite database, or not one custdesk can read, is reported and never
+// touched.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("history: no data directory given")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("history: cannot create data directory %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	own, err := newOwner(filepath.Join(dir, "owners"))
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	s := &Store{path: path, owner: own}
+	if s.write, err = openDB(path, true); err == nil {
+		s.read, err = openDB(path, false)
+	}
+	if err == nil {
+		err = s.migrate(context.Background())
+	}
+	if err != nil {
+		s.closeDBs()
+		own.release()
+		return nil, describeOpenError(path, err)
+	}
+	return s, nil
+}
+
+// checkHeader refuses a non-empty file that is not SQLite before the driver
+// sees it, so nothing (not even a WAL switch) is ever written into it.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("history: cannot read %s: %w (use --data-dir to start on another directory)", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil // an empty file is what SQLite itself creates before the first write
+	}
+	if !bytes.Equal(head[:n], sqliteHeader) {
+		return fmt.Errorf("history: %s is not a SQLite database (%w); it was left untouched: move it away or use --data-dir to start on another directory", path, ErrCorrupt)
+	}
+	return nil
+}
+
+// Durability: WAL with synchronous=FULL. A submission is the promise that a
+// customer typed once is never lost, and it is made before the request
+// leaves, so its commit must survive a power cut, not only a crash of this
+// process (NORMAL keeps the latter but may roll back the last commits on power
+// loss, after the platform already has the customer). In WAL mode FULL costs
+// one fsync of the WAL per commit, well inside the 5 ms budget of a write;
+// bulk imports amortise it with BeginMany.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+
+func openDB(path string, writer bool) (*sql.DB, error) {
+	dsn := "file:" + filepath.ToSlash(path) + "?" + pragmas
+	if writer {
+		// IMMEDIATE takes the write lock at BEGIN, so a second process waits on
+		// busy_timeout instead of failing when a read turns into a write.
+		dsn += "&_txlock=immediate"
+	} else {
+		dsn += "&_pragma=query_only(1)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	if writer {
+		db.SetMaxOpenConns(1)
+	} else {
+		db.SetMaxOpenConns(4)
+	}
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(0)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func describeOpenError(path string, err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, ErrTooNew):
+		return fmt.Errorf("history: %s: %w; upgrade custdesk or use --data-dir", path, err)
+	case strings.Contains(msg, "not a database"), strings.Contains(msg, "malformed"), strings.Contains(msg, "corrupt"):
+		return fmt.Errorf("history: %s is damaged (%w: %s); it was left untouched: move it away or use --data-dir to start on another directory", path, ErrCorrupt, msg)
+	case strings.Contains(msg, "readonly"), strings.Contains(msg, "unable to open"), strings.Contains(msg, "permission"):
+		return fmt.Errorf("history: cannot open %s for writing (%s); check its permissions or use --data-dir", path, msg)
+	case strings.Contains(msg, "locked"), strings.Contains(msg, "busy"):
+		return fmt.Errorf("history: %s is locked by another program for too long (%s)", path, msg)
+	}
+	return fmt.Errorf("history: cannot open %s: %w", path, err)
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the database. Attempts this process left in flight become
+// recoverable by the next process that calls Recover.
+func (s *Store) Close() error {
+	err := s.closeDBs()
+	s.owner.release()
+	return err
+}
+
+func (s *Store) closeDBs() error {
+	var errs []error
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	if s.write != nil {
+		errs = append(errs, s.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// MaskSecrets adds secrets (app secrets, tokens, header values) that must never
+// reach the file, as a second guard behind the platform clients' own masking.
+func (s *Store) MaskSecrets(secrets ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sec := range secrets {
+		if len(sec) >= 4 { // shorter values would mask ordinary text
+			s.secrets = append(s.secrets, sec)
+		}
+	}
+}
+
+func (s *Store) maskList() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.secrets
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b)
+}
+
+// NewRequestID returns a fresh request ID (32 hex digits).
+func NewRequestID() string { return randomHex(16) }
