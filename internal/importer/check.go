@@ -1,0 +1,164 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Input is an import file and how to read it.
+type Input struct {
+	Path     string
+	Format   Format   // "": from the extension, else sniffed
+	Encoding Encoding // "": auto
+}
+
+// Checked is what the first pass over a file found.
+type Checked struct {
+	Input
+	// Digest identifies the file's exact bytes ("sha256:…"). With a row's line
+	// number it is the row's key in history, so a re-run of the same file
+	// resumes and a changed file starts afresh.
+	Digest   string
+	Format   Format
+	Encoding Encoding // as detected: auto becomes utf-8, gbk or utf-16
+	Rows     int      // rows with content (blank lines are not rows)
+	Valid    int
+	Invalid  int
+	Problems int // one invalid row can have several
+	// Size and ModTime let the sending pass notice the file changing under it.
+	Size    int64
+	ModTime time.Time
+}
+
+// Check reads the whole file once, before anything is sent: it computes the
+// digest, reads every row and validates it for every given platform. Each
+// problem goes to report (nil: discarded) as soon as it is found, so memory
+// does not grow with the number of invalid rows.
+func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(Problem) error) (Checked, error) {
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return Checked{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Checked{}, err
+	}
+	if fi.IsDir() {
+		return Checked{}, fmt.Errorf("%s is a directory, not an import file", in.Path)
+	}
+	h := sha256.New()
+	rows, err := openRows(io.TeeReader(f, h), in)
+	if err != nil {
+		return Checked{}, fmt.Errorf("%s: %w", in.Path, err)
+	}
+	c := Checked{Input: in, Size: fi.Size(), ModTime: fi.ModTime(), Format: rows.Format()}
+	for {
+		if c.Rows%1024 == 0 && ctx.Err() != nil {
+			return Checked{}, ctx.Err()
+		}
+		row, err := rows.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Checked{}, fmt.Errorf("%s: %w", in.Path, err)
+		}
+		c.Rows++
+		problems := rowProblems(row, ps)
+		if len(problems) == 0 {
+			c.Valid++
+			continue
+		}
+		c.Invalid++
+		c.Problems += len(problems)
+		if report != nil {
+			for _, p := range problems {
+				if err := report(p); err != nil {
+					return Checked{}, fmt.Errorf("writing the report: %w", err)
+				}
+			}
+		}
+	}
+	c.Digest = digestString(h)
+	c.Encoding = rows.Encoding()
+	if c.Encoding == EncodingAuto {
+		c.Encoding = EncodingUTF8 // all ASCII: the same in every supported encoding
+	}
+	return c, nil
+}
+
+func digestString(h hash.Hash) string { return "sha256:" + hex.EncodeToString(h.Sum(nil)) }
+
+func openRows(r io.Reader, in Input) (*Reader, error) {
+	format := in.Format
+	if format == "" {
+		format = FormatOf(in.Path)
+	}
+	enc := in.Encoding
+	if enc == "" {
+		enc = EncodingAuto
+	}
+	return NewReader(r, format, enc)
+}
+
+// rowProblems is everything that keeps a row from being sent: what reading
+// found, then every platform's rules. A row that could not be read at all
+// (bad encoding, malformed JSON) is not validated further: its fields would
+// only produce noise.
+func rowProblems(row Row, ps []platforms.Platform) []Problem {
+	problems := row.Problems
+	for _, p := range row.Problems {
+		switch p.Rule {
+		case RuleEncoding, RuleJSON, RuleTooLong, RuleColumns:
+			return problems
+		}
+	}
+	for _, fe := range platforms.ValidateAll(row.Customer, ps) {
+		problems = append(problems, Problem{Row: row.Line, Field: fe.Field, Platform: fe.Platform, Rule: fe.Rule,
+			Zh: fe.Message("zh"), En: fe.Message("en")})
+	}
+	return problems
+}
+
+// ReportWriter writes problems as CSV: row, field, platform, rule, message.
+// It starts with a UTF-8 byte order mark so spreadsheet programs that assume
+// GBK without one (Chinese Excel) show the messages right.
+type ReportWriter struct {
+	w    *csv.Writer
+	lang string
+}
+
+// NewReportWriter writes the header row; messages are in lang ("zh" or English).
+func NewReportWriter(w io.Writer, lang string) (*ReportWriter, error) {
+	if _, err := w.Write(bomUTF8); err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"row", "field", "platform", "rule", "message"}); err != nil {
+		return nil, err
+	}
+	return &ReportWriter{w: cw, lang: lang}, nil
+}
+
+// Add writes one problem.
+func (r *ReportWriter) Add(p Problem) error {
+	return r.w.Write([]string{strconv.Itoa(p.Row), p.Field, p.Platform, p.Rule, p.Message(r.lang)})
+}
+
+// Flush writes out what is buffered and reports any write error.
+func (r *ReportWriter) Flush() error {
+	r.w.Flush()
+	return r.w.Error()
+}
