@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -352,4 +356,70 @@ func TestRoundTripConcurrentSends(t *testing.T) {
 	if got := srv.Created(sandbox.PathNXLink); got != n {
 		t.Errorf("created = %d, want %d", got, n)
 	}
+}
+
+// The hard edges of issue 2, each a clear Result from the real client.
+func TestHardEdges(t *testing.T) {
+	serve := func(status int, contentType string, body []byte) *httptest.Server {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", contentType)
+			w.WriteHeader(status)
+			_, _ = w.Write(body)
+		}))
+		t.Cleanup(s.Close)
+		return s
+	}
+	clientFor := func(base string) *nxlink.Client {
+		cfg := nxlink.DefaultConfig()
+		cfg.BaseURL, cfg.AccessKey, cfg.AccessSecret, cfg.TenantID, cfg.AppKey = base, "ak", "sk", 1, "app"
+		cfg.Timeout = 2 * time.Second
+		return client(t, cfg)
+	}
+	cases := []struct {
+		name    string
+		server  *httptest.Server
+		outcome platforms.Outcome
+		code    string
+		message string
+	}{
+		{"html page", serve(200, "text/html", []byte("<html><head><title>Login</title></head></html>")), platforms.Failed, "BAD_BODY", `HTML instead of JSON: "Login"`},
+		{"empty body", serve(200, "application/json", nil), platforms.Failed, "BAD_BODY", "empty body"},
+		{"truncated", serve(200, "application/json", []byte(`{"code":0,"data":{"successItems":[`)), platforms.Failed, "BAD_BODY", "truncated JSON"},
+		{"too large", serve(200, "application/json", bytes.Repeat([]byte(" "), platforms.MaxResponseBytes+10)), platforms.Failed, "TOO_LARGE", "larger than"},
+		{"wrong content type", serve(200, "text/plain", []byte(`{"code":1003,"message":"签名错误"}`)), platforms.Rejected, "1003", "签名错误"},
+		// The shared transport keeps the parser's verdict on a non-JSON 4xx; the
+		// status itself is in Exchange.Status.
+		{"404", serve(404, "text/html", []byte("<title>404 Not Found</title>")), platforms.Failed, "BAD_BODY", "404 Not Found"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ex := send(t, clientFor(c.server.URL), wang())
+			if r := ex.Result; r.Outcome != c.outcome || r.Code != c.code || !strings.Contains(r.Message, c.message) {
+				t.Errorf("result = %+v", r)
+			}
+		})
+	}
+
+	t.Run("connection refused", func(t *testing.T) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		_ = l.Close()
+		r := send(t, clientFor("http://"+addr), wang()).Result
+		if r.Outcome != platforms.Failed || r.Code != "CONN_REFUSED" || !r.Retryable {
+			t.Errorf("result = %+v", r)
+		}
+	})
+	t.Run("TLS failure", func(t *testing.T) {
+		s := httptest.NewUnstartedServer(http.NotFoundHandler())
+		s.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+		s.StartTLS()
+		t.Cleanup(s.Close)
+		r := send(t, clientFor(s.URL), wang()).Result
+		if r.Outcome != platforms.Failed || r.Code != "TLS" {
+			t.Errorf("result = %+v", r)
+		}
+	})
 }

@@ -40,12 +40,9 @@ func Validate(cu platforms.Customer) []platforms.FieldError {
 	r.MaxLen("first_name", cu.FirstName, maxNamePart)
 	r.MaxLen("last_name", cu.LastName, maxNamePart)
 
-	// sms_phone is the mobile as digits, so the limit applies to that form.
-	if m, ok := r.Mobile("mobile", cu.Mobile); ok && cu.Mobile != "" {
-		if digitsLen(m) > maxPhone {
-			r.Fail("mobile", platforms.RuleMaxLen, "转成纯数字后最多 30 位", "at most 30 digits once written as digits only")
-		}
-	}
+	// sms_phone is the mobile as digits. A number ParseMobile accepts has at most
+	// 15 digits (E.164), so the page's 30-character limit cannot be reached.
+	r.Mobile("mobile", cu.Mobile)
 	phone(&r, "whatsapp", cu.WhatsApp, maxPhone)
 	phone(&r, "viber", cu.Viber, maxPhone)
 	phone(&r, "messenger", cu.Messenger, maxSocialID)
@@ -94,15 +91,3 @@ func phone(r *platforms.Rules, field, value string, max int) {
 }
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
-
-// digitsLen is len(m.Digits()) without building the string.
-func digitsLen(m platforms.Mobile) int {
-	if m.Mainland() {
-		return len(m.National)
-	}
-	n := len(m.National)
-	for cc := m.CountryCode; cc > 0; cc /= 10 {
-		n++
-	}
-	return n
-}
