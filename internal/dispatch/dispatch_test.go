@@ -1,0 +1,399 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+func TestRetryablePolicy(t *testing.T) {
+	cases := []struct {
+		platform string
+		ex       platforms.Exchange
+		want     bool
+	}{
+		{"alsc", okAnswer, false},
+		{"alsc", rejected, false},
+		{"alsc", refused, true},
+		{"alsc", timedOutAfter, true},
+		{"alsc", answer(platforms.Failed, 200, "7", true), true},
+		{"alsc", answer(platforms.Failed, 200, "BAD_BODY", false), true},
+		{"alsc", answer(platforms.Failed, 0, "TLS", false), false},
+		{"alsc", answer(platforms.Unknown, 0, store.Interrupted, true), true},
+		{"nxlink", answer(platforms.Failed, 502, "HTTP 502", true), true},
+		{"nxlink", answer(platforms.Partial, 200, "", false), false},
+		{"youzan", refused, true},
+		{"youzan", answer(platforms.Failed, 0, "TIMEOUT", true), true},
+		{"youzan", answer(platforms.Failed, 429, "HTTP 429", true), true},
+		{"youzan", answer(platforms.Failed, 503, "HTTP 503", true), true},
+		{"youzan", answer(platforms.Failed, 200, "500", true), true},
+		{"youzan", answer(platforms.Failed, 500, "HTTP 500", true), false},
+		{"youzan", answer(platforms.Failed, 504, "HTTP 504", true), false},
+		{"youzan", answer(platforms.Failed, 200, "BAD_BODY", false), false},
+		{"youzan", timedOutAfter, false},
+		{"youzan", answer(platforms.Unknown, 200, "READ", true), false},
+		{"youzan", answer(platforms.Unknown, 0, store.Interrupted, true), false},
+		{"youzan", rejected, false},
+	}
+	for _, c := range cases {
+		if got := Retryable(c.platform, c.ex, DefaultIdempotent); got != c.want {
+			t.Errorf("Retryable(%s, %s status %d code %s) = %v, want %v", c.platform, c.ex.Result.Outcome, c.ex.Status, c.ex.Result.Code, got, c.want)
+		}
+	}
+}
+
+func TestDefaultBackoffGrowsWithJitter(t *testing.T) {
+	d := New(nil, nil, Options{})
+	for attempt, nominal := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 4: 8 * time.Second, 12: 5 * time.Minute, 500: 5 * time.Minute} {
+		seen := map[time.Duration]bool{}
+		for range 50 {
+			p := d.opts.Backoff(attempt)
+			if p < nominal/2 || p > nominal {
+				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", attempt, p, nominal/2, nominal)
+			}
+			seen[p] = true
+		}
+		if len(seen) < 10 {
+			t.Errorf("backoff(%d) has no jitter: %d distinct values in 50", attempt, len(seen))
+		}
+	}
+}
+
+func TestSendOKIsFinal(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
+	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff})
+	sub, exs, err := d.SendAll(ctx, platforms.Customer{Name: "王小二", Mobile: "13411111111"}, []string{"alsc"}, store.SourceSubmit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exs) != 1 || exs[0].Result.Outcome != platforms.OK {
+		t.Fatalf("exchanges = %+v", exs)
+	}
+	s := sub.States["alsc"]
+	if s.Outcome != platforms.OK || s.Queued || s.Attempts != 1 || !s.Settled() {
+		t.Fatalf("state = %+v", s)
+	}
+	if n, _ := d.Queued(ctx); n != 0 {
+		t.Fatalf("queued = %d", n)
+	}
+}
+
+func TestRetryReusesRequestIDUntilOK(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused, timedOutAfter, answer(platforms.Failed, 200, "7", true), okAnswer}}
+	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 20 * time.Millisecond})
+	sub, exs, err := d.SendAll(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"alsc"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exs[0].Result.Code != "CONN_REFUSED" || !sub.States["alsc"].Queued {
+		t.Fatalf("first attempt: %+v, state %+v", exs[0].Result, sub.States["alsc"])
+	}
+	if n, _ := d.Queued(ctx); n != 1 {
+		t.Fatalf("queued = %d, want 1", n)
+	}
+	events := make(chan Event, 10)
+	var final []Event
+	var mu sync.Mutex
+	go func() {
+		for e := range events {
+			mu.Lock()
+			final = append(final, e)
+			mu.Unlock()
+		}
+	}()
+	runUntil(t, d, events, func() bool { return state(t, st, sub.ID, "alsc").Outcome == platforms.OK })
+	close(events)
+	calls := alsc.Calls()
+	if len(calls) != 4 {
+		t.Fatalf("calls = %d, want 4", len(calls))
+	}
+	for _, id := range calls {
+		if id != sub.RequestID {
+			t.Fatalf("retry sent request_id %q, want %q every time", id, sub.RequestID)
+		}
+	}
+	s := state(t, st, sub.ID, "alsc")
+	if s.Attempts != 4 || s.Queued {
+		t.Fatalf("state = %+v", s)
+	}
+	exsStored, _ := st.Exchanges(ctx, sub.ID)
+	if len(exsStored) != 4 {
+		t.Fatalf("stored exchanges = %d, want 4", len(exsStored))
+	}
+	for i, e := range exsStored {
+		if e.Attempt != i+1 || e.InFlight {
+			t.Fatalf("exchange %d: attempt %d in flight %v", i, e.Attempt, e.InFlight)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(final) != 3 || !final[2].Final || final[0].Final || final[2].Exchange.Result.Outcome != platforms.OK {
+		t.Fatalf("events = %+v", final)
+	}
+}
+
+func TestYouzanUnknownWaitsForPerson(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{timedOutAfter, okAnswer}}
+	d := New(st, []platforms.Platform{yz}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"youzan"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sub.States["youzan"]
+	if s.Outcome != platforms.Unknown || s.Queued || !s.AwaitsPerson() {
+		t.Fatalf("state = %+v", s)
+	}
+	// Run (and its start-up sweep) must leave it alone.
+	ctxRun, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	d.Run(ctxRun, nil)
+	cancel()
+	if n := len(yz.Calls()); n != 1 {
+		t.Fatalf("youzan unknown was sent again automatically: %d calls", n)
+	}
+	stats, _ := d.Stats(ctx)
+	if stats.Unresolved != 1 || stats.Queued != 0 {
+		t.Fatalf("stats = %+v", stats)
+	}
+	ex := d.Resend(ctx, sub.ID, "youzan")
+	if ex.Result.Outcome != platforms.OK {
+		t.Fatalf("resend = %+v", ex.Result)
+	}
+	if s := state(t, st, sub.ID, "youzan"); s.Outcome != platforms.OK || s.Attempts != 2 {
+		t.Fatalf("after resend: %+v", s)
+	}
+}
+
+func TestYouzanRefusedBeforeSendingIsRetried(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{refused, okAnswer}}
+	d := New(st, []platforms.Platform{yz}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "a"}, []string{"youzan"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntil(t, d, nil, func() bool { return state(t, st, sub.ID, "youzan").Outcome == platforms.OK })
+}
+
+func TestDropStopsRetries(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused}}
+	d := New(st, []platforms.Platform{alsc}, Options{Backoff: func(int) time.Duration { return time.Hour }})
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Drop(ctx, sub.ID, "alsc"); err != nil {
+		t.Fatal(err)
+	}
+	s := state(t, st, sub.ID, "alsc")
+	if s.Queued || !s.Dropped || s.AwaitsPerson() {
+		t.Fatalf("dropped state = %+v", s)
+	}
+	ctxRun, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	d.Run(ctxRun, nil)
+	cancel()
+	if n := len(alsc.Calls()); n != 1 {
+		t.Fatalf("dropped platform was sent again: %d calls", n)
+	}
+}
+
+func TestCancelledByPersonIsNotRetried(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
+	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	ex := d.Send(ctx, sub, "alsc")
+	if ex.Result.Code != "CANCELLED" {
+		t.Fatalf("send = %+v", ex.Result)
+	}
+	s := state(t, st, sub.ID, "alsc")
+	if s.Queued || !s.Dropped || s.Outcome != platforms.Unknown {
+		t.Fatalf("state after cancel = %+v", s)
+	}
+	ctxRun, stop := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	d.Run(ctxRun, nil)
+	stop()
+	if n := len(alsc.Calls()); n != 1 {
+		t.Fatalf("cancelled send retried: %d calls", n)
+	}
+}
+
+func TestMaxAttemptsEndsRetries(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	nx := &fakePlatform{name: "nxlink", script: []platforms.Exchange{refused}}
+	d := New(st, []platforms.Platform{nx}, Options{Backoff: fastBackoff, MaxAttempts: 3, Poll: 10 * time.Millisecond})
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"nxlink"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan Event, 10)
+	runUntil(t, d, events, func() bool { s := state(t, st, sub.ID, "nxlink"); return s.Attempts == 3 && !s.Queued && !s.InFlight })
+	if n := len(nx.Calls()); n != 3 {
+		t.Fatalf("calls = %d, want 3", n)
+	}
+	if e := <-events; e.Final {
+		t.Fatalf("second attempt reported final: %+v", e)
+	}
+	if e := <-events; !e.Final {
+		t.Fatalf("last attempt not reported final: %+v", e)
+	}
+}
+
+func TestSendWhileInFlightIsRefused(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
+	d := New(st, []platforms.Platform{alsc}, Options{})
+	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan platforms.Exchange)
+	go func() { first <- d.Send(ctx, sub, "alsc") }()
+	for !state(t, st, sub.ID, "alsc").InFlight {
+		time.Sleep(time.Millisecond)
+	}
+	if ex := d.Resend(ctx, sub.ID, "alsc"); ex.Result.Code != "IN_FLIGHT" {
+		t.Fatalf("second send while in flight = %+v", ex.Result)
+	}
+	close(alsc.block)
+	if ex := <-first; ex.Result.Outcome != platforms.OK {
+		t.Fatalf("first send = %+v", ex.Result)
+	}
+	if n := len(alsc.Calls()); n != 1 {
+		t.Fatalf("calls = %d", n)
+	}
+}
+
+func TestUnknownPlatform(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	d := New(st, []platforms.Platform{&fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}}, Options{})
+	if _, err := d.Begin(context.Background(), platforms.Customer{Name: "a"}, []string{"nope"}, store.SourceConsole); err == nil {
+		t.Fatal("Begin accepted an unconfigured platform")
+	}
+	if n, _ := st.Count(context.Background(), store.Query{}); n != 0 {
+		t.Fatalf("a refused submission was stored: %d", n)
+	}
+}
+
+// Two consoles on one data directory: every queued row is sent by exactly
+// one of them.
+func TestTwoRunnersClaimEachRowOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	stA, stB := openStore(t, dir), openStore(t, dir)
+	down := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused}}
+	seed := New(stA, []platforms.Platform{down}, Options{Backoff: func(int) time.Duration { return 50 * time.Millisecond }})
+	const n = 40
+	var ids []int64
+	for i := range n {
+		sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: fmt.Sprint("c", i)}, []string{"alsc"}, store.SourceImport)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, sub.ID)
+	}
+	upA := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
+	upB := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
+	dA := New(stA, []platforms.Platform{upA}, Options{Poll: 5 * time.Millisecond, Concurrency: 3})
+	dB := New(stB, []platforms.Platform{upB}, Options{Poll: 5 * time.Millisecond, Concurrency: 3})
+	runCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { dA.Run(runCtx, nil) })
+	wg.Go(func() { dB.Run(runCtx, nil) })
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := stA.Count(ctx, store.Query{Outcome: platforms.OK})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d reached ok", c, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	calls := append(upA.Calls(), upB.Calls()...)
+	if len(calls) != n {
+		t.Fatalf("%d sends for %d queued rows (A %d, B %d)", len(calls), n, len(upA.Calls()), len(upB.Calls()))
+	}
+	slices.Sort(calls)
+	if len(slices.Compact(calls)) != n {
+		t.Fatal("a row was sent twice")
+	}
+	if len(upA.Calls()) == 0 || len(upB.Calls()) == 0 {
+		t.Logf("one runner took every row (A %d, B %d)", len(upA.Calls()), len(upB.Calls()))
+	}
+}
+
+// A process that dies mid-send leaves: an attempt in flight (unknown after
+// recovery; retried for idempotent ALSC, left to a person for Youzan) and a
+// platform written ahead but never started (sent, since nothing left).
+func TestRunRecoversCrashedProcess(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	crashed, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := store.Submission{Customer: platforms.Customer{Name: "王小二", Mobile: "13411111111"}, Platforms: []string{"alsc", "youzan", "nxlink"}}
+	if err := crashed.Begin(ctx, &sub); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"alsc", "youzan"} {
+		if _, err := crashed.StartAttempt(ctx, sub.ID, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crashed.Close() // its process lock goes, as it does when the kernel reaps a killed process
+
+	st := openStore(t, dir)
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
+	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{okAnswer}}
+	nx := &fakePlatform{name: "nxlink", script: []platforms.Exchange{okAnswer}}
+	d := New(st, []platforms.Platform{alsc, yz, nx}, Options{Poll: 10 * time.Millisecond})
+	runUntil(t, d, nil, func() bool {
+		s, _ := st.Get(ctx, sub.ID)
+		return s.States["alsc"].Outcome == platforms.OK && s.States["nxlink"].Outcome == platforms.OK
+	})
+	y := state(t, st, sub.ID, "youzan")
+	if y.Outcome != platforms.Unknown || y.Result.Code != store.Interrupted || !y.AwaitsPerson() || len(yz.Calls()) != 0 {
+		t.Fatalf("youzan after crash = %+v, calls %d", y, len(yz.Calls()))
+	}
+	if got := alsc.Calls(); len(got) != 1 || got[0] != sub.RequestID {
+		t.Fatalf("alsc replay = %v, want the original request_id once", got)
+	}
+	exs, _ := st.Exchanges(ctx, sub.ID)
+	var alscAttempts []platforms.Outcome
+	for _, e := range exs {
+		if e.Platform == "alsc" {
+			alscAttempts = append(alscAttempts, e.Result.Outcome)
+		}
+	}
+	if !slices.Equal(alscAttempts, []platforms.Outcome{platforms.Unknown, platforms.OK}) {
+		t.Fatalf("alsc attempts = %v", alscAttempts)
+	}
+}

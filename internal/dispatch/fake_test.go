@@ -1,0 +1,110 @@
+package dispatch
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// fakePlatform answers from a script, one entry per call (the last repeats),
+// and remembers every request ID it saw.
+type fakePlatform struct {
+	name string
+
+	mu     sync.Mutex
+	script []platforms.Exchange
+	calls  []string
+	block  chan struct{} // when set, Send waits on it (or the context)
+}
+
+func (f *fakePlatform) Name() string                                       { return f.name }
+func (f *fakePlatform) Title() string                                      { return f.name }
+func (f *fakePlatform) Validate(platforms.Customer) []platforms.FieldError { return nil }
+func (f *fakePlatform) MaxBatch() int                                      { return 1 }
+func (f *fakePlatform) Build(platforms.Submission) (*http.Request, platforms.Trace, error) {
+	req, err := http.NewRequest("POST", "http://fake/"+f.name, nil)
+	return req, platforms.Trace{Method: "POST", URL: req.URL.String()}, err
+}
+
+func (f *fakePlatform) Send(ctx context.Context, sub platforms.Submission) platforms.Exchange {
+	f.mu.Lock()
+	n := len(f.calls)
+	f.calls = append(f.calls, sub.RequestID)
+	ex := f.script[min(n, len(f.script)-1)]
+	block := f.block
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return platforms.Exchange{Platform: f.name, RequestID: sub.RequestID, Started: time.Now(),
+				Result: platforms.Result{Outcome: platforms.Unknown, Code: "CANCELLED", Retryable: true}}
+		}
+	}
+	ex.Platform, ex.RequestID, ex.Started = f.name, sub.RequestID, time.Now()
+	return ex
+}
+
+func (f *fakePlatform) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+func answer(outcome platforms.Outcome, status int, code string, retryable bool) platforms.Exchange {
+	ex := platforms.Exchange{Status: status, Result: platforms.Result{Outcome: outcome, Code: code, Retryable: retryable}}
+	if outcome == platforms.OK {
+		ex.Result.CustomerIDs = []string{"1214631327620775937"}
+		ex.Response = []byte(`{"ok":true}`)
+	}
+	return ex
+}
+
+var (
+	okAnswer      = answer(platforms.OK, 200, "", false)
+	refused       = answer(platforms.Failed, 0, "CONN_REFUSED", true)
+	timedOutAfter = answer(platforms.Unknown, 0, "TIMEOUT", true)
+	rejected      = answer(platforms.Rejected, 200, "isv.invalid-parameter", false)
+)
+
+func openStore(t *testing.T, dir string) *store.Store {
+	t.Helper()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func fastBackoff(int) time.Duration { return 5 * time.Millisecond }
+
+// runUntil runs d in the background and waits until cond holds.
+func runUntil(t *testing.T, d *Dispatcher, events chan<- Event, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx, events); close(done) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached within 20s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func state(t *testing.T, st *store.Store, id int64, platform string) store.PlatformState {
+	t.Helper()
+	sub, err := st.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub.States[platform]
+}
