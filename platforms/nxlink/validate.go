@@ -24,7 +24,8 @@ const (
 )
 
 // Validate checks c against the API page's rules for the fields the customer
-// model maps to NXLink. A customer that passes allocates nothing here.
+// model maps to NXLink. It runs on every keystroke: a passing customer costs a
+// few microseconds and allocates only inside net/mail when an e-mail is given.
 func (c *Client) Validate(cu platforms.Customer) []platforms.FieldError {
 	return Validate(cu)
 }
