@@ -3,31 +3,28 @@ package importer
 import (
 	"net/http"
 
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/platforms"
 )
 
 // Resending is safe or not per platform, and an import resends a lot: within a
 // run when an answer is retryable, and on every re-run for rows not yet ok.
+// Which platforms are idempotent, and which answers are retried on the spot,
+// is the dispatcher's rule (dispatch.Retryable): an import and the console's
+// retry queue must never disagree about the same row.
 //
-//   - alsc: the submission's request_id is ALSC's idempotency key, and a
-//     resend reuses it, so the platform answers a replay with its first
-//     answer instead of creating again. Any non-ok state may be resent.
-//   - nxlink: customers are keyed by their contact; re-creating an existing
-//     one returns its ID (type 0 replaces with the same data, 1 merges the
-//     same data, 2 keeps the old), so a resend cannot create a second
-//     customer. Any non-ok state may be resent.
-//   - youzan, and any platform not named here: nothing makes a resend
-//     idempotent, so a row is resent only when the earlier attempt cannot
-//     have created the customer (see notApplied). Otherwise it waits for a
-//     person (--resend-unknown, or resend in the console's history).
-var idempotent = map[string]bool{"alsc": true, "nxlink": true}
+//   - alsc, nxlink (idempotent): a re-run resends every row that is not ok.
+//   - youzan, and any platform not idempotent: a re-run resends a row only
+//     when its earlier attempt cannot have created the customer (notApplied);
+//     otherwise the row waits for a person (--resend-unknown, or resend from
+//     history).
 
 // Idempotent reports whether resending a submission to the platform can never
 // create the customer twice.
-func Idempotent(platform string) bool { return idempotent[platform] }
+func Idempotent(platform string) bool { return dispatch.DefaultIdempotent(platform) }
 
 // mayResend decides for a platform state read from history (a re-run) or an
-// answer just received (a retry within a run) whether sending again is safe.
+// answer just received whether sending again is safe.
 func mayResend(platform string, outcome platforms.Outcome, r platforms.Result, status int) bool {
 	switch outcome {
 	case platforms.OK:
@@ -37,10 +34,11 @@ func mayResend(platform string, outcome platforms.Outcome, r platforms.Result, s
 		// flight is Unknown after Recover), or refused: nothing was created.
 		return true
 	}
-	return idempotent[platform] || notApplied(outcome, r, status)
+	return Idempotent(platform) || notApplied(outcome, r, status)
 }
 
-// notApplied reports an attempt that cannot have created the customer.
+// notApplied reports an attempt that cannot have created the customer, by the
+// same reading of statuses as dispatch.Retryable.
 func notApplied(outcome platforms.Outcome, r platforms.Result, status int) bool {
 	if r.RateLimited {
 		return true // a throttled call is turned away before it is processed
@@ -50,35 +48,23 @@ func notApplied(outcome platforms.Outcome, r platforms.Result, status int) bool 
 	}
 	switch {
 	case status == 0:
-		// No answer and Failed rather than Unknown: the transport layer saw
-		// the failure before the request was written (refused, DNS, timeout
-		// while connecting).
+		// No answer and Failed rather than Unknown: the transport saw the
+		// failure before the request was written (refused, DNS, TLS,
+		// timeout while connecting).
 		return true
-	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable:
-		// A gateway or load balancer answered for a backend it could not
-		// reach or that refused work. 500 and 504 are left out: the backend
-		// may have been part way through.
-		return true
+	case status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable:
+		return true // refused without being processed
 	case status >= 200 && status < 300:
-		// The platform's own envelope said it failed (e.g. Youzan's 系统繁忙);
+		// The platform's own envelope said it failed (Youzan's 系统繁忙);
 		// an answer that could not be read says nothing, it may hide success.
 		return r.Code != "BAD_BODY" && r.Code != "TOO_LARGE"
 	}
-	return false
+	return false // 500, 502, 504: the backend may have been part way through
 }
 
 // retryNow decides whether an answer just received is worth another attempt
-// within this run (as opposed to leaving it for a person or a re-run).
+// within this run: the dispatcher's rule, so that an import retries exactly
+// what the console's queue would.
 func retryNow(platform string, r platforms.Result, status int) bool {
-	switch r.Outcome {
-	case platforms.OK, platforms.Rejected, platforms.Partial:
-		return false
-	}
-	if !mayResend(platform, r.Outcome, r, status) {
-		return false
-	}
-	// An unreadable answer is not marked retryable by the platforms (resending
-	// blindly is unsafe in general) but a replay to an idempotent platform is
-	// how to learn the verdict.
-	return r.Retryable || r.RateLimited || (idempotent[platform] && r.Code == "BAD_BODY")
+	return dispatch.Retryable(platform, platforms.Exchange{Platform: platform, Status: status, Result: r}, Idempotent)
 }

@@ -42,51 +42,8 @@ type Started struct {
 // transaction: every claimed attempt is committed before its request leaves.
 // An item that cannot be claimed has its Err set; err is for the transaction.
 func (s *Store) StartAttempts(ctx context.Context, keys []AttemptKey) ([]Started, error) {
-	out := make([]Started, len(keys))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for i, k := range keys {
-			out[i] = Started{}
-			var attempts int
-			var inFlight int64
-			var owner, outcome string
-			var dropped bool
-			err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner, outcome, dropped FROM states WHERE submission_id = ? AND platform = ?`,
-				k.SubmissionID, k.Platform).Scan(&attempts, &inFlight, &owner, &outcome, &dropped)
-			if errors.Is(err, sql.ErrNoRows) {
-				out[i].Err = fmt.Errorf("history: submission %d has no platform %q: %w", k.SubmissionID, k.Platform, ErrNotFound)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if inFlight != 0 {
-				if s.owner.alive(owner) {
-					out[i].Err = ErrInFlight
-					continue
-				}
-				// A dead sender's attempt becomes unknown; the caller decides
-				// again on that, it never resends blindly.
-				if err := s.interruptTx(ctx, tx, k.SubmissionID, k.Platform, inFlight); err != nil {
-					return err
-				}
-				out[i].Err = ErrChanged
-				continue
-			}
-			if platforms.Outcome(outcome) != k.Expect || dropped {
-				out[i].Err = ErrChanged
-				continue
-			}
-			if err := s.claimTx(ctx, tx, k.SubmissionID, k.Platform, attempts+1); err != nil {
-				return err
-			}
-			out[i].Attempt = attempts + 1
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	_, started, err := s.Apply(ctx, nil, keys)
+	return started, err
 }
 
 // Recording is one exchange to record for one submission.
@@ -98,6 +55,14 @@ type Recording struct {
 // RecordMany is Record for many exchanges in one transaction. It returns the
 // exchange IDs in order. Either every recording is committed or none is.
 func (s *Store) RecordMany(ctx context.Context, recs []Recording) ([]int64, error) {
+	ids, _, err := s.Apply(ctx, recs, nil)
+	return ids, err
+}
+
+// Apply records recs, then claims keys, all in one transaction: a sender that
+// group-commits pays one disk sync for both the answers it received and the
+// attempts it is about to make.
+func (s *Store) Apply(ctx context.Context, recs []Recording, keys []AttemptKey) ([]int64, []Started, error) {
 	type encoded struct {
 		ex                platforms.Exchange
 		meta              string
@@ -109,7 +74,7 @@ func (s *Store) RecordMany(ctx context.Context, recs []Recording) ([]int64, erro
 	for i, r := range recs {
 		ex := r.Exchange
 		if ex.Platform == "" {
-			return nil, errors.New("history: exchange without a platform")
+			return nil, nil, errors.New("history: exchange without a platform")
 		}
 		ex = mask(ex, secrets)
 		if ex.Started.IsZero() {
@@ -117,15 +82,16 @@ func (s *Store) RecordMany(ctx context.Context, recs []Recording) ([]int64, erro
 		}
 		meta, reqBody, respBody, err := encodeExchange(ex)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		result, err := json.Marshal(ex.Result)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		enc[i] = encoded{ex, meta, reqBody, respBody, result}
 	}
 	ids := make([]int64, len(recs))
+	started := make([]Started, len(keys))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, e := range enc {
 			id, err := s.recordTx(ctx, tx, recs[i].SubmissionID, e.ex, e.meta, e.reqBody, e.respBody, e.result, time.Time{})
@@ -134,12 +100,52 @@ func (s *Store) RecordMany(ctx context.Context, recs []Recording) ([]int64, erro
 			}
 			ids[i] = id
 		}
+		for i, k := range keys {
+			st, err := s.startTx(ctx, tx, k)
+			if err != nil {
+				return err
+			}
+			started[i] = st
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ids, nil
+	return ids, started, nil
+}
+
+func (s *Store) startTx(ctx context.Context, tx *sql.Tx, k AttemptKey) (Started, error) {
+	var attempts int
+	var inFlight int64
+	var owner, outcome string
+	var dropped bool
+	err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner, outcome, dropped FROM states WHERE submission_id = ? AND platform = ?`,
+		k.SubmissionID, k.Platform).Scan(&attempts, &inFlight, &owner, &outcome, &dropped)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Started{Err: fmt.Errorf("history: submission %d has no platform %q: %w", k.SubmissionID, k.Platform, ErrNotFound)}, nil
+	}
+	if err != nil {
+		return Started{}, err
+	}
+	if inFlight != 0 {
+		if s.owner.alive(owner) {
+			return Started{Err: ErrInFlight}, nil
+		}
+		// A dead sender's attempt becomes unknown; the caller decides again
+		// on that, it never resends blindly.
+		if err := s.interruptTx(ctx, tx, k.SubmissionID, k.Platform, inFlight); err != nil {
+			return Started{}, err
+		}
+		return Started{Err: ErrChanged}, nil
+	}
+	if platforms.Outcome(outcome) != k.Expect || dropped {
+		return Started{Err: ErrChanged}, nil
+	}
+	if err := s.claimTx(ctx, tx, k.SubmissionID, k.Platform, attempts+1); err != nil {
+		return Started{}, err
+	}
+	return Started{Attempt: attempts + 1}, nil
 }
 
 // recordTx is the body of RecordRetry for one exchange inside a transaction

@@ -1,0 +1,472 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// job is one row to send to one platform.
+type job struct {
+	row    int
+	sub    *store.Submission // shared by the row's lanes; read-only once begun
+	expect platforms.Outcome // the state's outcome when this attempt was decided
+	tries  int               // attempts in this run that failed (not throttled)
+	limits int               // attempts in this run that were rate limited
+	// last is the latest answer in this run, what the row ends as if the
+	// import stops before the next attempt.
+	last       platforms.Result
+	lastStatus int
+}
+
+// lane sends one platform's jobs: its own workers, token bucket and batching,
+// so a slow or throttled platform never holds back the others.
+type lane struct {
+	r     *run
+	p     platforms.Platform
+	name  string
+	batch int
+
+	in      chan *job // from the planner; closed when it is done
+	retry   chan *job // attempts to make again
+	quit    chan struct{}
+	pending sync.WaitGroup // jobs handed to the lane and not finished
+
+	limiter *rate.Limiter
+	ceiling rate.Limit // the configured rate; slowing down never goes above it
+
+	mu         sync.Mutex
+	pauseUntil time.Time
+	okStreak   int
+	winStart   time.Time // a one-second window of requests, to know the pace
+	winCount   int
+	lastPace   float64
+
+	t tally
+}
+
+// tally counts a lane's rows by what became of them, for progress and summary.
+type tally struct {
+	total     atomic.Int64 // valid rows
+	ok        atomic.Int64 // ok in this run
+	already   atomic.Int64 // ok before this run: skipped
+	rejected  atomic.Int64
+	failed    atomic.Int64
+	unknown   atomic.Int64
+	person    atomic.Int64 // left for a person: it may have been created
+	elsewhere atomic.Int64 // another process is sending it, or settled it meanwhile
+	dropped   atomic.Int64 // a person chose not to send it
+	notSent   atomic.Int64 // stopped (ctrl+c) before it was sent
+	requests  atomic.Int64
+	retries   atomic.Int64
+	throttled atomic.Int64 // answers asking to slow down
+	answered  atomic.Int64 // rows settled by an answer received in this run
+}
+
+func (t *tally) done() int64 {
+	return t.ok.Load() + t.already.Load() + t.rejected.Load() + t.failed.Load() + t.unknown.Load() +
+		t.elsewhere.Load() + t.dropped.Load() + t.notSent.Load()
+}
+
+// Attempt limits within one run; a re-run starts again.
+const maxThrottled = 10
+
+func newLane(r *run, p platforms.Platform, perSecond float64) *lane {
+	limit := rate.Inf
+	if perSecond > 0 {
+		limit = rate.Limit(perSecond)
+	}
+	l := &lane{r: r, p: p, name: p.Name(), batch: max(1, p.MaxBatch()),
+		in: make(chan *job, 2*r.opts.Concurrency*max(1, p.MaxBatch())), retry: make(chan *job), quit: make(chan struct{}),
+		limiter: rate.NewLimiter(limit, 1), ceiling: limit}
+	return l
+}
+
+// add hands a job to the lane; false when the import is stopping.
+func (l *lane) add(ctx context.Context, j *job) bool {
+	l.pending.Add(1)
+	select {
+	case l.in <- j:
+		return true
+	case <-ctx.Done():
+		l.t.notSent.Add(1)
+		l.pending.Done()
+		return false
+	}
+}
+
+// run starts the lane's workers and returns when every job has finished.
+// The planner closes in when it has handed out everything.
+func (l *lane) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	n := l.r.opts.Concurrency
+	if l.batch > 1 {
+		batches := make(chan []*job)
+		wg.Go(func() { l.batcher(batches) })
+		for range n {
+			wg.Go(func() {
+				for b := range batches {
+					l.sendBatch(ctx, b)
+				}
+			})
+		}
+	} else {
+		for range n {
+			wg.Go(func() { l.worker(ctx) })
+		}
+	}
+	wg.Wait()
+}
+
+// closeWhenDone closes quit once the planner is done and every job finished.
+func (l *lane) closeWhenDone() {
+	l.pending.Wait()
+	close(l.quit)
+}
+
+func (l *lane) worker(ctx context.Context) {
+	in := l.in
+	for {
+		select {
+		case j, ok := <-in:
+			if !ok {
+				in = nil
+				continue
+			}
+			l.sendOne(ctx, j)
+		case j := <-l.retry:
+			l.sendOne(ctx, j)
+		case <-l.quit:
+			return
+		}
+	}
+}
+
+// batcher fills batches up to the platform's maximum. A batch is handed over
+// when it is full, or when it has waited Linger and a worker is free; while
+// every worker is busy it keeps filling.
+func (l *lane) batcher(out chan<- []*job) {
+	defer close(out)
+	in := l.in
+	var cur []*job
+	var ripe bool
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		var send chan<- []*job
+		if len(cur) == l.batch || (len(cur) > 0 && ripe) {
+			send = out
+		}
+		accept, retry := in, l.retry
+		if len(cur) == l.batch {
+			accept, retry = nil, nil
+		}
+		select {
+		case j, ok := <-accept:
+			if !ok {
+				in = nil
+				continue
+			}
+			cur = l.collect(cur, j, timer)
+		case j := <-retry:
+			cur = l.collect(cur, j, timer)
+		case <-timer.C:
+			ripe = true
+		case send <- cur:
+			cur, ripe = nil, false
+			timer.Stop()
+		case <-l.quit:
+			return
+		}
+	}
+}
+
+func (l *lane) collect(cur []*job, j *job, timer *time.Timer) []*job {
+	if len(cur) == 0 {
+		timer.Reset(l.r.opts.Linger)
+	}
+	return append(cur, j)
+}
+
+func (l *lane) finish(j *job) { l.pending.Done() }
+
+// stopped settles a job that will not be sent again in this run: it ends as
+// its last answer, or as not sent.
+func (l *lane) stopped(j *job) {
+	if j.last.Outcome != "" {
+		l.final(j, j.last, j.lastStatus)
+		return
+	}
+	l.t.notSent.Add(1)
+	l.finish(j)
+}
+
+// waitTurn waits out a pause the platform asked for, then the token bucket.
+func (l *lane) waitTurn(ctx context.Context) error {
+	for {
+		l.mu.Lock()
+		d := time.Until(l.pauseUntil)
+		l.mu.Unlock()
+		if d <= 0 {
+			break
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+	if err := l.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	l.paced()
+	return nil
+}
+
+// paced counts a request in the current one-second window.
+func (l *lane) paced() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if el := now.Sub(l.winStart); el >= time.Second {
+		l.lastPace = float64(l.winCount) / el.Seconds()
+		l.winStart, l.winCount = now, 0
+	}
+	l.winCount++
+}
+
+// throttle slows the lane down after an answer that asked for it (ALSC codes
+// 7 and 8, HTTP 429): every worker pauses for Retry-After (1 s when the
+// platform gave none) and the bucket halves. It recovers by a fifth after
+// every 50 answers in a row that were not throttled, up to the configured rate.
+func (l *lane) throttle(retryAfter time.Duration) {
+	l.t.throttled.Add(1)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if retryAfter <= 0 {
+		retryAfter = time.Second
+	}
+	if until := time.Now().Add(retryAfter); until.After(l.pauseUntil) {
+		l.pauseUntil = until
+	}
+	cur := l.limiter.Limit()
+	if cur == rate.Inf {
+		pace := max(l.lastPace, float64(l.winCount)/max(time.Since(l.winStart).Seconds(), 0.001))
+		cur = rate.Limit(pace)
+	}
+	l.limiter.SetLimit(max(cur/2, 1))
+	l.okStreak = 0
+}
+
+func (l *lane) unthrottled() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cur := l.limiter.Limit()
+	if cur == l.ceiling {
+		return
+	}
+	if l.okStreak++; l.okStreak < 50 {
+		return
+	}
+	l.okStreak = 0
+	next := cur * 1.2
+	// With no configured rate the climb ends somewhere: past what any
+	// platform has asked of us, the bucket is lifted.
+	if next >= l.ceiling || (l.ceiling == rate.Inf && next > 10000) {
+		next = l.ceiling
+	}
+	l.limiter.SetLimit(next)
+}
+
+func (l *lane) claim(keys []store.AttemptKey) ([]store.Started, bool) {
+	started, err := l.r.j.apply(nil, keys)
+	if err != nil {
+		l.r.fail(fmt.Errorf("history: %w", err))
+		return nil, false
+	}
+	return started, true
+}
+
+func (l *lane) record(recs []store.Recording) bool {
+	if _, err := l.r.j.apply(recs, nil); err != nil {
+		l.r.fail(fmt.Errorf("history: %w", err))
+		return false
+	}
+	return true
+}
+
+// unclaimed settles a job whose claim was refused: another process is
+// sending it or has settled it since the planner read its state.
+func (l *lane) unclaimed(j *job, err error) {
+	if !errors.Is(err, store.ErrInFlight) && !errors.Is(err, store.ErrChanged) {
+		l.r.fail(err)
+	}
+	l.t.elsewhere.Add(1)
+	l.r.note(j.row, l.name, "", "", "another custdesk is sending this row, or settled it meanwhile")
+	l.finish(j)
+}
+
+func (l *lane) sendOne(ctx context.Context, j *job) {
+	if ctx.Err() != nil || l.waitTurn(ctx) != nil {
+		l.stopped(j)
+		return
+	}
+	started, ok := l.claim([]store.AttemptKey{{SubmissionID: j.sub.ID, Platform: l.name, Expect: j.expect}})
+	if !ok {
+		l.stopped(j)
+		return
+	}
+	if started[0].Err != nil {
+		l.unclaimed(j, started[0].Err)
+		return
+	}
+	l.t.requests.Add(1)
+	ex := l.p.Send(l.r.sendCtx, platforms.Single(j.sub.RequestID, j.sub.Customer))
+	if !l.record([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex}}) {
+		l.stopped(j)
+		return
+	}
+	if ex.Result.RateLimited {
+		l.throttle(ex.Result.RetryAfter)
+	}
+	l.settle(ctx, j, ex.Result, ex.Status)
+}
+
+func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
+	if ctx.Err() != nil || l.waitTurn(ctx) != nil {
+		for _, j := range jobs {
+			l.stopped(j)
+		}
+		return
+	}
+	keys := make([]store.AttemptKey, len(jobs))
+	for i, j := range jobs {
+		keys[i] = store.AttemptKey{SubmissionID: j.sub.ID, Platform: l.name, Expect: j.expect}
+	}
+	started, ok := l.claim(keys)
+	if !ok {
+		for _, j := range jobs {
+			l.stopped(j)
+		}
+		return
+	}
+	claimed := jobs[:0:0]
+	for i, j := range jobs {
+		if started[i].Err != nil {
+			l.unclaimed(j, started[i].Err)
+		} else {
+			claimed = append(claimed, j)
+		}
+	}
+	if len(claimed) == 0 {
+		return
+	}
+	sub := platforms.Submission{RequestID: claimed[0].sub.RequestID, Customers: make([]platforms.Customer, len(claimed))}
+	for i, j := range claimed {
+		sub.Customers[i] = j.sub.Customer
+	}
+	l.t.requests.Add(1)
+	ex := l.p.Send(l.r.sendCtx, sub)
+	results := splitBatch(ex.Result, len(claimed))
+	recs := make([]store.Recording, len(claimed))
+	for i, j := range claimed {
+		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0])}
+	}
+	if !l.record(recs) {
+		for _, j := range claimed {
+			l.stopped(j)
+		}
+		return
+	}
+	if ex.Result.RateLimited {
+		l.throttle(ex.Result.RetryAfter)
+	}
+	for i, j := range claimed {
+		l.settle(ctx, j, results[i], ex.Status)
+	}
+}
+
+// settle decides what comes of an answer: done, another attempt now, or left
+// for a re-run or a person.
+func (l *lane) settle(ctx context.Context, j *job, r platforms.Result, status int) {
+	if r.Outcome == platforms.OK {
+		l.t.ok.Add(1)
+		l.t.answered.Add(1)
+		l.unthrottled()
+		l.finish(j)
+		return
+	}
+	if r.RateLimited {
+		j.limits++
+	} else {
+		j.tries++
+	}
+	j.last, j.lastStatus = r, status
+	if retryNow(l.name, r, status) && j.tries < l.r.opts.MaxAttempts && j.limits < maxThrottled && ctx.Err() == nil {
+		j.expect = r.Outcome
+		l.t.retries.Add(1)
+		delay := time.Duration(0) // a throttled lane already pauses every worker
+		if !r.RateLimited {
+			delay = l.r.opts.Backoff(j.tries)
+		}
+		go l.again(ctx, j, delay)
+		return
+	}
+	l.final(j, r, status)
+}
+
+// final counts a row that ends this run on a non-ok answer.
+func (l *lane) final(j *job, r platforms.Result, status int) {
+	l.t.answered.Add(1)
+	switch r.Outcome {
+	case platforms.Rejected:
+		l.t.rejected.Add(1)
+	case platforms.Unknown:
+		l.t.unknown.Add(1)
+	default:
+		l.t.failed.Add(1)
+	}
+	if !mayResend(l.name, r.Outcome, r, status) {
+		l.t.person.Add(1)
+	}
+	l.r.note(j.row, l.name, r.Outcome, r.Code, r.Message)
+	l.finish(j)
+}
+
+// again hands a job back to the lane after delay, unless the import stops.
+func (l *lane) again(ctx context.Context, j *job, delay time.Duration) {
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			l.stopped(j)
+			return
+		}
+	}
+	select {
+	case l.retry <- j:
+	case <-ctx.Done():
+		l.stopped(j)
+	}
+}
+
+// DefaultBackoff waits 200 ms, doubling per attempt up to 5 s, with ±50 %
+// jitter so that rows failed together do not return together.
+func DefaultBackoff(attempt int) time.Duration {
+	d := 200 * time.Millisecond << min(max(attempt-1, 0), 5)
+	d = min(d, 5*time.Second)
+	return d/2 + rand.N(d)
+}
