@@ -106,7 +106,7 @@ func newExchangeRecord(e StoredExchange) ExchangeRecord {
 }
 
 // exportPage bounds memory when writing the whole history.
-const exportPage = 500
+var exportPage = 500
 
 // each calls fn for every matching submission, newest first, a page at a
 // time, honouring Limit and Offset.

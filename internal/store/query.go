@@ -118,7 +118,15 @@ func wrapQueryErr(err error) error {
 	if err == nil {
 		return nil
 	}
+	if isCorruption(err) {
+		return fmt.Errorf("history: the database file is damaged (%w: %v); it is left as is: move it away or use --data-dir", ErrCorrupt, err)
+	}
 	return fmt.Errorf("history: %w", err)
+}
+
+func isCorruption(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database") || strings.Contains(msg, "SQLITE_CORRUPT")
 }
 
 func (s *Store) querySubmissions(ctx context.Context, query string, args ...any) ([]Submission, error) {

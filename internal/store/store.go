@@ -101,6 +101,14 @@ func Open(dir string) (*Store, error) {
 	if err == nil {
 		err = s.migrate(context.Background())
 	}
+	if err == nil {
+		// Reading the schema catches a damaged first page now, with a clear
+		// message, rather than at the first query. Deeper damage shows when
+		// the rows are read (see wrapQueryErr); a full integrity check would
+		// read the whole file on every start.
+		var n int
+		err = s.read.QueryRow(`SELECT count(*) FROM sqlite_schema`).Scan(&n)
+	}
 	if err != nil {
 		s.closeDBs()
 		own.release()
@@ -122,8 +130,11 @@ func checkHeader(path string) error {
 	defer f.Close()
 	head := make([]byte, len(sqliteHeader))
 	n, err := io.ReadFull(f, head)
-	if n == 0 && (err == io.EOF || err == nil) {
+	switch {
+	case n == 0 && err == io.EOF:
 		return nil // an empty file is what SQLite itself creates before the first write
+	case err != nil && err != io.EOF && err != io.ErrUnexpectedEOF:
+		return fmt.Errorf("history: cannot read %s: %w (use --data-dir to start on another directory)", path, err)
 	}
 	if !bytes.Equal(head[:n], sqliteHeader) {
 		return fmt.Errorf("history: %s is not a SQLite database (%w); it was left untouched: move it away or use --data-dir to start on another directory", path, ErrCorrupt)

@@ -723,14 +723,14 @@ func boolInt(b bool) int {
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("history: %w", err)
+		return wrapQueryErr(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		if isCorruption(err) {
+			return wrapQueryErr(err)
+		}
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	return nil
+	return wrapQueryErr(tx.Commit())
 }
