@@ -111,7 +111,7 @@ var exportPage = 500
 // each calls fn for every matching submission, newest first, a page at a
 // time, honouring Limit and Offset.
 func (s *Store) each(ctx context.Context, q Query, fn func(Submission) error) error {
-	remaining := q.Limit
+	limited, remaining := q.Limit > 0, q.Limit
 	if q.Offset > 0 {
 		// Skip by offset once, then continue by key.
 		skip := q
@@ -125,7 +125,7 @@ func (s *Store) each(ctx context.Context, q Query, fn func(Submission) error) er
 	q.Offset = 0
 	for {
 		page := exportPage
-		if q.Limit > 0 {
+		if limited {
 			if remaining <= 0 {
 				return nil
 			}
