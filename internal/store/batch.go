@@ -94,7 +94,7 @@ func (s *Store) Apply(ctx context.Context, recs []Recording, keys []AttemptKey) 
 	started := make([]Started, len(keys))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, e := range enc {
-			id, err := s.recordTx(ctx, tx, recs[i].SubmissionID, e.ex, e.meta, e.reqBody, e.respBody, e.result, time.Time{})
+			id, err := s.recordTx(ctx, tx, recs[i].SubmissionID, e.ex, e.meta, e.reqBody, e.respBody, e.result, After{})
 			if err != nil {
 				return err
 			}
@@ -148,9 +148,13 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, k AttemptKey) (Started,
 	return Started{Attempt: attempts + 1}, nil
 }
 
-// recordTx is the body of RecordRetry for one exchange inside a transaction
+// recordTx is the body of RecordAfter for one exchange inside a transaction
 // that the caller owns.
-func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, subID int64, ex platforms.Exchange, meta string, reqBody, respBody, resultJSON []byte, next time.Time) (int64, error) {
+func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, subID int64, ex platforms.Exchange, meta string, reqBody, respBody, resultJSON []byte, after After) (int64, error) {
+	next := after.Retry
+	if after.Drop {
+		next = time.Time{}
+	}
 	var attempts int
 	var inFlight int64
 	var owner string
@@ -185,13 +189,13 @@ func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, subID int64, ex platfo
 		nextNS = next.UnixNano()
 	}
 	q := `UPDATE states SET outcome = ?, result = ?, attempts = ?, status = ?, duration = ?, exchange_id = ?,
-		queued = ?, next_retry = ?`
+		queued = ?, next_retry = ?, dropped = ?`
 	if mine || inFlight == 0 {
 		q += `, in_flight = 0, owner = ''`
 	}
 	q += ` WHERE submission_id = ? AND platform = ?`
 	if _, err := tx.ExecContext(ctx, q, string(ex.Result.Outcome), resultJSON, attempts, ex.Status, int64(ex.Duration), exID,
-		boolInt(!next.IsZero()), nextNS, subID, ex.Platform); err != nil {
+		boolInt(!next.IsZero()), nextNS, boolInt(after.Drop), subID, ex.Platform); err != nil {
 		return 0, err
 	}
 	return exID, addSearchIDs(ctx, tx, subID, ex.Result)

@@ -268,4 +268,3 @@ func openAt(t *testing.T, dir string) *Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
-

@@ -267,10 +267,6 @@ type After struct {
 
 // RecordAfter commits an exchange and what follows it in one transaction.
 func (s *Store) RecordAfter(ctx context.Context, subID int64, ex platforms.Exchange, after After) (int64, error) {
-	next := after.Retry
-	if after.Drop {
-		next = time.Time{}
-	}
 	if ex.Platform == "" {
 		return 0, errors.New("history: exchange without a platform")
 	}
@@ -288,49 +284,8 @@ func (s *Store) RecordAfter(ctx context.Context, subID int64, ex platforms.Excha
 	}
 	var exID int64
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var attempts int
-		var inFlight int64
-		var owner string
-		err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
-			subID, ex.Platform).Scan(&attempts, &inFlight, &owner)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("history: submission %d has no platform %q: %w", subID, ex.Platform, ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		mine := inFlight != 0 && owner == s.owner.id
-		if mine {
-			exID = inFlight
-			_, err = tx.ExecContext(ctx, `UPDATE exchanges SET in_flight = 0, started = ?, outcome = ?, meta = ?, request_body = ?, response = ?
-				WHERE id = ?`, ex.Started.UnixNano(), string(ex.Result.Outcome), meta, reqBody, respBody, exID)
-		} else {
-			attempts++
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `INSERT INTO exchanges (submission_id, platform, attempt, started, in_flight, outcome, meta, request_body, response)
-				VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`, subID, ex.Platform, attempts, ex.Started.UnixNano(), string(ex.Result.Outcome), meta, reqBody, respBody)
-			if err == nil {
-				exID, err = res.LastInsertId()
-			}
-		}
-		if err != nil {
-			return err
-		}
-		var nextNS int64
-		if !next.IsZero() {
-			nextNS = next.UnixNano()
-		}
-		q := `UPDATE states SET outcome = ?, result = ?, attempts = ?, status = ?, duration = ?, exchange_id = ?,
-			queued = ?, next_retry = ?, dropped = ?`
-		if mine || inFlight == 0 {
-			q += `, in_flight = 0, owner = ''`
-		}
-		q += ` WHERE submission_id = ? AND platform = ?`
-		if _, err := tx.ExecContext(ctx, q, string(ex.Result.Outcome), resultJSON, attempts, ex.Status, int64(ex.Duration), exID,
-			boolInt(!next.IsZero()), nextNS, boolInt(after.Drop), subID, ex.Platform); err != nil {
-			return err
-		}
-		return addSearchIDs(ctx, tx, subID, ex.Result)
+		exID, err = s.recordTx(ctx, tx, subID, ex, meta, reqBody, respBody, resultJSON, after)
+		return err
 	})
 	return exID, err
 }
