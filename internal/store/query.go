@@ -32,58 +32,121 @@ const OutcomePending platforms.Outcome = "pending"
 
 const submissionColumns = `id, request_id, customer, platforms, operator, source, import_file, import_row, created`
 
-// where builds the filter; every clause uses an index (the trigram index for
-// text, states_outcome for outcome, the primary key for platform, created for
-// dates).
-func (q Query) where() (string, []any) {
-	var conds []string
-	var args []any
+// plan is a query's SQL, built so every filter uses an index: the trigram
+// index for words of three characters or more, the compact names table for
+// shorter ones, states(outcome|platform, submission_id) for outcome and
+// platform, submissions(created) for dates.
+type plan struct {
+	// byState: the query walks states (outcome or platform given), newest
+	// submission first, joining each submission; it stops at the page.
+	byState   bool
+	stateCond string
+	stateArgs []any
+	idConds   []string // on the submission ID, written with "%s" for the column
+	idArgs    []any
+	dateConds []string // on submissions.created
+	dateArgs  []any
+}
+
+func (q Query) plan() plan {
+	var p plan
 	var fts []string
 	for _, word := range strings.Fields(q.Text) {
 		if utf8.RuneCountInString(word) >= 3 {
 			fts = append(fts, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
 			continue
 		}
-		// The trigram index cannot serve fewer than three characters; LIKE
-		// scans the index's text, still far fewer bytes than the rows.
-		conds = append(conds, `id IN (SELECT rowid FROM search WHERE text LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+likeEscape(word)+"%")
+		p.idConds = append(p.idConds, `%s IN (SELECT id FROM names WHERE text LIKE ? ESCAPE '\')`)
+		p.idArgs = append(p.idArgs, "%"+likeEscape(word)+"%")
 	}
 	if len(fts) > 0 {
-		conds = append(conds, `id IN (SELECT rowid FROM search WHERE search MATCH ?)`)
-		args = append(args, strings.Join(fts, " AND "))
-	}
-	outcome := string(q.Outcome)
-	if q.Outcome == OutcomePending {
-		outcome = ""
-	}
-	switch {
-	case q.Outcome != "" && q.Platform != "":
-		conds = append(conds, `id IN (SELECT submission_id FROM states WHERE outcome = ? AND platform = ?)`)
-		args = append(args, outcome, q.Platform)
-	case q.Outcome != "":
-		conds = append(conds, `id IN (SELECT submission_id FROM states WHERE outcome = ?)`)
-		args = append(args, outcome)
-	case q.Platform != "":
-		conds = append(conds, `EXISTS (SELECT 1 FROM states WHERE submission_id = submissions.id AND platform = ?)`)
-		args = append(args, q.Platform)
-	}
-	if !q.Since.IsZero() {
-		conds = append(conds, `created >= ?`)
-		args = append(args, q.Since.UnixNano())
-	}
-	if !q.Until.IsZero() {
-		conds = append(conds, `created < ?`)
-		args = append(args, q.Until.UnixNano())
+		p.idConds = append(p.idConds, `%s IN (SELECT rowid FROM search WHERE search MATCH ?)`)
+		p.idArgs = append(p.idArgs, strings.Join(fts, " AND "))
 	}
 	if q.beforeID > 0 {
-		conds = append(conds, `id < ?`)
-		args = append(args, q.beforeID)
+		p.idConds = append(p.idConds, `%s < ?`)
+		p.idArgs = append(p.idArgs, q.beforeID)
+	}
+	var sc []string
+	if q.Outcome != "" {
+		outcome := string(q.Outcome)
+		if q.Outcome == OutcomePending {
+			outcome = ""
+		}
+		sc = append(sc, `st.outcome = ?`)
+		p.stateArgs = append(p.stateArgs, outcome)
+	}
+	if q.Platform != "" {
+		sc = append(sc, `st.platform = ?`)
+		p.stateArgs = append(p.stateArgs, q.Platform)
+	}
+	p.byState, p.stateCond = len(sc) > 0, strings.Join(sc, " AND ")
+	if !q.Since.IsZero() {
+		p.dateConds = append(p.dateConds, `submissions.created >= ?`)
+		p.dateArgs = append(p.dateArgs, q.Since.UnixNano())
+	}
+	if !q.Until.IsZero() {
+		p.dateConds = append(p.dateConds, `submissions.created < ?`)
+		p.dateArgs = append(p.dateArgs, q.Until.UnixNano())
+	}
+	return p
+}
+
+// where joins the conditions, naming the submission ID column idCol.
+func (p plan) where(idCol string, withDates bool) (string, []any) {
+	var conds []string
+	var args []any
+	if p.byState {
+		conds, args = append(conds, p.stateCond), append(args, p.stateArgs...)
+	}
+	for _, c := range p.idConds {
+		conds = append(conds, fmt.Sprintf(c, idCol))
+	}
+	args = append(args, p.idArgs...)
+	if withDates {
+		conds, args = append(conds, p.dateConds...), append(args, p.dateArgs...)
 	}
 	if len(conds) == 0 {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// listSQL selects the matching submissions, newest first.
+func (p plan) listSQL() (string, []any) {
+	if !p.byState {
+		where, args := p.where("submissions.id", true)
+		return `SELECT ` + submissionColumns + ` FROM submissions` + where + ` ORDER BY id DESC`, args
+	}
+	// CROSS JOIN keeps states as the outer loop: SQLite then walks the
+	// (outcome|platform, submission_id) index backwards and stops at LIMIT.
+	where, args := p.where("st.submission_id", true)
+	return `SELECT ` + qualified("submissions", submissionColumns) + ` FROM states st CROSS JOIN submissions ON submissions.id = st.submission_id` +
+		where + ` GROUP BY st.submission_id ORDER BY st.submission_id DESC`, args
+}
+
+// countSQL counts the matching submissions, touching the rows only when a
+// date range needs their creation time.
+func (p plan) countSQL() (string, []any) {
+	dates := len(p.dateConds) > 0
+	if !p.byState {
+		where, args := p.where("submissions.id", true)
+		return `SELECT count(*) FROM submissions` + where, args
+	}
+	from := ` FROM states st`
+	if dates {
+		from += ` CROSS JOIN submissions ON submissions.id = st.submission_id`
+	}
+	where, args := p.where("st.submission_id", dates)
+	return `SELECT count(DISTINCT st.submission_id)` + from + where, args
+}
+
+func qualified(table, columns string) string {
+	cols := strings.Split(columns, ", ")
+	for i, c := range cols {
+		cols[i] = table + "." + c
+	}
+	return strings.Join(cols, ", ")
 }
 
 func likeEscape(s string) string {
@@ -93,8 +156,7 @@ func likeEscape(s string) string {
 
 // List returns matching submissions, newest first, with their states.
 func (s *Store) List(ctx context.Context, q Query) ([]Submission, error) {
-	where, args := q.where()
-	query := `SELECT ` + submissionColumns + ` FROM submissions` + where + ` ORDER BY id DESC`
+	query, args := q.plan().listSQL()
 	if q.Limit > 0 || q.Offset > 0 {
 		limit := q.Limit
 		if limit <= 0 {
@@ -108,9 +170,9 @@ func (s *Store) List(ctx context.Context, q Query) ([]Submission, error) {
 
 // Count is how many submissions match, ignoring Limit and Offset.
 func (s *Store) Count(ctx context.Context, q Query) (int, error) {
-	where, args := q.where()
+	query, args := q.plan().countSQL()
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM submissions`+where, args...).Scan(&n)
+	err := s.read.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, wrapQueryErr(err)
 }
 

@@ -71,6 +71,21 @@ CREATE TABLE drafts (
 	saved    INTEGER NOT NULL
 );
 `,
+	// 2: searches stay within budget on 100,000 submissions. Filters by
+	// outcome or platform walk an index in submission order (newest first,
+	// stopping at the page) instead of collecting every match; words shorter
+	// than the trigram index's three characters scan a compact copy of the
+	// names and mobiles instead of the full rows.
+	`
+DROP INDEX states_outcome;
+CREATE INDEX states_outcome ON states(outcome, submission_id);
+CREATE INDEX states_platform ON states(platform, submission_id);
+CREATE TABLE names (
+	id   INTEGER PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
+	text TEXT    NOT NULL
+);
+INSERT INTO names (id, text) SELECT id, trim(name || ' ' || mobile) FROM submissions;
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

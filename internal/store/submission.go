@@ -155,6 +155,9 @@ func (s *Store) BeginMany(ctx context.Context, subs []*Submission) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, text) VALUES (?, ?)`, id, searchText(sub)); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO names (id, text) VALUES (?, ?)`, id, shortText(sub.Customer)); err != nil {
+				return err
+			}
 			sub.ID, sub.Created = id, time.Unix(0, created.UnixNano())
 			sub.States = make(map[string]PlatformState, len(sub.Platforms))
 			for _, p := range sub.Platforms {
@@ -187,6 +190,16 @@ func searchText(sub *Submission) string {
 	parts := []string{c.Name, c.FirstName, c.LastName, c.Mobile, c.Phone, c.Email, c.Nickname, sub.RequestID}
 	if m, ok := platforms.ParseMobile(c.Mobile); ok {
 		parts = append(parts, m.Digits(), m.E164())
+	}
+	return strings.Join(nonEmpty(parts), " ")
+}
+
+// shortText is what words of one or two characters (a surname, a given
+// name) are matched against.
+func shortText(c platforms.Customer) string {
+	parts := []string{c.Name, c.FirstName, c.LastName, c.Nickname, c.Mobile}
+	if m, ok := platforms.ParseMobile(c.Mobile); ok {
+		parts = append(parts, m.Digits())
 	}
 	return strings.Join(nonEmpty(parts), " ")
 }
