@@ -151,9 +151,8 @@ func (s *Store) each(ctx context.Context, q Query, fn func(Submission) error) er
 
 // WriteHistory writes matching submissions for `custdesk history`:
 // "text" (a table), "json" (an array of Record) or "csv" (a row per
-// submission and platform).
-func WriteHistory(w io.Writer, st *Store, q Query, format string) error {
-	ctx := context.Background()
+// submission and platform). It streams: memory stays flat however many match.
+func WriteHistory(ctx context.Context, w io.Writer, st *Store, q Query, format string) error {
 	switch format {
 	case "", "text":
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -212,7 +211,11 @@ func WriteHistory(w io.Writer, st *Store, q Query, format string) error {
 // Export writes matching submissions for archiving or analysis: "jsonl" (one
 // Record per line, with every exchange) or "csv" (as WriteHistory).
 func (s *Store) Export(w io.Writer, q Query, format string) error {
-	ctx := context.Background()
+	return s.ExportContext(context.Background(), w, q, format)
+}
+
+// ExportContext is Export that stops when ctx ends.
+func (s *Store) ExportContext(ctx context.Context, w io.Writer, q Query, format string) error {
 	switch format {
 	case "jsonl":
 		enc := json.NewEncoder(w)

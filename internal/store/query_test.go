@@ -147,7 +147,7 @@ func TestWriteHistoryFormats(t *testing.T) {
 	st, _ := openTemp(t)
 	ids := seedHistory(t, st)
 	var text bytes.Buffer
-	if err := WriteHistory(&text, st, Query{}, "text"); err != nil {
+	if err := WriteHistory(context.Background(), &text, st, Query{}, "text"); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(text.String()), "\n")
@@ -163,7 +163,7 @@ func TestWriteHistoryFormats(t *testing.T) {
 	}
 
 	var js bytes.Buffer
-	if err := WriteHistory(&js, st, Query{Platform: "nxlink"}, "json"); err != nil {
+	if err := WriteHistory(context.Background(), &js, st, Query{Platform: "nxlink"}, "json"); err != nil {
 		t.Fatal(err)
 	}
 	var recs []Record
@@ -174,7 +174,7 @@ func TestWriteHistoryFormats(t *testing.T) {
 		t.Fatalf("json records = %+v", recs)
 	}
 	var empty bytes.Buffer
-	if err := WriteHistory(&empty, st, Query{Text: "nobody-at-all"}, "json"); err != nil {
+	if err := WriteHistory(context.Background(), &empty, st, Query{Text: "nobody-at-all"}, "json"); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(empty.String()) != "[]" {
@@ -182,7 +182,7 @@ func TestWriteHistoryFormats(t *testing.T) {
 	}
 
 	var c bytes.Buffer
-	if err := WriteHistory(&c, st, Query{}, "csv"); err != nil {
+	if err := WriteHistory(context.Background(), &c, st, Query{}, "csv"); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&c).ReadAll()
@@ -201,7 +201,7 @@ func TestWriteHistoryFormats(t *testing.T) {
 	if last[col["name"]] != "王小二" || last[col["platform"]] != "youzan" || last[col["outcome"]] != "unknown" || last[col["mobile"]] != "13411111111" {
 		t.Fatalf("csv last row = %v", last)
 	}
-	if err := WriteHistory(&c, st, Query{}, "xml"); err == nil {
+	if err := WriteHistory(context.Background(), &c, st, Query{}, "xml"); err == nil {
 		t.Fatal("unknown format accepted")
 	}
 }
