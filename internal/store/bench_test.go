@@ -260,3 +260,17 @@ func BenchmarkAttempt(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStats: the status bar's queue counts on the full history.
+func BenchmarkStats(b *testing.B) {
+	st, err := Open(benchHistory(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	for b.Loop() {
+		if _, err := st.Stats(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -557,7 +557,7 @@ func (s *Store) Stats(ctx context.Context) (QueueStats, error) {
 	var q QueueStats
 	err := s.read.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM states WHERE queued = 1),
-		(SELECT count(*) FROM states WHERE in_flight <> 0),
+		(SELECT count(*) FROM states WHERE owner <> '' AND in_flight <> 0),
 		(SELECT count(*) FROM states WHERE outcome = 'unknown' AND queued = 0 AND dropped = 0 AND in_flight = 0)`).
 		Scan(&q.Queued, &q.InFlight, &q.Unresolved)
 	return q, err
