@@ -26,6 +26,10 @@ const (
 	youzanCodeBusy      = 500 // the retryable "system busy"
 )
 
+// youzanMaxBody bounds what the simulator reads of a request: one member is a
+// few hundred bytes.
+const youzanMaxBody = 1 << 20
+
 func init() {
 	register(PathYouzan, func(s *Server) simulator { return &youzanSim{s: s} })
 }
@@ -121,7 +125,7 @@ func (y *youzanSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		y.write(w, http.StatusUnsupportedMediaType, youzanEnvelope{Code: youzanCodeMediaType, Message: "Content-Type 必须为 application/json"})
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, platforms.MaxResponseBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, youzanMaxBody))
 	if err != nil {
 		y.refuse(w, youzanRefusal{youzanCodeParam, "", "请求体无法读取或超过 1 MiB"})
 		return

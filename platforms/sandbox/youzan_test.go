@@ -256,3 +256,11 @@ func TestYouzanConcurrentCreations(t *testing.T) {
 		t.Errorf("created %d, want %d", s.Created(PathYouzan), n)
 	}
 }
+
+func TestYouzanRefusesOversizedBody(t *testing.T) {
+	body := `{"appId":"sandbox-youzan-app","extendMap":{},"mobile":"13411111111","name":"` + strings.Repeat("x", youzanMaxBody) + `"}`
+	a := postYouzan(t, New(Demo()), body, youzanAuth)
+	if *a.Env.Success || *a.Env.Code != 400 || !strings.Contains(a.Env.Message, "1 MiB") {
+		t.Errorf("answer %d %s", a.Status, a.Body)
+	}
+}
