@@ -45,8 +45,9 @@ var DefaultClient = &http.Client{Transport: &http.Transport{
 }}
 
 // Do sends req and returns the whole exchange. It never panics and never returns
-// without a Result.
-func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *http.Request, trace Trace, parse Parser) Exchange {
+// without a Result. The result is named so the deferred timing reaches the
+// caller.
+func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *http.Request, trace Trace, parse Parser) (ex Exchange) {
 	client := c.Client
 	if client == nil {
 		client = DefaultClient
@@ -55,7 +56,7 @@ func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *ht
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ex := Exchange{Platform: platform, RequestID: sub.RequestID, Request: trace, Started: time.Now()}
+	ex = Exchange{Platform: platform, RequestID: sub.RequestID, Request: trace, Started: time.Now()}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -109,10 +110,13 @@ func judge(status int, h http.Header, body []byte, truncated bool, parse Parser)
 		r = Result{Outcome: Failed, Code: code, Retryable: true, RateLimited: true, RetryAfter: retryAfter(h),
 			Message: firstNonEmpty(r.Message, "rate limited")}
 	case status >= 500:
+		if r.Code == "BAD_BODY" {
+			r.Code = ""
+		}
 		r = Result{Outcome: Failed, Code: firstNonEmpty(r.Code, code), SubCode: r.SubCode, Retryable: true,
 			Message: firstNonEmpty(jsonMessage(r), Describe(status, h, body))}
 	case status < 200 || status >= 300:
-		if r.Outcome == OK || r.Outcome == Partial || r.Code == "" {
+		if r.Outcome == OK || r.Outcome == Partial || r.Code == "" || r.Code == "BAD_BODY" {
 			r = Result{Outcome: Failed, Code: code, Message: firstNonEmpty(jsonMessage(r), Describe(status, h, body))}
 		}
 	case r.Outcome == Failed && r.Code == "" && r.Message == "":
