@@ -397,3 +397,38 @@ func TestRunRecoversCrashedProcess(t *testing.T) {
 		t.Fatalf("alsc attempts = %v", alscAttempts)
 	}
 }
+
+// Quitting while a retry is on its way lets its answer arrive and be kept,
+// rather than turning it into an unknown.
+func TestRunLetsAttemptsFinishOnShutdown(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused, okAnswer}}
+	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	alsc.mu.Lock()
+	alsc.block = release
+	alsc.mu.Unlock()
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { d.Run(runCtx, nil); close(done) }()
+	for !state(t, st, sub.ID, "alsc").InFlight {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-done:
+		t.Fatal("Run returned with an attempt still in flight")
+	default:
+	}
+	close(release)
+	<-done
+	if s := state(t, st, sub.ID, "alsc"); s.Outcome != platforms.OK || s.InFlight {
+		t.Fatalf("after shutdown: %+v", s)
+	}
+}
