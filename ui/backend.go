@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// sender is what the console needs of internal/dispatch. *dispatch.Dispatcher
+// implements it.
+type sender interface {
+	Begin(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, error)
+	Send(ctx context.Context, sub store.Submission, platform string) platforms.Exchange
+	Queued(ctx context.Context) (int, error)
+}
+
+// historyStore is what the console reads from internal/store. *store.Store
+// implements it.
+type historyStore interface {
+	List(ctx context.Context, q store.Query) ([]store.Submission, error)
+	Count(ctx context.Context, q store.Query) (int, error)
+	Get(ctx context.Context, id int64) (store.Submission, error)
+	Exchanges(ctx context.Context, subID int64) ([]store.StoredExchange, error)
+	SaveDraft(ctx context.Context, c platforms.Customer) error
+	LoadDraft(ctx context.Context) (platforms.Customer, bool, error)
+	ClearDraft(ctx context.Context) error
+}
+
+// Messages from the data layer. Every one names the submission it is about,
+// so results of several submissions in flight never mix.
+type (
+	beganMsg struct {
+		token int // the console's handle of the submit, before the store gives an ID
+		sub   store.Submission
+		err   error
+	}
+	sentMsg struct {
+		subID    int64
+		platform string
+		ex       platforms.Exchange
+	}
+	rowMsg struct {
+		sub store.Submission
+		err error
+	}
+	pageMsg struct {
+		offset int
+		subs   []store.Submission
+		total  int
+		err    error
+	}
+	detailMsg struct {
+		id   int64
+		data detailData
+		err  error
+	}
+	queuedMsg struct {
+		n   int
+		err error
+	}
+	draftSavedMsg struct {
+		version int
+		err     error
+	}
+	storeErrMsg struct{ err error }
+)
+
+const historyPage = 200
+
+// storeTimeout bounds one history read or write the screen waits for.
+const storeTimeout = 5 * time.Second
+
+func rowFromSubmission(sub store.Submission) *histRow {
+	r := &histRow{id: sub.ID, created: sub.Created, name: sub.Customer.Name, mobile: sub.Customer.Mobile,
+		states: map[string]string{}, dirty: true}
+	for _, p := range sub.Platforms {
+		r.states[p] = stateOf(sub.States[p])
+	}
+	return r
+}
+
+func stateOf(ps store.PlatformState) string {
+	switch {
+	case ps.InFlight:
+		return stateInFlight
+	case ps.Queued:
+		return stateQueued
+	case ps.Outcome == "":
+		return statePending
+	}
+	return string(ps.Outcome)
+}
+
+func loadPage(hs historyStore, offset int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		subs, err := hs.List(ctx, store.Query{Limit: historyPage, Offset: offset})
+		if err != nil {
+			return pageMsg{offset: offset, err: err}
+		}
+		total, err := hs.Count(ctx, store.Query{})
+		return pageMsg{offset: offset, subs: subs, total: total, err: err}
+	}
+}
+
+func loadRow(hs historyStore, id int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		sub, err := hs.Get(ctx, id)
+		return rowMsg{sub: sub, err: err}
+	}
+}
+
+// platInfo names a configured platform for code running off the update loop.
+type platInfo struct{ name, title string }
+
+func platInfos(c *common) []platInfo {
+	out := make([]platInfo, len(c.platforms))
+	for i, p := range c.platforms {
+		out[i] = platInfo{p.Name(), p.Title()}
+	}
+	return out
+}
+
+// loadDetail reads a submission and its exchanges and prepares every text the
+// detail shows, off the update loop.
+func loadDetail(hs historyStore, c *common, id int64) tea.Cmd {
+	lang, plats := c.lang, platInfos(c)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		sub, err := hs.Get(ctx, id)
+		if err != nil {
+			return detailMsg{id: id, err: err}
+		}
+		exs, err := hs.Exchanges(ctx, id)
+		if err != nil {
+			return detailMsg{id: id, err: err}
+		}
+		return detailMsg{id: id, data: buildDetail(lang, plats, sub, exs)}
+	}
+}
+
+// buildDetail keeps, per platform of the submission, the latest finished
+// attempt, in the configured order of platforms.
+func buildDetail(lang string, plats []platInfo, sub store.Submission, exs []store.StoredExchange) detailData {
+	latest := map[string]store.StoredExchange{}
+	for _, e := range exs {
+		if e.InFlight {
+			continue
+		}
+		if cur, ok := latest[e.Platform]; !ok || e.Attempt > cur.Attempt || (e.Attempt == cur.Attempt && e.ID > cur.ID) {
+			latest[e.Platform] = e
+		}
+	}
+	rank := map[string]int{}
+	titles := map[string]string{}
+	for i, p := range plats {
+		rank[p.name], titles[p.name] = i, p.title
+	}
+	names := append([]string(nil), sub.Platforms...)
+	sort.SliceStable(names, func(a, b int) bool {
+		ra, oka := rank[names[a]]
+		rb, okb := rank[names[b]]
+		if oka != okb {
+			return oka
+		}
+		return ra < rb
+	})
+	d := detailData{id: sub.ID, requestID: sub.RequestID, created: sub.Created, customer: sub.Customer}
+	for _, name := range names {
+		title := titles[name]
+		if title == "" {
+			title = name
+		}
+		st := sub.States[name]
+		if e, ok := latest[name]; ok {
+			v := newExchangeView(lang, title, e.Exchange, max(st.Attempts, e.Attempt))
+			v.state = stateOf(st)
+			d.views = append(d.views, v)
+			continue
+		}
+		d.views = append(d.views, exchangeView{platform: name, title: title, state: stateOf(st), attempts: st.Attempts})
+	}
+	return d
+}

@@ -1,0 +1,346 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Row states besides the platforms' outcomes.
+const (
+	statePending  = "pending"  // written ahead, no answer yet
+	stateInFlight = "inflight" // being sent by this console now
+	stateQueued   = "queued"   // waiting for a background retry
+	stateAbsent   = ""         // the platform was not part of the submission
+)
+
+// histRow is one submission as the history pane shows it.
+type histRow struct {
+	id      int64
+	created time.Time
+	name    string
+	mobile  string
+	states  map[string]string // platform name -> outcome or row state
+
+	rendered string // the row without selection, reused until dirty
+	dirty    bool
+}
+
+func (r *histRow) inFlight() bool {
+	for _, s := range r.states {
+		if s == stateInFlight || s == statePending {
+			return true
+		}
+	}
+	return false
+}
+
+// history is the pane of past submissions, newest first. It holds the rows
+// loaded so far (pages arrive as the selection nears the end) and renders only
+// the visible ones.
+type history struct {
+	c     *common
+	rows  []*histRow
+	byID  map[int64]*histRow
+	total int // rows the store holds; more than len(rows) until all are loaded
+
+	sel    int
+	offset int
+	width  int
+	height int
+
+	loading bool
+	frame   string // spinner frame for marks of sends in flight
+}
+
+func newHistory(c *common) *history {
+	return &history{c: c, byID: map[int64]*histRow{}}
+}
+
+func (h *history) setSize(w, height int) {
+	if w != h.width {
+		for _, r := range h.rows {
+			r.dirty = true
+		}
+	}
+	h.width, h.height = w, height
+	h.clamp()
+}
+
+// listH is the number of row lines: the pane minus its title and column header.
+func (h *history) listH() int { return max(1, h.height-2) }
+
+// appendPage adds an older page loaded from the store at offset.
+func (h *history) appendPage(offset int, rows []*histRow, total int) {
+	h.loading = false
+	h.total = total
+	if offset != len(h.rows) {
+		return // a stale page: rows were added since it was asked for
+	}
+	for _, r := range rows {
+		if _, dup := h.byID[r.id]; dup {
+			continue
+		}
+		h.rows = append(h.rows, r)
+		h.byID[r.id] = r
+	}
+	h.total = max(h.total, len(h.rows))
+	h.clamp()
+}
+
+// prepend adds a new submission at the top, keeping the selected row selected.
+func (h *history) prepend(r *histRow) {
+	if old, ok := h.byID[r.id]; ok {
+		*old = *r
+		old.dirty = true
+		return
+	}
+	h.rows = append(h.rows, nil)
+	copy(h.rows[1:], h.rows)
+	h.rows[0] = r
+	h.byID[r.id] = r
+	h.total++
+	if len(h.rows) > 1 {
+		h.sel++
+		if h.offset > 0 {
+			h.offset++ // keep the view still when scrolled into the past
+		}
+	}
+	h.clamp()
+}
+
+// setState records a platform's state of a submission shown in the pane.
+func (h *history) setState(id int64, platform, state string) {
+	if r, ok := h.byID[id]; ok && r.states[platform] != state {
+		r.states[platform] = state
+		r.dirty = true
+	}
+}
+
+// visibleRows are the rows on screen.
+func (h *history) visibleRows() []*histRow {
+	return h.rows[min(h.offset, len(h.rows)):min(len(h.rows), h.offset+h.listH())]
+}
+
+func (h *history) selected() *histRow {
+	if h.sel >= 0 && h.sel < len(h.rows) {
+		return h.rows[h.sel]
+	}
+	return nil
+}
+
+func (h *history) clamp() {
+	h.sel = max(0, min(h.sel, len(h.rows)-1))
+	lh := h.listH()
+	if h.sel < h.offset {
+		h.offset = h.sel
+	}
+	if h.sel >= h.offset+lh {
+		h.offset = h.sel - lh + 1
+	}
+	h.offset = max(0, min(h.offset, len(h.rows)-lh))
+}
+
+// needMore reports whether the next page should be loaded: the view is within
+// a screen of the loaded end and the store has more.
+func (h *history) needMore() bool {
+	return !h.loading && len(h.rows) < h.total && h.offset+2*h.listH() >= len(h.rows)
+}
+
+// update moves the selection. open is true when the selected row should open.
+func (h *history) update(msg tea.KeyPressMsg) (open, back bool) {
+	k := h.c.keys.history
+	switch {
+	case key.Matches(msg, k.Up):
+		h.sel--
+	case key.Matches(msg, k.Down):
+		h.sel++
+	case key.Matches(msg, k.PageUp):
+		h.sel -= h.listH()
+	case key.Matches(msg, k.PageDown):
+		h.sel += h.listH()
+	case key.Matches(msg, k.Top):
+		h.sel = 0
+	case key.Matches(msg, k.Bottom):
+		h.sel = len(h.rows) - 1
+	case key.Matches(msg, k.Open):
+		return h.selected() != nil, false
+	case key.Matches(msg, k.Back):
+		return false, true
+	}
+	h.clamp()
+	return false, false
+}
+
+// click selects the row at line y of the pane; a click on the selected row
+// opens it.
+func (h *history) click(y int) (open bool) {
+	i := h.offset + y - 2
+	if y < 2 || i < 0 || i >= len(h.rows) {
+		return false
+	}
+	if i == h.sel {
+		return true
+	}
+	h.sel = i
+	h.clamp()
+	return false
+}
+
+func (h *history) wheel(delta int) {
+	h.sel += delta
+	h.clamp()
+}
+
+// columns sizes the row: time, name (what is left), mobile, one mark per platform.
+func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
+	marksW = 2 * len(h.c.platforms)
+	timeW = 5
+	if h.width >= 60 {
+		timeW = 11
+	}
+	mobileW = 13
+	if h.width < 34 {
+		mobileW = 11
+	}
+	nameW = max(4, h.width-timeW-mobileW-marksW-4)
+	return
+}
+
+// view renders the pane: title, column header, visible rows, each exactly
+// width columns.
+func (h *history) view(focused bool) []string {
+	st := h.c.st
+	lines := make([]string, 0, h.height)
+	title := h.c.tr(msgHistory)
+	if h.total > 0 {
+		title += " (" + strconv.Itoa(h.total) + ")"
+	}
+	ts := st.group
+	if focused {
+		ts = st.title
+	}
+	lines = append(lines, padRight(ts.Render(title), h.width))
+
+	timeW, nameW, mobileW, _ := h.columns()
+	var hb strings.Builder
+	hb.WriteString(" ")
+	hb.WriteString(padRight(text{"时间", "time"}.in(h.c.lang), timeW) + " ")
+	hb.WriteString(padRight(fieldLabels["name"].in(h.c.lang), nameW) + " ")
+	hb.WriteString(padRight(fieldLabels["mobile"].in(h.c.lang), mobileW) + " ")
+	for _, p := range h.c.platforms {
+		hb.WriteString(ansi.Truncate(p.Title(), 1, "") + " ")
+	}
+	lines = append(lines, padRight(st.header.Render(hb.String()), h.width))
+
+	if len(h.rows) == 0 {
+		msg := msgHistoryEmpty
+		if h.loading {
+			msg = msgLoading
+		}
+		lines = append(lines, padRight(st.dim.Render(" "+h.c.tr(msg)), h.width))
+	}
+	end := min(len(h.rows), h.offset+h.listH())
+	for i := h.offset; i < end; i++ {
+		r := h.rows[i]
+		s := h.renderRow(r)
+		if i == h.sel {
+			plain := ansi.Strip(s)
+			if focused {
+				s = st.rowSelected.Render(padRight(plain, h.width))
+			} else {
+				s = st.focusMark.Render("›") + ansi.Cut(s, 1, h.width)
+			}
+		}
+		lines = append(lines, s)
+	}
+	if len(h.rows) < h.total && end == len(h.rows) && len(lines) < h.height {
+		lines = append(lines, padRight(st.dim.Render(" "+h.c.tr(msgLoading)), h.width))
+	}
+	for len(lines) < h.height {
+		lines = append(lines, strings.Repeat(" ", h.width))
+	}
+	return lines[:h.height]
+}
+
+// renderRow renders a row once per change; rows with sends in flight animate.
+func (h *history) renderRow(r *histRow) string {
+	animated := r.inFlight()
+	if !r.dirty && r.rendered != "" && !animated {
+		return r.rendered
+	}
+	st := h.c.st
+	timeW, nameW, mobileW, _ := h.columns()
+	var b strings.Builder
+	b.WriteString(" ")
+	b.WriteString(st.dim.Render(padRight(h.timeText(r.created, timeW), timeW)))
+	b.WriteString(" ")
+	b.WriteString(padRight(ansi.Truncate(r.name, nameW, "…"), nameW))
+	b.WriteString(" ")
+	b.WriteString(padRight(ansi.Truncate(r.mobile, mobileW, "…"), mobileW))
+	b.WriteString(" ")
+	for _, p := range h.c.platforms {
+		state := r.states[p.Name()]
+		b.WriteString(st.outcomeStyle(markStyle(state)).Render(h.mark(state)))
+		b.WriteString(" ")
+	}
+	s := padRight(b.String(), h.width)
+	if !animated {
+		r.rendered, r.dirty = s, false
+	}
+	return s
+}
+
+func (h *history) timeText(t time.Time, w int) string {
+	if t.IsZero() {
+		return ""
+	}
+	now := h.c.now()
+	t = t.In(now.Location())
+	if w >= 11 {
+		return t.Format("01-02 15:04")
+	}
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04")
+	}
+	return t.Format("01-02")
+}
+
+// mark is one glyph per platform state; each differs in shape, not only in
+// color, so NO_COLOR loses nothing.
+func (h *history) mark(state string) string {
+	switch state {
+	case string(platforms.OK):
+		return "✓"
+	case string(platforms.Partial):
+		return "◐"
+	case string(platforms.Rejected):
+		return "✗"
+	case string(platforms.Failed):
+		return "!"
+	case string(platforms.Unknown):
+		return "?"
+	case stateInFlight, statePending:
+		if h.frame != "" {
+			return ansi.Truncate(h.frame, 1, "")
+		}
+		return "…"
+	case stateQueued:
+		return "↻"
+	}
+	return "·"
+}
+
+func markStyle(state string) string {
+	switch state {
+	case stateInFlight:
+		return statePending
+	}
+	return state
+}

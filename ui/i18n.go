@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"os"
+	"strings"
+)
+
+// text is one message in both languages the console speaks.
+type text struct{ zh, en string }
+
+func (t text) in(lang string) string {
+	if lang == "zh" {
+		return t.zh
+	}
+	return t.en
+}
+
+// DefaultLang picks the console language from the environment (LC_ALL,
+// LC_MESSAGES, LANG, in POSIX precedence): Chinese locales give "zh",
+// anything else "en".
+func DefaultLang() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(strings.ToLower(l), "zh") {
+				return "zh"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+func normLang(l string) string {
+	if strings.HasPrefix(strings.ToLower(l), "zh") {
+		return "zh"
+	}
+	if l == "" {
+		return DefaultLang()
+	}
+	return "en"
+}
+
+var fieldLabels = map[string]text{
+	"name":       {"姓名", "name"},
+	"first_name": {"名", "first name"},
+	"last_name":  {"姓", "last name"},
+	"mobile":     {"手机", "mobile"},
+	"phone":      {"座机", "phone"},
+	"email":      {"邮箱", "email"},
+	"gender":     {"性别", "gender"},
+	"birthday":   {"生日", "birthday"},
+	"country":    {"国家", "country"},
+	"province":   {"省份", "province"},
+	"city":       {"城市", "city"},
+	"district":   {"区县", "district"},
+	"area_code":  {"区划代码", "area code"},
+	"address":    {"详细地址", "address"},
+	"tags":       {"标签", "tags"},
+	"remark":     {"备注", "remark"},
+	"level":      {"等级", "level"},
+	"member":     {"会员", "member"},
+	"nickname":   {"昵称", "nickname"},
+	"wechat":     {"微信", "WeChat"},
+	"whatsapp":   {"WhatsApp", "WhatsApp"},
+	"viber":      {"Viber", "Viber"},
+	"messenger":  {"Messenger", "Messenger"},
+	"instagram":  {"Instagram", "Instagram"},
+	"zalo":       {"Zalo", "Zalo"},
+	"line":       {"LINE", "LINE"},
+	"time_zone":  {"时区", "time zone"},
+	"agent":      {"归属坐席", "agent"},
+	"invoice":    {"发票抬头", "invoice"},
+	"custom":     {"自定义", "custom"},
+}
+
+var groupTitles = map[string]text{
+	"platforms":  {"发送到", "Send to"},
+	"identity":   {"身份", "Identity"},
+	"contact":    {"联系方式", "Contact"},
+	"address":    {"地址", "Address"},
+	"membership": {"会员", "Membership"},
+	"social":     {"社交账号", "Social"},
+	"other":      {"其他", "Other"},
+}
+
+var placeholders = map[string]text{
+	"mobile":    {"13411111111 或 +852-12344567", "13411111111 or +852-12344567"},
+	"phone":     {"0571-87658765", "0571-87658765"},
+	"birthday":  {"YYYY-MM-DD", "YYYY-MM-DD"},
+	"tags":      {"回车或 ; 分隔", "enter or ; adds a tag"},
+	"custom":    {"键=值;键=值", "key=value;key=value"},
+	"level":     {"NXLink: 1..5", "NXLink: 1..5"},
+	"time_zone": {"Asia/Shanghai", "Asia/Shanghai"},
+}
+
+var choiceLabels = map[string]text{
+	"":        {"未填", "—"},
+	"male":    {"男", "male"},
+	"female":  {"女", "female"},
+	"unknown": {"未知", "unknown"},
+	"true":    {"会员", "member"},
+	"false":   {"非会员", "not member"},
+}
+
+var (
+	msgTitle          = text{"custdesk 客户录入", "custdesk"}
+	msgSandbox        = text{"沙箱模式：数据只发往本机模拟器 ", "SANDBOX: nothing leaves this machine "}
+	msgHistory        = text{"历史记录", "History"}
+	msgHistoryEmpty   = text{"还没有提交记录", "No submissions yet"}
+	msgNoPlatform     = text{"请至少选择一个平台", "choose at least one platform"}
+	msgFixErrors      = text{"有 %d 处错误，未发送", "%d problem(s) to fix; nothing sent"}
+	msgSending        = text{"发送中", "sending"}
+	msgAllOK          = text{"%s 已全部成功，表单已清空", "%s: every platform said ok; form cleared"}
+	msgSomeFailed     = text{"%s 未全部成功，表单保留", "%s: not every platform said ok; form kept"}
+	msgKeptEdited     = text{"%s 已全部成功（表单已改动，未清空）", "%s: every platform said ok (form was edited, kept)"}
+	msgCancelled      = text{"已取消 %d 个进行中的请求", "cancelled %d send(s) in flight"}
+	msgAlreadySending = text{"这位客户正在发送中", "this customer is already being sent"}
+	msgDraftRestored  = text{"已恢复上次未提交的草稿", "restored the draft left last time"}
+	msgQuitAsk        = text{"表单未提交。退出将丢失已输入内容？ y 退出 / n 返回", "The form is not sent. Quit and lose it? y quit / n stay"}
+	msgQuitInFlight   = text{"还有 %d 个请求在发送。仍要退出？ y 退出 / n 返回", "%d send(s) still in flight. Quit anyway? y quit / n stay"}
+	msgStoreError     = text{"存储错误：%v", "storage error: %v"}
+	msgQueued         = text{"重试队列 %d", "%d queued for retry"}
+	msgBeginFailed    = text{"无法记录提交，未发送：%v", "could not record the submission, nothing sent: %v"}
+	msgTagHint        = text{"退格删除最后一个标签", "backspace removes the last tag"}
+	msgLoading        = text{"加载中…", "loading…"}
+	msgNoExchange     = text{"尚无应答", "no answer yet"}
+	msgInFlight       = text{"发送中…", "in flight…"}
+	msgCapped         = text{"应答超过 1 MiB，只显示前 1 MiB", "the answer was over 1 MiB; showing the first 1 MiB"}
+	msgNotJSON        = text{"（不是 JSON，按原文显示）", "(not JSON; shown as received)"}
+	msgEmptyBody      = text{"（空）", "(empty)"}
+	msgNoSigned       = text{"（此平台请求不签名）", "(this platform signs nothing)"}
+	msgFirstOfMore    = text{"…还有 %d 行", "… %d more lines"}
+)
+
+// Detail labels.
+var (
+	lblOutcome  = text{"结果", "outcome"}
+	lblIDs      = text{"客户ID", "customer ID"}
+	lblCode     = text{"代码", "code"}
+	lblSubCode  = text{"子代码", "sub-code"}
+	lblMessage  = text{"信息", "message"}
+	lblStatus   = text{"HTTP", "HTTP"}
+	lblDuration = text{"耗时", "duration"}
+	lblAttempts = text{"次数", "attempts"}
+	lblRetry    = text{"可重试", "retryable"}
+	lblError    = text{"错误", "error"}
+	lblItems    = text{"逐条", "items"}
+	lblRequest  = text{"请求ID", "request ID"}
+
+	modeNames = []text{
+		{"应答（格式化）", "response (pretty)"},
+		{"应答原始字节", "response bytes"},
+		{"发送的请求", "request as sent"},
+		{"签名串", "signed string"},
+	}
+)

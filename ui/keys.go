@@ -1,0 +1,118 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// globalKeys work wherever the focus is.
+type globalKeys struct {
+	Submit  key.Binding
+	Quit    key.Binding
+	Help    key.Binding
+	Panes   key.Binding
+	Cancel  key.Binding
+	HelpAlt key.Binding // "?" where it cannot be typed into a field
+}
+
+type formKeys struct {
+	Next, Prev    key.Binding
+	Toggle        key.Binding
+	ChoiceNext    key.Binding
+	ChoicePrev    key.Binding
+	AddTag        key.Binding
+	ScrollUp      key.Binding
+	ScrollDown    key.Binding
+	Clear         key.Binding
+	Up, Down      key.Binding
+	First, Last   key.Binding
+	DropLastTag   key.Binding
+	ChoiceClearer key.Binding
+}
+
+type historyKeys struct {
+	Up, Down         key.Binding
+	PageUp, PageDown key.Binding
+	Top, Bottom      key.Binding
+	Open             key.Binding
+	Back             key.Binding
+}
+
+type detailKeys struct {
+	NextPlatform, PrevPlatform key.Binding
+	Mode                       key.Binding
+	Up, Down                   key.Binding
+	PageUp, PageDown           key.Binding
+	Left, Right                key.Binding
+	Close                      key.Binding
+}
+
+type keyMaps struct {
+	global  globalKeys
+	form    formKeys
+	history historyKeys
+	detail  detailKeys
+}
+
+// newKeyMaps builds the key maps with help text in the console's language.
+func newKeyMaps(lang string) keyMaps {
+	t := func(zh, en string) string { return text{zh, en}.in(lang) }
+	b := func(keys []string, helpKey, zh, en string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, t(zh, en)))
+	}
+	return keyMaps{
+		global: globalKeys{
+			Submit:  b([]string{"ctrl+s"}, "ctrl+s", "提交", "submit"),
+			Quit:    b([]string{"ctrl+c"}, "ctrl+c", "退出", "quit"),
+			Help:    b([]string{"f1"}, "f1/?", "帮助", "help"),
+			HelpAlt: key.NewBinding(key.WithKeys("?")),
+			Panes:   b([]string{"ctrl+o", "f2"}, "ctrl+o", "历史/表单", "history/form"),
+			Cancel:  b([]string{"esc"}, "esc", "取消发送", "cancel sends"),
+		},
+		form: formKeys{
+			Next:          b([]string{"tab", "enter"}, "tab", "下一项", "next field"),
+			Prev:          b([]string{"shift+tab"}, "shift+tab", "上一项", "previous"),
+			Up:            b([]string{"up"}, "↑/↓", "上下移动", "move"),
+			Down:          key.NewBinding(key.WithKeys("down")),
+			Toggle:        b([]string{"space"}, "space", "勾选平台", "toggle platform"),
+			ChoiceNext:    b([]string{"right", "space"}, "←/→", "选择", "choose"),
+			ChoicePrev:    key.NewBinding(key.WithKeys("left")),
+			ChoiceClearer: key.NewBinding(key.WithKeys("backspace", "delete")),
+			AddTag:        b([]string{"enter"}, "enter", "添加标签", "add tag"),
+			DropLastTag:   key.NewBinding(key.WithKeys("backspace")),
+			ScrollUp:      b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
+			ScrollDown:    key.NewBinding(key.WithKeys("pgdown")),
+			First:         key.NewBinding(key.WithKeys("ctrl+home")),
+			Last:          key.NewBinding(key.WithKeys("ctrl+end")),
+			Clear:         b([]string{"ctrl+x"}, "ctrl+x", "清空表单", "clear form"),
+		},
+		history: historyKeys{
+			Up:       b([]string{"up", "k"}, "↑/↓", "选择", "select"),
+			Down:     key.NewBinding(key.WithKeys("down", "j")),
+			PageUp:   b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
+			PageDown: key.NewBinding(key.WithKeys("pgdown", "space")),
+			Top:      b([]string{"home", "g"}, "home/end", "最新/最早", "newest/oldest"),
+			Bottom:   key.NewBinding(key.WithKeys("end", "G")),
+			Open:     b([]string{"enter"}, "enter", "查看详情", "open"),
+			Back:     b([]string{"esc", "tab"}, "esc", "回到表单", "back to form"),
+		},
+		detail: detailKeys{
+			NextPlatform: b([]string{"tab", "right", "l"}, "tab/←/→", "切换平台", "platform"),
+			PrevPlatform: key.NewBinding(key.WithKeys("shift+tab", "left", "h")),
+			Mode:         b([]string{"v"}, "v", "应答/原始/请求/签名", "response/bytes/request/signed"),
+			Up:           b([]string{"up", "k"}, "↑/↓", "滚动", "scroll"),
+			Down:         key.NewBinding(key.WithKeys("down", "j")),
+			PageUp:       b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
+			PageDown:     key.NewBinding(key.WithKeys("pgdown", "space")),
+			Left:         b([]string{"<", ","}, "</>", "横向滚动", "scroll sideways"),
+			Right:        key.NewBinding(key.WithKeys(">", ".")),
+			Close:        b([]string{"esc", "q"}, "esc", "关闭", "close"),
+		},
+	}
+}
+
+// helpView adapts a list of bindings to bubbles' help.KeyMap.
+type helpView struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h helpView) ShortHelp() []key.Binding  { return h.short }
+func (h helpView) FullHelp() [][]key.Binding { return h.full }

@@ -1,0 +1,666 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+type pane int
+
+const (
+	paneForm pane = iota
+	paneHistory
+	paneDetail
+)
+
+// submitting is one submit of this console, from ctrl+s until every platform
+// answered or it was cancelled.
+type submitting struct {
+	token    int
+	id       int64 // 0 until the store wrote it ahead
+	name     string
+	version  int             // the form's version when sent: unchanged means clear it on success
+	focus    int             // the form's focus when sent: unchanged means go back to name
+	ctx      context.Context // esc cancels it
+	cancel   context.CancelFunc
+	started  time.Time
+	names    []string
+	results  map[string]platforms.Exchange
+	canceled bool
+}
+
+func (s *submitting) done() bool { return s.id != 0 && len(s.results) == len(s.names) }
+
+// draftTickMsg asks to save the draft if the form is still at version.
+type draftTickMsg struct{ version int }
+
+// draftDelay is how long typing must pause before the draft is written, so a
+// crash loses at most that much typing and a keystroke never waits on disk.
+const draftDelay = 800 * time.Millisecond
+
+// Model is the console's root: it owns the shared context, routes messages
+// to the focused component and lays the panes out.
+type Model struct {
+	c     *common
+	send  sender
+	hist  historyStore
+	ctx   context.Context
+	stop  context.CancelFunc
+	title string
+
+	form    *form
+	history *history
+	detail  *detail
+	help    help.Model
+	spin    spinner.Model
+
+	focus         pane
+	width, height int
+	formW         int
+	bodyTop       int
+
+	subs      []*submitting
+	nextToken int
+	spinning  bool
+
+	sandbox     string
+	notice      string
+	noticeErr   bool
+	showHelp    bool
+	confirmQuit bool
+	queued      int
+	draftSaved  int // form version last written as a draft
+	quitting    bool
+	events      <-chan tea.Msg
+	stateFile   string
+}
+
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.refreshQueued()}
+	if m.events != nil {
+		cmds = append(cmds, waitEvent(m.events))
+	}
+	if m.history.needMore() && m.hist != nil {
+		m.history.loading = true
+		cmds = append(cmds, loadPage(m.hist, len(m.history.rows)))
+	}
+	return tea.Batch(cmds...)
+}
+
+func waitEvent(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return eventMsg{msg}
+	}
+}
+
+// eventMsg wraps a background message (a retry's progress) and re-arms the
+// listener.
+type eventMsg struct{ msg tea.Msg }
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.focus == paneForm && !m.showHelp && !m.confirmQuit {
+			return m, m.formUpdate(msg)
+		}
+		return m, nil
+	case tea.MouseClickMsg:
+		return m, m.click(msg)
+	case tea.MouseWheelMsg:
+		m.wheel(msg)
+		return m, nil
+	case spinner.TickMsg:
+		if !m.animating() {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		m.history.frame = m.spin.View()
+		return m, cmd
+	case beganMsg:
+		return m, m.began(msg)
+	case sentMsg:
+		return m, m.sent(msg)
+	case rowMsg:
+		if msg.err == nil {
+			m.history.prepend(rowFromSubmission(msg.sub))
+		}
+		return m, nil
+	case pageMsg:
+		return m, m.page(msg)
+	case detailMsg:
+		if m.detail != nil && m.detail.data.id == msg.id {
+			if msg.err != nil {
+				m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
+			} else {
+				m.detail.setData(msg.data)
+			}
+		}
+		return m, nil
+	case queuedMsg:
+		if msg.err == nil {
+			m.queued = msg.n
+		}
+		return m, nil
+	case draftTickMsg:
+		return m, m.saveDraft(msg.version)
+	case draftSavedMsg:
+		if msg.err != nil {
+			m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
+		} else {
+			m.draftSaved = max(m.draftSaved, msg.version)
+		}
+		return m, nil
+	case storeErrMsg:
+		m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
+		return m, nil
+	case eventMsg:
+		return m, tea.Batch(m.background(msg.msg), waitEvent(m.events))
+	}
+	return m, nil
+}
+
+func (m *Model) resize(w, h int) {
+	m.width, m.height = w, h
+	m.help.SetWidth(w)
+	m.bodyTop = 1
+	bodyH := max(1, h-m.bodyTop-2)
+	switch {
+	case w >= 64:
+		m.formW = max(40, min(w-30, w*11/20))
+		m.form.setSize(m.formW, bodyH)
+		m.history.setSize(w-m.formW, bodyH)
+	default:
+		// Too narrow for two panes: the focused one takes the width.
+		m.formW = w
+		m.form.setSize(w, bodyH)
+		m.history.setSize(w, bodyH)
+	}
+	if m.detail != nil {
+		m.detail.setSize(w, bodyH)
+	}
+}
+
+func (m *Model) twoPanes() bool { return m.width >= 64 }
+
+// key routes a key press: global keys first, then the focused component.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	g := m.c.keys.global
+	if m.confirmQuit {
+		switch strings.ToLower(msg.Text) {
+		case "y":
+			return m.quitNow()
+		default:
+			if key.Matches(msg, g.Quit) {
+				return m.quitNow()
+			}
+			m.confirmQuit = false
+			m.notice = ""
+		}
+		return nil
+	}
+	if m.showHelp {
+		m.showHelp = false
+		return nil
+	}
+	switch {
+	case key.Matches(msg, g.Quit):
+		return m.quit()
+	case key.Matches(msg, g.Help), key.Matches(msg, g.HelpAlt) && !m.typing():
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, g.Submit):
+		if m.focus == paneDetail {
+			return nil
+		}
+		return m.submit()
+	case key.Matches(msg, g.Panes):
+		m.detail = nil
+		if m.focus == paneForm {
+			m.focus = paneHistory
+		} else {
+			m.focus = paneForm
+		}
+		return nil
+	}
+	switch m.focus {
+	case paneDetail:
+		if m.detail.update(msg) {
+			m.detail = nil
+			m.focus = paneHistory
+		}
+		return nil
+	case paneHistory:
+		open, back := m.history.update(msg)
+		if back {
+			m.focus = paneForm
+			return nil
+		}
+		if open {
+			return m.openDetail()
+		}
+		return m.morePages()
+	}
+	if key.Matches(msg, g.Cancel) {
+		m.cancelAll()
+		return nil
+	}
+	return m.formUpdate(msg)
+}
+
+// typing reports whether a key would go into a text field.
+func (m *Model) typing() bool {
+	return m.focus == paneForm && m.form.fields[m.form.focus].editable()
+}
+
+func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
+	before := m.form.version
+	cmd, _ := m.form.update(msg)
+	if m.form.version != before {
+		if !m.noticeErr || m.form.problems() == 0 {
+			m.notice, m.noticeErr = "", false
+		}
+		if m.hist != nil {
+			v := m.form.version
+			cmd = tea.Batch(cmd, tea.Tick(draftDelay, func(time.Time) tea.Msg { return draftTickMsg{v} }))
+		}
+	}
+	return cmd
+}
+
+// submit validates and, when the form is clean, writes the submission ahead
+// and sends it to every selected platform at once.
+func (m *Model) submit() tea.Cmd {
+	f := m.form
+	m.focus = paneForm
+	names := f.selectedNames()
+	if len(names) == 0 {
+		m.setNotice(m.c.tr(msgNoPlatform), true)
+		f.moveFocus(0)
+		return nil
+	}
+	f.submitted = true
+	f.validate()
+	f.relayout()
+	if n := f.problems(); n > 0 {
+		f.moveFocus(f.firstProblem())
+		f.ensureVisible()
+		m.setNotice(fmt.Sprintf(m.c.tr(msgFixErrors), n), true)
+		return nil
+	}
+	f.ensureVisible()
+	for _, s := range m.subs {
+		if s.version == f.version && !s.canceled {
+			m.setNotice(m.c.tr(msgAlreadySending), false)
+			return nil
+		}
+	}
+	if m.send == nil {
+		return nil
+	}
+	c, _ := f.customer()
+	m.nextToken++
+	ctx, cancel := context.WithCancel(m.ctx)
+	s := &submitting{token: m.nextToken, name: c.Name, version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
+		started: m.c.now(), names: names, results: map[string]platforms.Exchange{}}
+	m.subs = append(m.subs, s)
+	m.notice, m.noticeErr = "", false
+	send, token := m.send, s.token
+	begin := func() tea.Msg {
+		sub, err := send.Begin(ctx, c, names, "console")
+		return beganMsg{token: token, sub: sub, err: err}
+	}
+	return tea.Batch(begin, m.startSpinner())
+}
+
+func (m *Model) began(msg beganMsg) tea.Cmd {
+	var s *submitting
+	for _, x := range m.subs {
+		if x.token == msg.token {
+			s = x
+		}
+	}
+	if s == nil {
+		return nil
+	}
+	if msg.err != nil {
+		m.removeSub(s)
+		if s.canceled {
+			m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
+		} else {
+			m.setNotice(fmt.Sprintf(m.c.tr(msgBeginFailed), msg.err), true)
+		}
+		return nil
+	}
+	s.id = msg.sub.ID
+	row := rowFromSubmission(msg.sub)
+	for _, p := range s.names {
+		row.states[p] = stateInFlight
+	}
+	m.history.prepend(row)
+	// Sends go out even when esc came before the store answered: with the
+	// context already cancelled, each comes back at once as cancelled and is
+	// recorded, so the history never keeps a submission pending forever.
+	cmds := make([]tea.Cmd, 0, len(s.names))
+	for _, p := range s.names {
+		ctx, sub, platform, send := s.ctx, msg.sub, p, m.send
+		cmds = append(cmds, func() tea.Msg {
+			return sentMsg{subID: sub.ID, platform: platform, ex: send.Send(ctx, sub, platform)}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) sent(msg sentMsg) tea.Cmd {
+	m.history.setState(msg.subID, msg.platform, string(msg.ex.Result.Outcome))
+	var cmds []tea.Cmd
+	if m.hist != nil {
+		cmds = append(cmds, m.refreshRow(msg.subID), m.refreshQueued())
+	}
+	if m.detail != nil && m.detail.data.id == msg.subID && m.hist != nil {
+		cmds = append(cmds, loadDetail(m.hist, m.c, msg.subID))
+	}
+	for _, s := range m.subs {
+		if s.id != msg.subID {
+			continue
+		}
+		s.results[msg.platform] = msg.ex
+		if !s.done() {
+			break
+		}
+		m.removeSub(s)
+		m.finished(s)
+	}
+	return tea.Batch(cmds...)
+}
+
+// finished decides what a completed submit does to the form: all ok clears it
+// for the next customer unless the cashier already moved on; anything else
+// keeps what was typed.
+func (m *Model) finished(s *submitting) {
+	allOK := true
+	for _, ex := range s.results {
+		if ex.Result.Outcome != platforms.OK {
+			allOK = false
+		}
+	}
+	switch {
+	case s.canceled:
+		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
+	case !allOK:
+		m.setNotice(fmt.Sprintf(m.c.tr(msgSomeFailed), s.name), true)
+	case m.form.version != s.version:
+		m.setNotice(fmt.Sprintf(m.c.tr(msgKeptEdited), s.name), false)
+	default:
+		focusMoved := m.form.focus != s.focus
+		focus := m.form.focus
+		m.form.clear()
+		if focusMoved {
+			m.form.focusField(focus)
+			m.form.ensureVisible()
+		}
+		m.setNotice(fmt.Sprintf(m.c.tr(msgAllOK), s.name), false)
+		m.draftSaved = m.form.version
+		if m.hist != nil {
+			hs := m.hist
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+				defer cancel()
+				_ = hs.ClearDraft(ctx)
+			}()
+		}
+	}
+}
+
+func (m *Model) removeSub(s *submitting) {
+	for i, x := range m.subs {
+		if x == s {
+			m.subs = append(m.subs[:i], m.subs[i+1:]...)
+			return
+		}
+	}
+}
+
+// cancelAll cancels every send still in flight.
+func (m *Model) cancelAll() {
+	n := 0
+	for _, s := range m.subs {
+		if !s.canceled {
+			s.canceled = true
+			s.cancel()
+			n += len(s.names) - len(s.results)
+		}
+	}
+	if n > 0 {
+		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), n), false)
+	}
+}
+
+func (m *Model) refreshRow(id int64) tea.Cmd {
+	hs := m.hist
+	return func() tea.Msg {
+		msg := loadRow(hs, id)()
+		if r, ok := msg.(rowMsg); ok && r.err != nil {
+			return nil
+		}
+		return msg
+	}
+}
+
+func (m *Model) refreshQueued() tea.Cmd {
+	if m.send == nil {
+		return nil
+	}
+	send := m.send
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		n, err := send.Queued(ctx)
+		return queuedMsg{n: n, err: err}
+	}
+}
+
+// background handles progress of retries made by the dispatcher's loop.
+func (m *Model) background(msg tea.Msg) tea.Cmd {
+	id, ok := msg.(retryEvent)
+	if !ok || m.hist == nil {
+		return nil
+	}
+	cmds := []tea.Cmd{m.refreshRow(id.subID), m.refreshQueued()}
+	if m.detail != nil && m.detail.data.id == id.subID {
+		cmds = append(cmds, loadDetail(m.hist, m.c, id.subID))
+	}
+	return tea.Batch(cmds...)
+}
+
+// retryEvent says a background retry of a submission made progress.
+type retryEvent struct{ subID int64 }
+
+func (m *Model) page(msg pageMsg) tea.Cmd {
+	if msg.err != nil {
+		m.history.loading = false
+		m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
+		return nil
+	}
+	rows := make([]*histRow, len(msg.subs))
+	for i, s := range msg.subs {
+		rows[i] = rowFromSubmission(s)
+	}
+	m.history.appendPage(msg.offset, rows, msg.total)
+	return m.morePages()
+}
+
+func (m *Model) morePages() tea.Cmd {
+	if m.hist == nil || !m.history.needMore() {
+		return nil
+	}
+	m.history.loading = true
+	return loadPage(m.hist, len(m.history.rows))
+}
+
+func (m *Model) openDetail() tea.Cmd {
+	r := m.history.selected()
+	if r == nil || m.hist == nil {
+		return nil
+	}
+	m.detail = newDetail(m.c, r.id)
+	m.detail.setSize(m.width, max(1, m.height-m.bodyTop-2))
+	m.focus = paneDetail
+	return loadDetail(m.hist, m.c, r.id)
+}
+
+func (m *Model) saveDraft(version int) tea.Cmd {
+	if m.hist == nil || version != m.form.version || version <= m.draftSaved {
+		return nil
+	}
+	c, _ := m.form.customer()
+	empty := m.form.empty()
+	hs := m.hist
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		var err error
+		if empty {
+			err = hs.ClearDraft(ctx)
+		} else {
+			err = hs.SaveDraft(ctx, c)
+		}
+		return draftSavedMsg{version: version, err: err}
+	}
+}
+
+// quit keeps a half-typed form as a draft when there is a store to keep it
+// in, and asks first when it cannot, or when sends are still in flight.
+func (m *Model) quit() tea.Cmd {
+	inFlight := 0
+	for _, s := range m.subs {
+		if !s.canceled {
+			inFlight += len(s.names) - len(s.results)
+		}
+	}
+	switch {
+	case inFlight > 0:
+		m.confirmQuit = true
+		m.setNotice(fmt.Sprintf(m.c.tr(msgQuitInFlight), inFlight), true)
+		return nil
+	case !m.form.empty() && m.hist == nil:
+		m.confirmQuit = true
+		m.setNotice(m.c.tr(msgQuitAsk), true)
+		return nil
+	}
+	return m.quitNow()
+}
+
+func (m *Model) quitNow() tea.Cmd {
+	m.quitting = true
+	for _, s := range m.subs {
+		s.cancel()
+	}
+	if m.hist != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		var err error
+		if m.form.empty() {
+			err = m.hist.ClearDraft(ctx)
+		} else {
+			c, _ := m.form.customer()
+			err = m.hist.SaveDraft(ctx, c)
+		}
+		if err != nil {
+			m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), err), true)
+		}
+	}
+	m.saveState()
+	m.stop()
+	return tea.Quit
+}
+
+func (m *Model) setNotice(s string, isErr bool) { m.notice, m.noticeErr = s, isErr }
+
+func (m *Model) animating() bool {
+	if len(m.subs) > 0 {
+		return true
+	}
+	for _, r := range m.history.visibleRows() {
+		if r.inFlight() {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) startSpinner() tea.Cmd {
+	if m.spinning {
+		return nil
+	}
+	m.spinning = true
+	return m.spin.Tick
+}
+
+// click focuses what is under the pointer.
+func (m *Model) click(msg tea.MouseClickMsg) tea.Cmd {
+	if msg.Button != tea.MouseLeft || m.showHelp || m.confirmQuit {
+		return nil
+	}
+	y := msg.Y - m.bodyTop
+	if y < 0 || y >= m.height-m.bodyTop-2 {
+		return nil
+	}
+	if m.focus == paneDetail && m.detail != nil {
+		m.detail.click(msg.X, y)
+		return nil
+	}
+	inForm := msg.X < m.formW
+	if !m.twoPanes() {
+		inForm = m.focus == paneForm
+	}
+	if inForm {
+		m.focus = paneForm
+		m.form.click(msg.X, y)
+		return nil
+	}
+	m.focus = paneHistory
+	if m.history.click(y) {
+		return m.openDetail()
+	}
+	return m.morePages()
+}
+
+func (m *Model) wheel(msg tea.MouseWheelMsg) {
+	delta := 0
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		delta = -3
+	case tea.MouseWheelDown:
+		delta = 3
+	default:
+		return
+	}
+	switch {
+	case m.focus == paneDetail && m.detail != nil:
+		m.detail.update(msg)
+	case msg.X < m.formW && (m.twoPanes() || m.focus == paneForm):
+		m.form.wheel(delta)
+	default:
+		m.history.wheel(delta)
+	}
+}

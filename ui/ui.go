@@ -1,0 +1,188 @@
+// Package ui is custdesk's console: a live-validated customer form with the
+// platform toggles, concurrent submits, and a history pane whose entries open
+// onto each platform's normalised result beside the raw exchange.
+//
+// Components follow one shape: a small model with setSize, its own keys and a
+// view that renders only what is visible; a shared context carries the
+// language, styles and platforms. Everything that touches the network or the
+// disk runs in a tea.Cmd and comes back as a message naming its submission.
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/custdesk/custdesk/internal/dispatch"
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Options configure the console.
+type Options struct {
+	Platforms  []platforms.Platform // configured platforms, in order; nil: the dispatcher's
+	Dispatcher *dispatch.Dispatcher // sends and durable history
+	Store      *store.Store         // history reads and drafts; nil: the dispatcher's
+	Lang       string               // "zh" or "en"; "": from LANG
+	Sandbox    string               // non-empty: running on the built-in sandbox at this address
+	NoColor    bool                 // no colors (NO_COLOR in the environment also turns them off)
+}
+
+// New builds the console's model. It restores a draft left by the last run
+// and the last platform choice, and reads the first page of history.
+func New(opts Options) *Model {
+	var send sender
+	var hs historyStore
+	if opts.Dispatcher != nil {
+		send = opts.Dispatcher
+		if opts.Platforms == nil {
+			opts.Platforms = opts.Dispatcher.Platforms()
+		}
+		if opts.Store == nil {
+			opts.Store = opts.Dispatcher.Store()
+		}
+	}
+	stateFile := ""
+	if opts.Store != nil {
+		hs = opts.Store
+		stateFile = filepath.Join(filepath.Dir(opts.Store.Path()), "console.json")
+	}
+	m := newModel(opts, send, hs)
+	m.stateFile = stateFile
+	m.loadState()
+	return m
+}
+
+// newModel wires the model over the data layer's interfaces, so tests can
+// drive it with a store and a sender of their own.
+func newModel(opts Options, send sender, hs historyStore) *Model {
+	noColor := opts.NoColor || os.Getenv("NO_COLOR") != ""
+	c := &common{
+		lang:      normLang(opts.Lang),
+		st:        newStyles(noColor),
+		platforms: opts.Platforms,
+		now:       time.Now,
+	}
+	c.keys = newKeyMaps(c.lang)
+	ctx, stop := context.WithCancel(context.Background())
+	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox}
+	m.form = newForm(c)
+	m.history = newHistory(c)
+	m.help = help.New()
+	if noColor {
+		m.help.Styles = help.Styles{}
+	}
+	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	if hs != nil {
+		rctx, cancel := context.WithTimeout(ctx, storeTimeout)
+		defer cancel()
+		if draft, ok, err := hs.LoadDraft(rctx); err != nil {
+			m.setNotice(errText(c, err), true)
+		} else if ok {
+			m.form.setCustomer(draft)
+			m.draftSaved = m.form.version
+			m.setNotice(c.tr(msgDraftRestored), false)
+		}
+		subs, err := hs.List(rctx, store.Query{Limit: historyPage})
+		if err == nil {
+			var total int
+			total, err = hs.Count(rctx, store.Query{})
+			rows := make([]*histRow, len(subs))
+			for i, s := range subs {
+				rows[i] = rowFromSubmission(s)
+			}
+			m.history.appendPage(0, rows, total)
+		}
+		if err != nil {
+			m.setNotice(errText(c, err), true)
+		}
+	}
+	m.resize(80, 24)
+	return m
+}
+
+func errText(c *common, err error) string {
+	return fmt.Sprintf(c.tr(msgStoreError), err)
+}
+
+// consoleState is what the console remembers between runs besides drafts.
+type consoleState struct {
+	Platforms []string `json:"platforms"`
+}
+
+// loadState restores the last platform choice; a missing or unreadable file
+// just means every platform, the first-run default.
+func (m *Model) loadState() {
+	if m.stateFile == "" {
+		return
+	}
+	b, err := os.ReadFile(m.stateFile)
+	if err != nil {
+		return
+	}
+	var st consoleState
+	if json.Unmarshal(b, &st) == nil && st.Platforms != nil {
+		m.form.selectPlatforms(st.Platforms)
+		m.form.version = 0
+	}
+}
+
+func (m *Model) saveState() {
+	if m.stateFile == "" {
+		return
+	}
+	b, _ := json.Marshal(consoleState{Platforms: append([]string{}, m.form.selectedNames()...)})
+	tmp := m.stateFile + ".tmp"
+	if os.WriteFile(tmp, b, 0o600) == nil {
+		_ = os.Rename(tmp, m.stateFile)
+	}
+}
+
+// Run runs the console until the user quits or ctx ends: alt screen, mouse,
+// the real cursor in the focused field. It also runs the dispatcher's
+// background retries for as long as the console is open, and shows them.
+func Run(ctx context.Context, opts Options) error {
+	m := New(opts)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	if opts.Dispatcher != nil {
+		events := make(chan dispatch.Event, 64)
+		msgs := make(chan tea.Msg, 64)
+		go opts.Dispatcher.Run(ctx, events)
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case ev := <-events:
+					select {
+					case msgs <- retryEvent{subID: ev.SubmissionID}:
+					case <-ctx.Done():
+						return
+					}
+				}
+			}
+		}()
+		m.events = msgs
+	}
+
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if m.c.st.noColor {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	_, err := tea.NewProgram(m, popts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// View lays out: a title line (with the sandbox banner), the body (form and
+// history side by side, or the opened entry), a status line and the help bar.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "custdesk"
+	if m.width <= 0 || m.height <= 0 || m.quitting {
+		return v
+	}
+	bodyH := max(1, m.height-m.bodyTop-2)
+
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.titleLine())
+
+	var cursor *tea.Cursor
+	switch {
+	case m.showHelp:
+		lines = append(lines, m.fullHelp(bodyH)...)
+	case m.focus == paneDetail && m.detail != nil:
+		lines = append(lines, m.detail.view()...)
+	case m.twoPanes():
+		formLines, cx, cy, ok := m.form.view(m.focus == paneForm)
+		histLines := m.history.view(m.focus == paneHistory)
+		for i := 0; i < bodyH; i++ {
+			lines = append(lines, formLines[i]+histLines[i])
+		}
+		if ok && m.focus == paneForm {
+			cursor = m.cursorAt(cx, cy+m.bodyTop)
+		}
+	case m.focus == paneForm:
+		formLines, cx, cy, ok := m.form.view(true)
+		lines = append(lines, formLines...)
+		if ok {
+			cursor = m.cursorAt(cx, cy+m.bodyTop)
+		}
+	default:
+		lines = append(lines, m.history.view(true)...)
+	}
+	lines = append(lines, m.statusLine(), m.helpLine())
+	v.SetContent(strings.Join(lines[:min(len(lines), m.height)], "\n"))
+	v.Cursor = cursor
+	return v
+}
+
+func (m *Model) cursorAt(x, y int) *tea.Cursor {
+	c := tea.NewCursor(x, y)
+	c.Shape = tea.CursorBar
+	c.Blink = true
+	c.Color = m.c.st.cursorColor()
+	return c
+}
+
+func (m *Model) titleLine() string {
+	st := m.c.st
+	left := st.title.Render(" " + m.c.tr(msgTitle) + " ")
+	if m.sandbox != "" {
+		left += " " + st.banner.Render(" "+m.c.tr(msgSandbox)+m.sandbox+" ")
+	}
+	right := ""
+	if m.queued > 0 {
+		right = st.notice.Render(strings.Replace(m.c.tr(msgQueued), "%d", strconv.Itoa(m.queued), 1)) + " "
+	}
+	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return padRight(left, m.width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// statusLine shows sends in flight (spinner and elapsed time per platform),
+// else the last notice.
+func (m *Model) statusLine() string {
+	st := m.c.st
+	if len(m.subs) > 0 && !m.confirmQuit {
+		s := m.subs[len(m.subs)-1]
+		var b strings.Builder
+		b.WriteString(st.notice.Render(m.spin.View()) + " " + s.name + " ")
+		now := m.c.now()
+		for _, name := range s.names {
+			title := m.c.platformTitle(name)
+			if ex, ok := s.results[name]; ok {
+				o := string(ex.Result.Outcome)
+				b.WriteString(" " + title + " " + st.outcomeStyle(o).Render(o) + " " + st.dim.Render(fmtDur(ex.Duration)))
+			} else {
+				b.WriteString(" " + title + " " + st.outcomeStyle(statePending).Render(m.c.tr(msgSending)) + " " + st.dim.Render(fmtDur(now.Sub(s.started))))
+			}
+		}
+		if len(m.subs) > 1 {
+			b.WriteString(st.dim.Render(" (+" + strconv.Itoa(len(m.subs)-1) + ")"))
+		}
+		b.WriteString(st.dim.Render("  esc ✕"))
+		return padRight(b.String(), m.width)
+	}
+	if m.notice == "" {
+		return strings.Repeat(" ", m.width)
+	}
+	style := st.status
+	if m.noticeErr {
+		style = st.errText
+	}
+	return padRight(style.Render(" "+m.notice), m.width)
+}
+
+func fmtDur(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+	}
+	if d < time.Second {
+		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}
+
+func (m *Model) helpLine() string {
+	return padRight(m.help.ShortHelpView(m.shortHelp()), m.width)
+}
+
+// shortHelp is the help bar for what has the focus.
+func (m *Model) shortHelp() []key.Binding {
+	g, f, h, d := m.c.keys.global, m.c.keys.form, m.c.keys.history, m.c.keys.detail
+	switch m.focus {
+	case paneDetail:
+		return []key.Binding{d.Close, d.NextPlatform, d.Mode, d.Up, d.PageUp, g.Help}
+	case paneHistory:
+		return []key.Binding{h.Open, h.Up, h.Back, g.Submit, g.Help, g.Quit}
+	}
+	fl := m.form.fields[m.form.focus]
+	bs := []key.Binding{g.Submit, f.Next}
+	switch fl.spec.kind {
+	case kindPlatform:
+		bs = append(bs, f.Toggle)
+	case kindChoice:
+		bs = append(bs, f.ChoiceNext)
+	case kindTags:
+		bs = append(bs, f.AddTag)
+	}
+	if len(m.subs) > 0 {
+		bs = append(bs, g.Cancel)
+	}
+	return append(bs, g.Panes, g.Help, g.Quit)
+}
+
+func (m *Model) fullHelp(h int) []string {
+	g, f, hk, d := m.c.keys.global, m.c.keys.form, m.c.keys.history, m.c.keys.detail
+	groups := [][]key.Binding{
+		{g.Submit, g.Cancel, g.Panes, g.Help, g.Quit},
+		{f.Next, f.Prev, f.Up, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear},
+		{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Back},
+		{d.NextPlatform, d.Mode, d.Up, d.PageUp, d.Left, d.Close},
+	}
+	hm := m.help
+	hm.ShowAll = true
+	// Two columns at a time fit 80 columns; four would be cut.
+	out := strings.Split(hm.FullHelpView(groups[:2]), "\n")
+	out = append(out, "")
+	out = append(out, strings.Split(hm.FullHelpView(groups[2:]), "\n")...)
+	legend := m.c.st.dim.Render(" ✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  · —")
+	lines := []string{""}
+	for _, l := range out {
+		lines = append(lines, " "+l)
+	}
+	lines = append(lines, "", legend)
+	for i := range lines {
+		lines[i] = padRight(lines[i], m.width)
+	}
+	return fill(lines, h, m.width)
+}
