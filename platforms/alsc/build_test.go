@@ -203,14 +203,18 @@ func TestRequestMapping(t *testing.T) {
 			func(r CustomerCreateOpenReq) bool { return r.Mobile == "+85212344567" && r.OuterID == "+85212344567" }},
 		{"unparsable mobile sent as typed", platforms.Customer{Mobile: " 12345 "}, func(r CustomerCreateOpenReq) bool { return r.Mobile == "12345" }},
 		{"tags, blanks dropped", platforms.Customer{Tags: []string{"爱吃辣", " ", "VIP "}},
-			func(r CustomerCreateOpenReq) bool { return reflect.DeepEqual(r.TagIDList, []string{"爱吃辣", "VIP"}) }},
+			func(r CustomerCreateOpenReq) bool {
+				return reflect.DeepEqual(r.TagIDList, []string{"爱吃辣", "VIP"})
+			}},
 		{"level, invoice, remark", platforms.Customer{Level: "3", Invoice: "inv", Remark: "rem"},
 			func(r CustomerCreateOpenReq) bool { return r.LevelID == "3" && r.Invoice == "inv" && r.Remark == "rem" }},
 		{"constants from config", platforms.Customer{}, func(r CustomerCreateOpenReq) bool {
 			return r.Channel == "5" && r.OuterType == "mobile" && r.ShopID == "shop" && r.RequestID == "rid"
 		}},
 		{"custom attributes have no ALSC field", platforms.Customer{Custom: map[string]string{"k": "v"}},
-			func(r CustomerCreateOpenReq) bool { return reflect.DeepEqual(r, c.Request("rid", platforms.Customer{})) }},
+			func(r CustomerCreateOpenReq) bool {
+				return reflect.DeepEqual(r, c.Request("rid", platforms.Customer{}))
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
