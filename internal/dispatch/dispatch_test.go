@@ -432,3 +432,24 @@ func TestRunLetsAttemptsFinishOnShutdown(t *testing.T) {
 		t.Fatalf("after shutdown: %+v", s)
 	}
 }
+
+// A console sends only the platforms it is configured for, leaving the
+// others' queued rows to consoles that have them.
+func TestRunClaimsOnlyConfiguredPlatforms(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	stA, stB := openStore(t, dir), openStore(t, dir)
+	downA := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused}}
+	downY := &fakePlatform{name: "youzan", script: []platforms.Exchange{refused}}
+	seed := New(stA, []platforms.Platform{downA, downY}, Options{Backoff: fastBackoff})
+	sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc", "youzan"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyYouzan := &fakePlatform{name: "youzan", script: []platforms.Exchange{okAnswer}}
+	dB := New(stB, []platforms.Platform{onlyYouzan}, Options{Poll: 10 * time.Millisecond})
+	runUntil(t, dB, nil, func() bool { return state(t, stB, sub.ID, "youzan").Outcome == platforms.OK })
+	if a := state(t, stB, sub.ID, "alsc"); !a.Queued || a.Attempts != 1 {
+		t.Fatalf("alsc, not configured in B, was touched: %+v", a)
+	}
+}

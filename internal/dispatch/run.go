@@ -32,6 +32,12 @@ func (d *Dispatcher) Run(ctx context.Context, events chan<- Event) {
 		}
 	}()
 
+	// Only platforms configured here: another console on the same directory
+	// may send to platforms this one cannot.
+	names := make([]string, len(d.ps))
+	for i, p := range d.ps {
+		names[i] = p.Name()
+	}
 	slots := make(chan struct{}, d.opts.Concurrency)
 	done := make(chan struct{}, d.opts.Concurrency)
 	d.sweep(ctx, true)
@@ -42,21 +48,19 @@ func (d *Dispatcher) Run(ctx context.Context, events chan<- Event) {
 			lastSweep = time.Now()
 		}
 		free := cap(slots) - len(slots)
-		claims, err := d.st.ClaimDue(ctx, time.Now(), free)
-		if err == nil {
-			for _, c := range claims {
-				slots <- struct{}{}
-				wg.Go(func() {
-					defer func() { <-slots; done <- struct{}{} }()
-					d.retry(sendCtx, c, events, ctx)
-				})
-			}
+		claims, err := d.st.ClaimDue(ctx, time.Now(), free, names...)
+		for _, c := range claims {
+			slots <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-slots; done <- struct{}{} }()
+				d.retry(sendCtx, c, events, ctx)
+			})
 		}
 		wait := d.opts.Poll
-		if next, ok, err := d.st.NextDue(ctx); err == nil && ok {
+		if next, ok, nerr := d.st.NextDue(ctx, names...); err == nil && nerr == nil && ok {
 			wait = min(wait, max(time.Until(next), 0))
 		}
-		if len(claims) == free && free > 0 {
+		if err == nil && len(claims) == free && free > 0 {
 			wait = 0 // there may be more due right now
 		}
 		if wait == 0 && len(slots) == cap(slots) {

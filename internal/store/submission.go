@@ -69,19 +69,21 @@ func (p PlatformState) AwaitsPerson() bool {
 // Outcome summarises the submission: "" while any platform is still open,
 // ok when all are ok, else the worst of the platforms' outcomes.
 func (s Submission) Outcome() platforms.Outcome {
-	rank := map[platforms.Outcome]int{platforms.OK: 0, platforms.Partial: 1, platforms.Rejected: 2, platforms.Failed: 3, platforms.Unknown: 4}
 	worst := platforms.OK
 	for _, name := range s.Platforms {
 		st := s.States[name]
 		if st.Outcome == "" || st.InFlight || st.Queued {
 			return ""
 		}
-		if rank[st.Outcome] > rank[worst] {
+		if outcomeRank[st.Outcome] > outcomeRank[worst] {
 			worst = st.Outcome
 		}
 	}
 	return worst
 }
+
+// outcomeRank orders outcomes from best to worst for Submission.Outcome.
+var outcomeRank = map[platforms.Outcome]int{platforms.OK: 0, platforms.Partial: 1, platforms.Rejected: 2, platforms.Failed: 3, platforms.Unknown: 4}
 
 // StoredExchange is one attempt as kept in history.
 type StoredExchange struct {
@@ -334,17 +336,20 @@ func addSearchIDs(ctx context.Context, tx *sql.Tx, subID int64, r platforms.Resu
 }
 
 // ClaimDue starts up to limit queued attempts whose time has come, oldest
-// first. Claiming is one write transaction, so two processes sharing the
-// directory never claim the same row.
-func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]Claim, error) {
+// first, among the named platforms (none named: all). Claiming is one write
+// transaction, so two processes sharing the directory never claim the same
+// row; a process claims only platforms it can send to.
+func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int, platformNames ...string) ([]Claim, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
+	filter, fargs := platformFilter(platformNames)
 	var claims []Claim
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		claims = claims[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT submission_id, platform, attempts FROM states
-			WHERE queued = 1 AND next_retry <= ? AND in_flight = 0 ORDER BY next_retry LIMIT ?`, now.UnixNano(), limit)
+			WHERE queued = 1 AND next_retry <= ? AND in_flight = 0`+filter+` ORDER BY next_retry LIMIT ?`,
+			append(append([]any{now.UnixNano()}, fargs...), limit)...)
 		if err != nil {
 			return err
 		}
@@ -371,12 +376,25 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]Claim
 	return claims, err
 }
 
-// NextDue is when the earliest queued attempt is due.
-func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+func platformFilter(names []string) (string, []any) {
+	if len(names) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	return ` AND platform IN (?` + strings.Repeat(`, ?`, len(names)-1) + `)`, args
+}
+
+// NextDue is when the earliest queued attempt among the named platforms
+// (none named: all) is due.
+func (s *Store) NextDue(ctx context.Context, platformNames ...string) (time.Time, bool, error) {
+	filter, args := platformFilter(platformNames)
 	var next sql.NullInt64
-	err := s.read.QueryRowContext(ctx, `SELECT min(next_retry) FROM states WHERE queued = 1 AND in_flight = 0`).Scan(&next)
+	err := s.read.QueryRowContext(ctx, `SELECT min(next_retry) FROM states WHERE queued = 1 AND in_flight = 0`+filter, args...).Scan(&next)
 	if err != nil || !next.Valid {
-		return time.Time{}, false, err
+		return time.Time{}, false, wrapQueryErr(err)
 	}
 	return time.Unix(0, next.Int64), true, nil
 }
