@@ -42,6 +42,10 @@ type plan struct {
 	byState   bool
 	stateCond string
 	stateArgs []any
+	// short holds LIKE patterns for words under three characters. Without
+	// an outcome or platform, the query walks the compact names table newest
+	// first instead, stopping at the page.
+	short     []any
 	idConds   []string // on the submission ID, written with "%s" for the column
 	idArgs    []any
 	dateConds []string // on submissions.created
@@ -56,8 +60,7 @@ func (q Query) plan() plan {
 			fts = append(fts, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
 			continue
 		}
-		p.idConds = append(p.idConds, `%s IN (SELECT id FROM names WHERE text LIKE ? ESCAPE '\')`)
-		p.idArgs = append(p.idArgs, "%"+likeEscape(word)+"%")
+		p.short = append(p.short, "%"+likeEscape(word)+"%")
 	}
 	if len(fts) > 0 {
 		p.idConds = append(p.idConds, `%s IN (SELECT rowid FROM search WHERE search MATCH ?)`)
@@ -93,11 +96,20 @@ func (q Query) plan() plan {
 }
 
 // where joins the conditions, naming the submission ID column idCol.
-func (p plan) where(idCol string, withDates bool) (string, []any) {
+// byNames: the query reads the names table as n.
+func (p plan) where(idCol string, withDates, byNames bool) (string, []any) {
 	var conds []string
 	var args []any
 	if p.byState {
 		conds, args = append(conds, p.stateCond), append(args, p.stateArgs...)
+	}
+	for _, pat := range p.short {
+		if byNames {
+			conds = append(conds, `n.text LIKE ? ESCAPE '\'`)
+		} else {
+			conds = append(conds, idCol+` IN (SELECT id FROM names WHERE text LIKE ? ESCAPE '\')`)
+		}
+		args = append(args, pat)
 	}
 	for _, c := range p.idConds {
 		conds = append(conds, fmt.Sprintf(c, idCol))
@@ -112,33 +124,46 @@ func (p plan) where(idCol string, withDates bool) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// listSQL selects the matching submissions, newest first.
+// listSQL selects the matching submissions, newest first. CROSS JOIN keeps
+// the narrow table (states or names) as the outer loop, walked backwards by
+// submission ID, so SQLite stops at the page instead of collecting every match.
 func (p plan) listSQL() (string, []any) {
-	if !p.byState {
-		where, args := p.where("submissions.id", true)
-		return `SELECT ` + submissionColumns + ` FROM submissions` + where + ` ORDER BY id DESC`, args
+	cols := qualified("submissions", submissionColumns)
+	switch {
+	case p.byState:
+		where, args := p.where("st.submission_id", true, false)
+		return `SELECT ` + cols + ` FROM states st CROSS JOIN submissions ON submissions.id = st.submission_id` +
+			where + ` GROUP BY st.submission_id ORDER BY st.submission_id DESC`, args
+	case len(p.short) > 0:
+		where, args := p.where("n.id", true, true)
+		return `SELECT ` + cols + ` FROM names n CROSS JOIN submissions ON submissions.id = n.id` + where + ` ORDER BY n.id DESC`, args
 	}
-	// CROSS JOIN keeps states as the outer loop: SQLite then walks the
-	// (outcome|platform, submission_id) index backwards and stops at LIMIT.
-	where, args := p.where("st.submission_id", true)
-	return `SELECT ` + qualified("submissions", submissionColumns) + ` FROM states st CROSS JOIN submissions ON submissions.id = st.submission_id` +
-		where + ` GROUP BY st.submission_id ORDER BY st.submission_id DESC`, args
+	where, args := p.where("submissions.id", true, false)
+	return `SELECT ` + cols + ` FROM submissions` + where + ` ORDER BY submissions.id DESC`, args
 }
 
-// countSQL counts the matching submissions, touching the rows only when a
-// date range needs their creation time.
+// countSQL counts the matching submissions, touching the full rows only when
+// a date range needs their creation time.
 func (p plan) countSQL() (string, []any) {
 	dates := len(p.dateConds) > 0
-	if !p.byState {
-		where, args := p.where("submissions.id", true)
-		return `SELECT count(*) FROM submissions` + where, args
+	switch {
+	case p.byState:
+		from := ` FROM states st`
+		if dates {
+			from += ` CROSS JOIN submissions ON submissions.id = st.submission_id`
+		}
+		where, args := p.where("st.submission_id", dates, false)
+		return `SELECT count(DISTINCT st.submission_id)` + from + where, args
+	case len(p.short) > 0:
+		from := ` FROM names n`
+		if dates {
+			from += ` CROSS JOIN submissions ON submissions.id = n.id`
+		}
+		where, args := p.where("n.id", dates, true)
+		return `SELECT count(*)` + from + where, args
 	}
-	from := ` FROM states st`
-	if dates {
-		from += ` CROSS JOIN submissions ON submissions.id = st.submission_id`
-	}
-	where, args := p.where("st.submission_id", dates)
-	return `SELECT count(DISTINCT st.submission_id)` + from + where, args
+	where, args := p.where("submissions.id", true, false)
+	return `SELECT count(*) FROM submissions` + where, args
 }
 
 func qualified(table, columns string) string {
