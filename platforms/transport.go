@@ -105,19 +105,23 @@ func judge(status int, h http.Header, body []byte, truncated bool, parse Parser)
 	}
 	r := safeParse(parse, body)
 	code := "HTTP " + strconv.Itoa(status)
+	// A body the parser could not read says nothing; the status and a
+	// description of the body say more.
+	readable := r.Code != "BAD_BODY"
+	platformCode, platformMsg := r.Code, r.Message
+	if !readable {
+		platformCode, platformMsg = "", ""
+	}
 	switch {
 	case status == http.StatusTooManyRequests:
 		r = Result{Outcome: Failed, Code: code, Retryable: true, RateLimited: true, RetryAfter: retryAfter(h),
-			Message: firstNonEmpty(r.Message, "rate limited")}
+			Message: firstNonEmpty(platformMsg, "rate limited")}
 	case status >= 500:
-		if r.Code == "BAD_BODY" {
-			r.Code = ""
-		}
-		r = Result{Outcome: Failed, Code: firstNonEmpty(r.Code, code), SubCode: r.SubCode, Retryable: true,
-			Message: firstNonEmpty(jsonMessage(r), Describe(status, h, body))}
+		r = Result{Outcome: Failed, Code: firstNonEmpty(platformCode, code), SubCode: r.SubCode, Retryable: true,
+			Message: firstNonEmpty(platformMsg, Describe(status, h, body))}
 	case status < 200 || status >= 300:
-		if r.Outcome == OK || r.Outcome == Partial || r.Code == "" || r.Code == "BAD_BODY" {
-			r = Result{Outcome: Failed, Code: code, Message: firstNonEmpty(jsonMessage(r), Describe(status, h, body))}
+		if r.Outcome == OK || r.Outcome == Partial || platformCode == "" {
+			r = Result{Outcome: Failed, Code: code, Message: firstNonEmpty(platformMsg, Describe(status, h, body))}
 		}
 	case r.Outcome == Failed && r.Code == "" && r.Message == "":
 		r.Message = Describe(status, h, body)
@@ -126,13 +130,6 @@ func judge(status int, h http.Header, body []byte, truncated bool, parse Parser)
 		r.RetryAfter = retryAfter(h)
 	}
 	return r
-}
-
-func jsonMessage(r Result) string {
-	if r.Code == "BAD_BODY" {
-		return ""
-	}
-	return r.Message
 }
 
 func safeParse(parse Parser, body []byte) (r Result) {

@@ -75,7 +75,7 @@ type NXLink struct {
 	SignAlgorithm string   `toml:"sign_algorithm,omitempty"`
 	TenantID      int64    `toml:"tenant_id"`
 	AppKey        string   `toml:"app_key"`
-	Type          int      `toml:"type"`
+	Type          *int     `toml:"type,omitempty"` // nil: NXLink's default, 1 (merge)
 	StrictBinding bool     `toml:"strict_binding"`
 	Timeout       Duration `toml:"timeout,omitempty"`
 }
@@ -306,17 +306,28 @@ func (l *Loaded) Build() ([]platforms.Platform, error) {
 		}))
 	}
 	if n := l.Platforms.NXLink; n != nil {
-		add(nxlink.New(nxlink.Config{
-			BaseURL: n.BaseURL, AccessKey: n.AccessKey, AccessSecret: n.AccessSecret,
-			SignAlgorithm: n.SignAlgorithm, TenantID: n.TenantID, AppKey: n.AppKey, Type: n.Type,
-			StrictBinding: n.StrictBinding, Timeout: n.Timeout.Duration,
-		}))
+		// Start from the defaults: type's zero value (0) would mean "replace".
+		c := nxlink.DefaultConfig()
+		c.BaseURL, c.AccessKey, c.AccessSecret = n.BaseURL, n.AccessKey, n.AccessSecret
+		c.TenantID, c.AppKey, c.StrictBinding, c.Timeout = n.TenantID, n.AppKey, n.StrictBinding, n.Timeout.Duration
+		if n.SignAlgorithm != "" {
+			c.SignAlgorithm = n.SignAlgorithm
+		}
+		if n.BaseURL == "" {
+			c.BaseURL = nxlink.DefaultConfig().BaseURL
+		}
+		if n.Type != nil {
+			c.Type = *n.Type
+		}
+		add(nxlink.New(c))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return ps, nil
 }
+
+var merge = 1
 
 // ForSandbox is a complete configuration pointing every platform at a sandbox
 // served at baseURL, with the sandbox's demo credentials written literally.
@@ -332,7 +343,7 @@ func ForSandbox(baseURL string) File {
 		},
 		NXLink: &NXLink{
 			BaseURL: baseURL, AccessKey: sandbox.DemoNXLinkAccessKey, AccessSecret: sandbox.DemoNXLinkSecret,
-			SignAlgorithm: "md5", TenantID: sandbox.DemoNXLinkTenantID, AppKey: sandbox.DemoNXLinkAppKey, Type: 1,
+			SignAlgorithm: "md5", TenantID: sandbox.DemoNXLinkTenantID, AppKey: sandbox.DemoNXLinkAppKey, Type: &merge,
 		},
 	}}
 }

@@ -200,9 +200,7 @@ func TestRoundTripFaults(t *testing.T) {
 		message   string
 	}{
 		{sandbox.FaultError, platforms.Failed, "500", true, "系统繁忙"},
-		// The shared transport keeps the parser's BAD_BODY as the code and says
-		// "HTTP 503" and the page title in the message.
-		{sandbox.Fault5xx, platforms.Failed, "BAD_BODY", true, `HTTP 503, text/html; charset=utf-8: HTML page "503 Service Temporarily Unavailable"`},
+		{sandbox.Fault5xx, platforms.Failed, "HTTP 503", true, `HTTP 503, text/html; charset=utf-8: HTML page "503 Service Temporarily Unavailable"`},
 		{sandbox.FaultMalformed, platforms.Failed, "BAD_BODY", false, "truncated JSON"},
 		{sandbox.FaultDrop, platforms.Unknown, "CONN_LOST", true, "may have applied"},
 	}
@@ -387,9 +385,7 @@ func TestHardEdges(t *testing.T) {
 		{"truncated", serve(200, "application/json", []byte(`{"code":0,"data":{"successItems":[`)), platforms.Failed, "BAD_BODY", "truncated JSON"},
 		{"too large", serve(200, "application/json", bytes.Repeat([]byte(" "), platforms.MaxResponseBytes+10)), platforms.Failed, "TOO_LARGE", "larger than"},
 		{"wrong content type", serve(200, "text/plain", []byte(`{"code":1003,"message":"签名错误"}`)), platforms.Rejected, "1003", "签名错误"},
-		// The shared transport keeps the parser's verdict on a non-JSON 4xx; the
-		// status itself is in Exchange.Status.
-		{"404", serve(404, "text/html", []byte("<title>404 Not Found</title>")), platforms.Failed, "BAD_BODY", "404 Not Found"},
+		{"404", serve(404, "text/html", []byte("<title>404 Not Found</title>")), platforms.Failed, "HTTP 404", "404 Not Found"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,244 @@
+package platforms
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// okParser accepts {"ok":true} and treats anything else as unreadable.
+func okParser(body []byte) Result {
+	var v struct {
+		OK *bool `json:"ok"`
+	}
+	if err := DecodeJSON(body, &v); err != nil {
+		return BadBody(body, err)
+	}
+	if v.OK == nil || !*v.OK {
+		return Result{Outcome: Rejected, Code: "NO", Message: "said no"}
+	}
+	return Result{Outcome: OK, CustomerIDs: []string{"1"}}
+}
+
+func send(t *testing.T, url string, caller Caller) Exchange {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"x":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return caller.Do(context.Background(), "test", Single("rid", Customer{}), req, Trace{Method: "POST", URL: url}, okParser)
+}
+
+func serve(t *testing.T, h http.HandlerFunc) string {
+	t.Helper()
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+func TestDoHardEdges(t *testing.T) {
+	cases := []struct {
+		name    string
+		handler http.HandlerFunc
+		outcome Outcome
+		code    string
+		msg     string
+		retry   bool
+	}{
+		{"ok", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"ok":true}`)) }, OK, "", "", false},
+		{"html error page", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<html><head><title>Bad Gateway</title></head></html>"))
+		}, Failed, "BAD_BODY", `HTML instead of JSON: "Bad Gateway"`, false},
+		{"empty body", func(w http.ResponseWriter, r *http.Request) {}, Failed, "BAD_BODY", "empty body", false},
+		{"truncated json", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"ok":tr`)) }, Failed, "BAD_BODY", "truncated JSON", false},
+		{"wrong content type but JSON", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Write([]byte(`{"ok":true}`))
+		}, OK, "", "", false},
+		{"503 html", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(503)
+			w.Write([]byte("<title>503 Service Unavailable</title>"))
+		}, Failed, "HTTP 503", `HTML page "503 Service Unavailable"`, true},
+		{"429 retry-after", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "3")
+			w.WriteHeader(429)
+		}, Failed, "HTTP 429", "rate limited", true},
+		{"404 with JSON success", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(404)
+			w.Write([]byte(`{"ok":true}`))
+		}, Failed, "HTTP 404", "", false},
+		{"huge body", func(w http.ResponseWriter, r *http.Request) {
+			w.Write(bytes.Repeat([]byte("x"), MaxResponseBytes+10))
+		}, Failed, "TOO_LARGE", "larger than", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ex := send(t, serve(t, tc.handler), Caller{})
+			r := ex.Result
+			if r.Outcome != tc.outcome || r.Code != tc.code || !strings.Contains(r.Message, tc.msg) || r.Retryable != tc.retry {
+				t.Fatalf("got %+v, want outcome %s code %q message containing %q retryable %v", r, tc.outcome, tc.code, tc.msg, tc.retry)
+			}
+		})
+	}
+}
+
+func TestDoCapsHugeBody(t *testing.T) {
+	ex := send(t, serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Repeat([]byte("y"), 5*MaxResponseBytes))
+	}), Caller{})
+	if !ex.Truncated || len(ex.Response) != MaxResponseBytes {
+		t.Fatalf("truncated=%v len=%d, want capped at %d", ex.Truncated, len(ex.Response), MaxResponseBytes)
+	}
+}
+
+func TestDoRetryAfter(t *testing.T) {
+	ex := send(t, serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7")
+		w.WriteHeader(429)
+	}), Caller{})
+	if !ex.Result.RateLimited || ex.Result.RetryAfter != 7*time.Second {
+		t.Fatalf("got %+v", ex.Result)
+	}
+}
+
+func TestDoTimeoutAfterWriteIsUnknown(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	url := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	ex := send(t, url, Caller{Timeout: 100 * time.Millisecond})
+	if ex.Result.Outcome != Unknown || ex.Result.Code != "TIMEOUT" || !ex.Result.Retryable {
+		t.Fatalf("got %+v", ex.Result)
+	}
+	if !strings.Contains(ex.Result.Message, "may have applied") {
+		t.Fatalf("message should warn it may have been applied: %q", ex.Result.Message)
+	}
+}
+
+func TestDoConnectionRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ex := send(t, "http://"+addr+"/x", Caller{})
+	if ex.Result.Outcome != Failed || ex.Result.Code != "CONN_REFUSED" || !ex.Result.Retryable || ex.Status != 0 {
+		t.Fatalf("got %+v", ex.Result)
+	}
+}
+
+func TestDoTLSFailure(t *testing.T) {
+	s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer s.Close()
+	// The default client does not trust httptest's self-signed certificate.
+	ex := send(t, s.URL, Caller{})
+	if ex.Result.Outcome != Failed || ex.Result.Code != "TLS" || ex.Result.Retryable {
+		t.Fatalf("got %+v", ex.Result)
+	}
+}
+
+func TestDoDroppedConnectionAfterWriteIsUnknown(t *testing.T) {
+	url := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+	ex := send(t, url, Caller{})
+	if ex.Result.Outcome != Unknown || ex.Result.Code != "CONN_LOST" {
+		t.Fatalf("got %+v", ex.Result)
+	}
+}
+
+func TestDoCancelled(t *testing.T) {
+	url := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		// The server notices a closed connection only once the body is consumed.
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader("{}"))
+	ex := Caller{}.Do(ctx, "test", Single("rid", Customer{}), req, Trace{}, okParser)
+	if ex.Result.Code != "CANCELLED" || ex.Result.Outcome != Unknown {
+		t.Fatalf("got %+v", ex.Result)
+	}
+}
+
+func TestDoParserPanicIsContained(t *testing.T) {
+	url := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{}")) })
+	req, _ := http.NewRequest(http.MethodPost, url, nil)
+	ex := Caller{}.Do(context.Background(), "test", Submission{}, req, Trace{}, func([]byte) Result { panic("boom") })
+	if ex.Result.Outcome != Failed || !strings.Contains(ex.Result.Message, "boom") {
+		t.Fatalf("got %+v", ex.Result)
+	}
+}
+
+func TestMask(t *testing.T) {
+	got := Mask("secret+abc+secret", "secret", "")
+	if got != MaskString+"+abc+"+MaskString {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestParseMobile(t *testing.T) {
+	cases := []struct {
+		in     string
+		ok     bool
+		cc     int
+		digits string
+	}{
+		{"13411111111", true, 86, "13411111111"},
+		{"+8613411111111", true, 86, "13411111111"},
+		{"+852-12344567", true, 852, "85212344567"},
+		{"+852 1234 4567", true, 852, "85212344567"},
+		{"1341111111", false, 0, ""},
+		{"+86123", false, 0, ""},
+		{"abc", false, 0, ""},
+		{"", false, 0, ""},
+		{"+1 415 555 2671", true, 1, "14155552671"},
+	}
+	for _, tc := range cases {
+		m, ok := ParseMobile(tc.in)
+		if ok != tc.ok || (ok && (m.CountryCode != tc.cc || m.Digits() != tc.digits)) {
+			t.Errorf("ParseMobile(%q) = %+v, %v; want cc %d digits %q ok %v", tc.in, m, ok, tc.cc, tc.digits, tc.ok)
+		}
+	}
+}
+
+func TestCustomerGetSetRoundTrip(t *testing.T) {
+	var c Customer
+	for _, f := range Fields {
+		v := "v-" + f
+		switch f {
+		case "tags":
+			v = "a;b"
+		case "member":
+			v = "false"
+		case "custom":
+			v = `{"k":"v"}`
+		}
+		if err := c.Set(f, v); err != nil {
+			t.Fatalf("Set(%s): %v", f, err)
+		}
+		if got := c.Get(f); got != v {
+			t.Fatalf("Get(%s) = %q, want %q", f, got, v)
+		}
+	}
+	if err := c.Set("nope", "x"); err == nil {
+		t.Fatal("unknown field accepted")
+	}
+}
