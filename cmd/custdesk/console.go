@@ -31,7 +31,7 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer e.Close()
-	st, err := e.openStore()
+	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -153,10 +154,19 @@ func names(ps []platforms.Platform) []string {
 	return out
 }
 
-func (e *env) openStore() (*store.Store, error) {
+// openStore opens the history, settles what a crashed run left in flight, and
+// arms the store's second guard against secrets.
+func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	st, err := store.Open(e.dataDir)
 	if err != nil {
 		return nil, fmt.Errorf("history store: %w (start with --data-dir DIR to use another directory)", err)
+	}
+	if e.cfg != nil {
+		st.MaskSecrets(e.cfg.Secrets()...)
+	}
+	if _, err := st.Recover(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("history store: recovering after a crash: %w", err)
 	}
 	return st, nil
 }

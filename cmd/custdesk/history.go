@@ -48,7 +48,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer e.Close()
-	st, err := e.openStore()
+	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}

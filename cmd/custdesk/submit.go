@@ -63,7 +63,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return printDryRun(stdout, cust, chosen, *output)
 	}
 
-	st, err := e.openStore()
+	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
