@@ -202,8 +202,12 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 			detail = strings.TrimSpace(detail + " code " + strings.Trim(r.Code+" "+r.SubCode, " "))
 		}
 		msg := r.Message
-		if r.Retryable && r.Outcome != platforms.OK {
-			msg += " (queued for retry)"
+		switch {
+		case r.Outcome == platforms.OK || r.Outcome == platforms.Rejected:
+		case dispatch.Retryable(ex.Platform, ex, dispatch.DefaultIdempotent):
+			msg += " [queued: the console retries it]"
+		case r.Outcome == platforms.Unknown:
+			msg += " [not retried automatically: resend or drop it from the console's history]"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, r.Outcome, detail, msg, ex.Duration.Round(time.Millisecond))
 	}
