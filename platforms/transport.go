@@ -44,6 +44,17 @@ var DefaultClient = &http.Client{Transport: &http.Transport{
 	TLSHandshakeTimeout: 5 * time.Second,
 }}
 
+// Send builds a submission's request and sends it. A request that cannot be
+// built is refused without touching the network.
+func (c Caller) Send(ctx context.Context, platform string, sub Submission, build func(Submission) (*http.Request, Trace, error), parse Parser) Exchange {
+	req, trace, err := build(sub)
+	if err != nil {
+		return Exchange{Platform: platform, RequestID: sub.RequestID, Request: trace, Started: time.Now(),
+			Result: Result{Outcome: Rejected, Code: "BUILD", Message: err.Error()}}
+	}
+	return c.Do(ctx, platform, sub, req, trace, parse)
+}
+
 // Do sends req and returns the whole exchange. It never panics and never returns
 // without a Result. The result is named so the deferred timing reaches the
 // caller.

@@ -182,12 +182,5 @@ func (c *Client) mask(s string) string {
 
 // Send builds, sends and parses one submission. It never panics.
 func (c *Client) Send(ctx context.Context, sub platforms.Submission) platforms.Exchange {
-	req, trace, err := c.Build(sub)
-	if err != nil {
-		return platforms.Exchange{
-			Platform: Name, RequestID: sub.RequestID, Request: trace, Started: time.Now(),
-			Result: platforms.Result{Outcome: platforms.Rejected, Code: "BUILD", Message: err.Error()},
-		}
-	}
-	return c.Caller.Do(ctx, Name, sub, req, trace, Parse)
+	return c.Caller.Send(ctx, Name, sub, c.Build, Parse)
 }

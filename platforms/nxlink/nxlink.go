@@ -158,12 +158,5 @@ func (c *Client) MaxBatch() int { return MaxCustomers }
 
 // Send builds, signs and sends sub, and parses the answer.
 func (c *Client) Send(ctx context.Context, sub platforms.Submission) platforms.Exchange {
-	req, trace, err := c.Build(sub)
-	if err != nil {
-		return platforms.Exchange{
-			Platform: Name, RequestID: sub.RequestID, Request: trace, Started: time.Now(),
-			Result: platforms.Result{Outcome: platforms.Rejected, Code: "BUILD", Message: err.Error()},
-		}
-	}
-	return c.Caller.Do(ctx, Name, sub, req, trace, Parse)
+	return c.Caller.Send(ctx, Name, sub, c.Build, Parse)
 }

@@ -197,14 +197,7 @@ func (c *Client) URL() string { return c.url }
 
 // Send builds the request, sends it and parses the answer. It never panics.
 func (c *Client) Send(ctx context.Context, sub platforms.Submission) platforms.Exchange {
-	req, trace, err := c.Build(sub)
-	if err != nil {
-		return platforms.Exchange{
-			Platform: Name, RequestID: sub.RequestID, Request: trace, Started: time.Now(),
-			Result: platforms.Result{Outcome: platforms.Rejected, Code: "BUILD", Message: err.Error()},
-		}
-	}
-	return c.Caller.Do(ctx, Name, sub, req, trace, Parse)
+	return c.Caller.Send(ctx, Name, sub, c.Build, Parse)
 }
 
 var _ platforms.Platform = (*Client)(nil)
