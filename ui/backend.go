@@ -17,6 +17,7 @@ type sender interface {
 	Begin(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, error)
 	Send(ctx context.Context, sub store.Submission, platform string) platforms.Exchange
 	Queued(ctx context.Context) (int, error)
+	Drop(ctx context.Context, subID int64, platform string) error
 }
 
 // historyStore is what the console reads from internal/store. *store.Store
@@ -86,6 +87,8 @@ func rowFromSubmission(sub store.Submission) *histRow {
 
 func stateOf(ps store.PlatformState) string {
 	switch {
+	case ps.Dropped && ps.Outcome == "":
+		return stateDropped
 	case ps.InFlight:
 		return stateInFlight
 	case ps.Queued:
@@ -94,6 +97,26 @@ func stateOf(ps store.PlatformState) string {
 		return statePending
 	}
 	return string(ps.Outcome)
+}
+
+// sendCmd sends one platform of a submission. A send the person cancelled
+// before it started is dropped in history rather than left pending: nothing
+// left, and nothing will be retried behind their back.
+func sendCmd(ctx context.Context, send sender, sub store.Submission, platform string) tea.Cmd {
+	return func() tea.Msg {
+		var ex platforms.Exchange
+		if ctx.Err() == nil {
+			ex = send.Send(ctx, sub, platform)
+		}
+		if ctx.Err() != nil && (ex.Platform == "" || (ex.Status == 0 && ex.Request.URL == "" && ex.Result.Code != "CANCELLED")) {
+			dctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+			defer cancel()
+			_ = send.Drop(dctx, sub.ID, platform)
+			ex = platforms.Exchange{Platform: platform, RequestID: sub.RequestID,
+				Result: platforms.Result{Outcome: platforms.Failed, Code: "CANCELLED", Message: "cancelled before sending"}}
+		}
+		return sentMsg{subID: sub.ID, platform: platform, ex: ex}
+	}
 }
 
 func loadPage(hs historyStore, offset int) tea.Cmd {

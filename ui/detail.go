@@ -377,7 +377,7 @@ func (d *detail) resultLines() []string {
 		if value == "" {
 			return
 		}
-		parts := strings.Split(ansi.Wrap(escapeControl(value), valW, " "), "\n")
+		parts := wrapLines(escapeControl(value), valW)
 		for i, p := range parts {
 			l := strings.Repeat(" ", labelW)
 			if i == 0 {
@@ -412,8 +412,13 @@ func (d *detail) resultLines() []string {
 	if len(r.Items) > 1 {
 		lines = append(lines, st.label.Render(d.c.tr(lblItems)))
 		for _, it := range r.Items {
-			s := fmt.Sprintf(" #%d %s %s %s %s", it.Index, it.Outcome, it.CustomerID, it.Code, it.Message)
-			lines = append(lines, ansi.Truncate(strings.TrimRight(s, " "), d.leftW, "…"))
+			parts := []string{"#" + strconv.Itoa(it.Index), string(it.Outcome)}
+			for _, p := range []string{it.CustomerID, it.Code, it.Message} {
+				if p != "" {
+					parts = append(parts, p)
+				}
+			}
+			lines = append(lines, ansi.Truncate(" "+escapeControl(strings.Join(parts, " ")), d.leftW, "…"))
 		}
 	}
 	return lines

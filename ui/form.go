@@ -453,7 +453,7 @@ func (f *form) relayout() {
 		f.rowOf[i] = len(f.lines)
 		f.lines = append(f.lines, formLine{kind: lineField, field: i})
 		for _, msg := range fl.errs {
-			for j, part := range strings.Split(ansi.Wrap(msg, max(8, f.contentW()-errIndent-2), " "), "\n") {
+			for j, part := range wrapLines(msg, max(8, f.contentW()-errIndent-2)) {
 				f.lines = append(f.lines, formLine{kind: lineError, field: i, text: part, cont: j > 0})
 			}
 		}
@@ -1079,6 +1079,43 @@ func (f *form) chips(fl *formField, w int) (string, int) {
 		width += ansi.StringWidth(parts[i]) + 3
 	}
 	return b.String(), width
+}
+
+// wrapLines wraps plain text at spaces only ("YYYY-MM-DD" stays whole; the
+// ansi wrappers also break at hyphens), cutting only words wider than a line.
+func wrapLines(s string, w int) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		start := len(out)
+		line, lineW := "", 0
+		for _, word := range strings.Split(para, " ") {
+			ww := ansi.StringWidth(word)
+			if lineW > 0 && lineW+1+ww > w {
+				out = append(out, line)
+				line, lineW = "", 0
+			}
+			if lineW > 0 {
+				line += " "
+				lineW++
+			}
+			for lineW == 0 && ww > w {
+				head := ansi.Truncate(word, w, "")
+				if head == "" { // a character wider than the line
+					_, size := lastRune(word)
+					head = word[:size]
+				}
+				out = append(out, head)
+				word = word[len(head):]
+				ww = ansi.StringWidth(word)
+			}
+			line += word
+			lineW += ww
+		}
+		if line != "" || len(out) == start {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // padRight pads s with spaces to w display columns, cutting what is wider.

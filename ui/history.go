@@ -17,6 +17,7 @@ const (
 	statePending  = "pending"  // written ahead, no answer yet
 	stateInFlight = "inflight" // being sent by this console now
 	stateQueued   = "queued"   // waiting for a background retry
+	stateDropped  = "dropped"  // cancelled before sending, or a person chose not to resend
 	stateAbsent   = ""         // the platform was not part of the submission
 )
 
@@ -205,8 +206,13 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 	if h.width >= 60 {
 		timeW = 11
 	}
-	mobileW = 13
-	if h.width < 34 {
+	// E.164 numbers run to 16 characters; mainland numbers are 11.
+	switch {
+	case h.width >= 50:
+		mobileW = 16
+	case h.width >= 34:
+		mobileW = 13
+	default:
 		mobileW = 11
 	}
 	nameW = max(4, h.width-timeW-mobileW-marksW-4)
@@ -251,9 +257,10 @@ func (h *history) view(focused bool) []string {
 		r := h.rows[i]
 		s := h.renderRow(r)
 		if i == h.sel {
-			plain := ansi.Strip(s)
+			// The mark shows the selection without color or reverse video;
+			// focus adds the highlight.
 			if focused {
-				s = st.rowSelected.Render(padRight(plain, h.width))
+				s = st.rowSelected.Render("›" + ansi.Strip(ansi.Cut(s, 1, h.width)))
 			} else {
 				s = st.focusMark.Render("›") + ansi.Cut(s, 1, h.width)
 			}
@@ -333,6 +340,8 @@ func (h *history) mark(state string) string {
 		return "…"
 	case stateQueued:
 		return "↻"
+	case stateDropped:
+		return "–"
 	}
 	return "·"
 }

@@ -74,7 +74,7 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	}
 	c.keys = newKeyMaps(c.lang)
 	ctx, stop := context.WithCancel(context.Background())
-	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox}
+	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true}
 	m.form = newForm(c)
 	m.history = newHistory(c)
 	m.help = help.New()
