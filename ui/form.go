@@ -82,6 +82,11 @@ type form struct {
 
 	submitted bool // a submit was tried: required errors show everywhere
 	version   int  // bumps on every edit, so a finished submit knows if the form moved on
+
+	// static holds rendered lines that depend only on their text and the
+	// width (group titles, messages, the scrollbar's glyphs), so a keystroke
+	// renders one row instead of the form.
+	static map[string]string
 }
 
 func newForm(c *common) *form {
@@ -400,6 +405,7 @@ func (f *form) setSize(w, h int) {
 		for _, fl := range f.fields {
 			fl.rowDirty = true
 		}
+		f.static = nil
 	}
 	f.width, f.height = w, h
 	f.relayout()
@@ -856,27 +862,33 @@ func (f *form) view(focused bool) (lines []string, cx, cy int, ok bool) {
 	lines = make([]string, 0, f.height)
 	for li := f.offset; li < end; li++ {
 		l := f.lines[li]
-		var s string
 		switch l.kind {
 		case lineGroup:
-			title := " " + l.text + " "
-			s = st.group.Render(title) + st.rule.Render(strings.Repeat("─", max(0, cw-ansi.StringWidth(title)-1)))
-			s = st.rule.Render("─") + s
+			lines = append(lines, f.cached("g"+l.text, func() string {
+				title := " " + l.text + " "
+				return st.rule.Render("─") + st.group.Render(title) + st.rule.Render(strings.Repeat("─", max(0, cw-ansi.StringWidth(title)-1)))
+			}))
 		case lineToggles:
-			s = f.renderToggles(l, focused)
+			key := "t" + strconv.Itoa(li)
+			for _, i := range l.toggles {
+				key += strconv.FormatBool(f.fields[i].on) + strconv.FormatBool(focused && i == f.focus)
+			}
+			lines = append(lines, f.cached(key, func() string { return f.renderToggles(l, focused) }))
 		case lineField:
-			s = f.renderRow(l.field, focused)
+			lines = append(lines, f.renderRow(l.field, focused))
 		case lineError:
 			mark := "✗ "
 			if l.cont {
 				mark = "  "
 			}
-			s = strings.Repeat(" ", f.errIndent()) + st.errText.Render(mark+l.text)
+			lines = append(lines, f.cached("e"+mark+l.text, func() string {
+				return strings.Repeat(" ", f.errIndent()) + st.errText.Render(mark+l.text)
+			}))
 		}
-		lines = append(lines, padRight(s, cw))
 	}
+	blank := f.cached("blank", func() string { return "" })
 	for len(lines) < f.height {
-		lines = append(lines, strings.Repeat(" ", cw))
+		lines = append(lines, blank)
 	}
 	bar := f.scrollbar()
 	for i := range lines {
@@ -910,15 +922,33 @@ func (f *form) scrollbar() []string {
 		thumb = max(1, f.height*f.height/total)
 		start = f.offset * (f.height - thumb) / max(1, total-f.height)
 	}
-	track := f.c.st.rule.Render("│")
+	track := f.cached("track", func() string { return f.c.st.rule.Render("│") })
+	thumbGlyph := f.cached("thumb", func() string { return f.c.st.focusMark.Render("┃") })
 	for i := range bar {
 		if i >= start && i < start+thumb {
-			bar[i] = f.c.st.focusMark.Render("┃")
+			bar[i] = thumbGlyph
 		} else {
 			bar[i] = track
 		}
 	}
 	return bar
+}
+
+// cached returns the rendered line for key, padded to the content width,
+// rendering it once per width.
+func (f *form) cached(key string, render func() string) string {
+	if s, ok := f.static[key]; ok {
+		return s
+	}
+	if f.static == nil {
+		f.static = map[string]string{}
+	}
+	s := render()
+	if key != "track" && key != "thumb" {
+		s = padRight(s, f.contentW())
+	}
+	f.static[key] = s
+	return s
 }
 
 func (f *form) renderToggles(l formLine, focused bool) string {
@@ -973,7 +1003,7 @@ func (f *form) renderRow(i int, focused bool) string {
 	if f.required[fl.spec.key] {
 		req = st.required.Render("*")
 	}
-	s := mark + " " + label + req + " " + f.renderValue(fl, isFocus)
+	s := padRight(mark+" "+label+req+" "+f.renderValue(fl, isFocus), f.contentW())
 	if !isFocus {
 		fl.row, fl.rowDirty = s, false
 	} else {

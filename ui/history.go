@@ -33,9 +33,11 @@ type histRow struct {
 	dirty    bool
 }
 
+// inFlight: a send is on its way, so the row's marks animate. A row merely
+// pending (written ahead by a run that never sent it) does not.
 func (r *histRow) inFlight() bool {
 	for _, s := range r.states {
-		if s == stateInFlight || s == statePending {
+		if s == stateInFlight {
 			return true
 		}
 	}
@@ -58,6 +60,9 @@ type history struct {
 
 	loading bool
 	frame   string // spinner frame for marks of sends in flight
+
+	head    []string // title and column header, kept until headKey changes
+	headKey [3]int
 }
 
 func newHistory(c *common) *history {
@@ -224,27 +229,11 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 func (h *history) view(focused bool) []string {
 	st := h.c.st
 	lines := make([]string, 0, h.height)
-	title := h.c.tr(msgHistory)
-	if h.total > 0 {
-		title += " (" + strconv.Itoa(h.total) + ")"
+	if h.head == nil || h.headKey != [3]int{h.width, h.total, boolInt(focused)} {
+		h.headKey = [3]int{h.width, h.total, boolInt(focused)}
+		h.head = h.renderHead(focused)
 	}
-	ts := st.group
-	if focused {
-		ts = st.title
-	}
-	lines = append(lines, padRight(ts.Render(title), h.width))
-
-	timeW, nameW, mobileW, _ := h.columns()
-	var hb strings.Builder
-	hb.WriteString(" ")
-	hb.WriteString(padRight(text{"时间", "time"}.in(h.c.lang), timeW) + " ")
-	hb.WriteString(padRight(fieldLabels["name"].in(h.c.lang), nameW) + " ")
-	hb.WriteString(padRight(fieldLabels["mobile"].in(h.c.lang), mobileW) + " ")
-	for _, p := range h.c.platforms {
-		hb.WriteString(ansi.Truncate(p.Title(), 1, "") + " ")
-	}
-	lines = append(lines, padRight(st.header.Render(hb.String()), h.width))
-
+	lines = append(lines, h.head...)
 	if len(h.rows) == 0 {
 		msg := msgHistoryEmpty
 		if h.loading {
@@ -274,6 +263,36 @@ func (h *history) view(focused bool) []string {
 		lines = append(lines, strings.Repeat(" ", h.width))
 	}
 	return lines[:h.height]
+}
+
+// renderHead renders the title and the column header.
+func (h *history) renderHead(focused bool) []string {
+	st := h.c.st
+	title := h.c.tr(msgHistory)
+	if h.total > 0 {
+		title += " (" + strconv.Itoa(h.total) + ")"
+	}
+	ts := st.group
+	if focused {
+		ts = st.title
+	}
+	timeW, nameW, mobileW, _ := h.columns()
+	var hb strings.Builder
+	hb.WriteString(" ")
+	hb.WriteString(padRight(text{"时间", "time"}.in(h.c.lang), timeW) + " ")
+	hb.WriteString(padRight(fieldLabels["name"].in(h.c.lang), nameW) + " ")
+	hb.WriteString(padRight(fieldLabels["mobile"].in(h.c.lang), mobileW) + " ")
+	for _, p := range h.c.platforms {
+		hb.WriteString(ansi.Truncate(p.Title(), 1, "") + " ")
+	}
+	return []string{padRight(ts.Render(title), h.width), padRight(st.header.Render(hb.String()), h.width)}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // renderRow renders a row once per change; rows with sends in flight animate.
@@ -333,10 +352,12 @@ func (h *history) mark(state string) string {
 		return "!"
 	case string(platforms.Unknown):
 		return "?"
-	case stateInFlight, statePending:
+	case stateInFlight:
 		if h.frame != "" {
 			return ansi.Truncate(h.frame, 1, "")
 		}
+		return "…"
+	case statePending:
 		return "…"
 	case stateQueued:
 		return "↻"

@@ -83,6 +83,8 @@ type Model struct {
 	events      <-chan tea.Msg
 	stateFile   string
 
+	lines map[string]string // see memo
+
 	// timers off stops the spinner and the draft timer: tests drive time
 	// themselves and golden screens must not depend on how fast a machine is.
 	timers bool
@@ -178,7 +180,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
 		return m, nil
 	case eventMsg:
-		return m, tea.Batch(m.background(msg.msg), waitEvent(m.events))
+		return m, tea.Batch(m.retried(msg.msg), waitEvent(m.events))
 	}
 	return m, nil
 }
@@ -480,8 +482,8 @@ func (m *Model) refreshQueued() tea.Cmd {
 	}
 }
 
-// background handles progress of retries made by the dispatcher's loop.
-func (m *Model) background(msg tea.Msg) tea.Cmd {
+// retried handles progress of retries made by the dispatcher's loop.
+func (m *Model) retried(msg tea.Msg) tea.Cmd {
 	id, ok := msg.(retryEvent)
 	if !ok || m.hist == nil {
 		return nil

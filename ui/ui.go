@@ -147,6 +147,29 @@ func (m *Model) saveState() {
 	}
 }
 
+// background runs the dispatcher's retry loop until ctx ends and routes its
+// progress to the model as messages.
+func (m *Model) background(ctx context.Context, d *dispatch.Dispatcher) {
+	events := make(chan dispatch.Event, 64)
+	msgs := make(chan tea.Msg, 64)
+	go d.Run(ctx, events)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-events:
+				select {
+				case msgs <- retryEvent{subID: ev.SubmissionID}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	m.events = msgs
+}
+
 // Run runs the console until the user quits or ctx ends: alt screen, mouse,
 // the real cursor in the focused field. It also runs the dispatcher's
 // background retries for as long as the console is open, and shows them.
@@ -156,24 +179,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer cancel()
 
 	if opts.Dispatcher != nil {
-		events := make(chan dispatch.Event, 64)
-		msgs := make(chan tea.Msg, 64)
-		go opts.Dispatcher.Run(ctx, events)
-		go func() {
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case ev := <-events:
-					select {
-					case msgs <- retryEvent{subID: ev.SubmissionID}:
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
-		}()
-		m.events = msgs
+		m.background(ctx, opts.Dispatcher)
 	}
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,10 @@ func (m *Model) cursorAt(x, y int) *tea.Cursor {
 }
 
 func (m *Model) titleLine() string {
+	return m.memo(fmt.Sprint("title", m.width, m.queued), m.renderTitle)
+}
+
+func (m *Model) renderTitle() string {
 	st := m.c.st
 	left := st.title.Render(" " + m.c.tr(msgTitle) + " ")
 	if m.sandbox != "" {
@@ -125,7 +130,27 @@ func fmtDur(d time.Duration) string {
 }
 
 func (m *Model) helpLine() string {
-	return padRight(m.help.ShortHelpView(m.shortHelp()), m.width)
+	kind := fieldKind(-1)
+	if m.focus == paneForm {
+		kind = m.form.fields[m.form.focus].spec.kind
+	}
+	key := fmt.Sprint("help", m.focus, kind, len(m.subs) > 0, m.width)
+	return m.memo(key, func() string { return padRight(m.help.ShortHelpView(m.shortHelp()), m.width) })
+}
+
+// memo keeps lines that depend only on a little state (the help bar, the
+// title), so a keystroke does not render them again. It is emptied when it
+// grows past what the states it holds can explain.
+func (m *Model) memo(key string, render func() string) string {
+	if s, ok := m.lines[key]; ok {
+		return s
+	}
+	if m.lines == nil || len(m.lines) > 256 {
+		m.lines = map[string]string{}
+	}
+	s := render()
+	m.lines[key] = s
+	return s
 }
 
 // shortHelp is the help bar for what has the focus.
