@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"sync"
 
 	"github.com/custdesk/custdesk/internal/store"
 )
@@ -15,6 +16,12 @@ import (
 type journal struct {
 	st  *store.Store
 	ops chan *journalOp
+
+	mu     sync.Mutex
+	search []store.SearchAdd // customer IDs of finished rows, for the next commit
+	wake   chan struct{}
+	// fail is told of a commit that failed; the import stops on it.
+	fail func(error)
 }
 
 type journalOp struct {
@@ -22,92 +29,176 @@ type journalOp struct {
 	recs  []store.Recording
 	keys  []store.AttemptKey
 
-	ids     []int64
 	started []store.Started
 	err     error
-	done    chan struct{}
+	// then, when set, runs on the journal's goroutine after the commit,
+	// instead of waking a waiting caller. It must not block.
+	then func(*journalOp)
+	done chan struct{}
 }
 
 // maxGroup bounds one transaction: large enough to amortise the sync, small
 // enough that the write lock is never held long (another process may wait).
 const maxGroup = 512
 
-func newJournal(st *store.Store) *journal {
-	return &journal{st: st, ops: make(chan *journalOp, 64)}
+func newJournal(st *store.Store, fail func(error)) *journal {
+	return &journal{st: st, ops: make(chan *journalOp, 64), wake: make(chan struct{}, 1), fail: fail}
 }
 
-// run serves ops until ctx ends and the queue is empty. The context is the
-// import's uncancelled one: answers that arrive after ctrl+c are recorded.
+// run serves ops until stop is closed, then writes whatever is still queued.
+// The context is the import's uncancelled one: answers that arrive after
+// ctrl+c are recorded.
 func (j *journal) run(ctx context.Context, stop <-chan struct{}) {
 	for {
-		var op *journalOp
+		var group []*journalOp
 		select {
-		case op = <-j.ops:
+		case op := <-j.ops:
+			group = append(group, op)
+		case <-j.wake:
 		case <-stop:
-			return
-		}
-		group := []*journalOp{op}
-		size := op.size()
-	gather:
-		for size < maxGroup {
-			select {
-			case more := <-j.ops:
-				group = append(group, more)
-				size += more.size()
-			default:
-				break gather
+			// The senders are done; nothing new can arrive but searches
+			// queued by the last callbacks.
+			for {
+				group := j.gather(nil)
+				search := j.takeSearch()
+				if len(group) == 0 && len(search) == 0 {
+					return
+				}
+				j.commit(ctx, group, search)
 			}
 		}
-		j.commit(ctx, group)
+		j.commit(ctx, j.gather(group), j.takeSearch())
 	}
+}
+
+// gather adds to group whatever else is queued, up to maxGroup writes.
+func (j *journal) gather(group []*journalOp) []*journalOp {
+	size := 0
+	for _, op := range group {
+		size += op.size()
+	}
+	for size < maxGroup {
+		select {
+		case more := <-j.ops:
+			group = append(group, more)
+			size += more.size()
+		default:
+			return group
+		}
+	}
+	return group
 }
 
 func (op *journalOp) size() int { return len(op.begin) + len(op.recs) + len(op.keys) }
 
-func (j *journal) commit(ctx context.Context, group []*journalOp) {
-	var begin []*store.Submission
-	var recs []store.Recording
-	var keys []store.AttemptKey
+func (j *journal) takeSearch() []store.SearchAdd {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	s := j.search
+	j.search = nil
+	return s
+}
+
+// addSearch queues a finished row's customer IDs for the search index. It
+// never blocks: callbacks running on the journal's goroutine call it.
+func (j *journal) addSearch(adds ...store.SearchAdd) {
+	if len(adds) == 0 {
+		return
+	}
+	j.mu.Lock()
+	j.search = append(j.search, adds...)
+	j.mu.Unlock()
+	select {
+	case j.wake <- struct{}{}:
+	default:
+	}
+}
+
+// commit writes a group. Claims go first, in their own transaction: a
+// sender waits on its claim before its request can leave, while answers and
+// write-aheads wait on nobody (their callers have moved on), so claims should
+// not queue behind them.
+func (j *journal) commit(ctx context.Context, group []*journalOp, search []store.SearchAdd) {
+	var claims, rest []*journalOp
 	for _, op := range group {
+		if len(op.begin) == 0 && len(op.recs) == 0 {
+			claims = append(claims, op)
+		} else {
+			rest = append(rest, op)
+		}
+	}
+	if len(claims) > 0 {
+		var keys []store.AttemptKey
+		for _, op := range claims {
+			keys = append(keys, op.keys...)
+		}
+		_, started, err := j.st.Apply(ctx, store.Batch{Claims: keys})
+		if err != nil {
+			j.fail(err)
+		}
+		for _, op := range claims {
+			if op.err = err; err == nil {
+				op.started, started = started[:len(op.keys)], started[len(op.keys):]
+			}
+			op.finish()
+		}
+	}
+	if len(rest) == 0 && len(search) == 0 {
+		return
+	}
+	var begin []*store.Submission
+	b := store.Batch{Search: search}
+	for _, op := range rest {
 		begin = append(begin, op.begin...)
-		recs = append(recs, op.recs...)
-		keys = append(keys, op.keys...)
+		b.Records = append(b.Records, op.recs...)
+		b.Claims = append(b.Claims, op.keys...)
 	}
 	var err error
 	if len(begin) > 0 {
 		err = j.st.BeginMany(ctx, begin)
 	}
-	var ids []int64
 	var started []store.Started
-	if err == nil && len(recs)+len(keys) > 0 {
-		ids, started, err = j.st.Apply(ctx, recs, keys)
+	if err == nil && len(b.Records)+len(b.Search)+len(b.Claims) > 0 {
+		_, started, err = j.st.Apply(ctx, b)
 	}
-	for _, op := range group {
-		if err != nil {
-			op.err = err
-		} else {
-			op.ids, ids = ids[:len(op.recs)], ids[len(op.recs):]
+	if err != nil {
+		j.fail(err)
+	}
+	for _, op := range rest {
+		if op.err = err; err == nil {
 			op.started, started = started[:len(op.keys)], started[len(op.keys):]
 		}
+		op.finish()
+	}
+}
+
+func (op *journalOp) finish() {
+	if op.then != nil {
+		op.then(op)
+	} else {
 		close(op.done)
 	}
 }
 
-// do queues op and waits for its commit.
-func (j *journal) do(op *journalOp) *journalOp {
-	op.done = make(chan struct{})
+// beginThen writes submissions ahead of any request; then runs once they are
+// committed (or failed to be), and must not block.
+func (j *journal) beginThen(subs []*store.Submission, then func(err error)) {
+	j.ops <- &journalOp{begin: subs, then: func(op *journalOp) { then(op.err) }}
+}
+
+// claim claims attempts and waits: the claim must be committed before the
+// request leaves.
+func (j *journal) claim(keys []store.AttemptKey) ([]store.Started, error) {
+	op := &journalOp{keys: keys, done: make(chan struct{})}
 	j.ops <- op
 	<-op.done
-	return op
-}
-
-// begin writes submissions ahead of any request.
-func (j *journal) begin(subs []*store.Submission) error {
-	return j.do(&journalOp{begin: subs}).err
-}
-
-// apply records answers and claims the next attempts.
-func (j *journal) apply(recs []store.Recording, keys []store.AttemptKey) ([]store.Started, error) {
-	op := j.do(&journalOp{recs: recs, keys: keys})
 	return op.started, op.err
+}
+
+// record queues answers and returns at once; then runs once they are
+// committed (or failed to be). A sender does not wait for its answer's
+// commit before claiming its next attempt, so each send costs one commit
+// wait, not two.
+func (j *journal) record(recs []store.Recording, then func(err error)) {
+	j.ops <- &journalOp{recs: recs, then: func(op *journalOp) { then(op.err) }}
 }

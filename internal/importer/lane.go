@@ -26,6 +26,7 @@ type job struct {
 	// import stops before the next attempt.
 	last       platforms.Result
 	lastStatus int
+	track      *rowTrack
 }
 
 // lane sends one platform's jobs: its own workers, token bucket and batching,
@@ -46,7 +47,7 @@ type lane struct {
 
 	mu         sync.Mutex
 	pauseUntil time.Time
-	okStreak   int
+	changed    time.Time // when the rate last moved
 	winStart   time.Time // a one-second window of requests, to know the pace
 	winCount   int
 	lastPace   float64
@@ -86,7 +87,7 @@ func newLane(r *run, p platforms.Platform, perSecond float64) *lane {
 		limit = rate.Limit(perSecond)
 	}
 	l := &lane{r: r, p: p, name: p.Name(), batch: max(1, p.MaxBatch()),
-		in: make(chan *job, 2*r.opts.Concurrency*max(1, p.MaxBatch())), retry: make(chan *job), quit: make(chan struct{}),
+		in: make(chan *job, max(2*r.opts.Concurrency*p.MaxBatch(), 4*planChunk)), retry: make(chan *job), quit: make(chan struct{}),
 		limiter: rate.NewLimiter(limit, 1), ceiling: limit}
 	return l
 }
@@ -99,6 +100,7 @@ func (l *lane) add(ctx context.Context, j *job) bool {
 		return true
 	case <-ctx.Done():
 		l.t.notSent.Add(1)
+		l.r.unsent(j, l.name)
 		l.pending.Done()
 		return false
 	}
@@ -197,7 +199,17 @@ func (l *lane) collect(cur []*job, j *job, timer *time.Timer) []*job {
 	return append(cur, j)
 }
 
-func (l *lane) finish(j *job) { l.pending.Done() }
+// finish ends a job's run. The last job of a row sends the row's customer
+// IDs to the search index.
+func (l *lane) finish(j *job) {
+	if j.track != nil {
+		j.track.add(j.sub.ID, j.last)
+		if j.track.left.Add(-1) == 0 {
+			l.r.j.addSearch(j.track.adds()...)
+		}
+	}
+	l.pending.Done()
+}
 
 // stopped settles a job that will not be sent again in this run: it ends as
 // its last answer, or as not sent.
@@ -207,6 +219,7 @@ func (l *lane) stopped(j *job) {
 		return
 	}
 	l.t.notSent.Add(1)
+	l.r.unsent(j, l.name)
 	l.finish(j)
 }
 
@@ -248,8 +261,9 @@ func (l *lane) paced() {
 
 // throttle slows the lane down after an answer that asked for it (ALSC codes
 // 7 and 8, HTTP 429): every worker pauses for Retry-After (1 s when the
-// platform gave none) and the bucket halves. It recovers by a fifth after
-// every 50 answers in a row that were not throttled, up to the configured rate.
+// platform gave none) and the bucket's rate halves, once per pause however
+// many answers in flight come back throttled. Every second without a
+// throttled answer it climbs back by a quarter, up to the configured rate.
 func (l *lane) throttle(retryAfter time.Duration) {
 	l.t.throttled.Add(1)
 	l.mu.Lock()
@@ -257,53 +271,49 @@ func (l *lane) throttle(retryAfter time.Duration) {
 	if retryAfter <= 0 {
 		retryAfter = time.Second
 	}
-	if until := time.Now().Add(retryAfter); until.After(l.pauseUntil) {
+	now := time.Now()
+	alreadyPaused := now.Before(l.pauseUntil)
+	if until := now.Add(retryAfter); until.After(l.pauseUntil) {
 		l.pauseUntil = until
+	}
+	l.changed = now
+	if alreadyPaused {
+		return
 	}
 	cur := l.limiter.Limit()
 	if cur == rate.Inf {
-		pace := max(l.lastPace, float64(l.winCount)/max(time.Since(l.winStart).Seconds(), 0.001))
-		cur = rate.Limit(pace)
+		// No configured rate: start from the pace that was too fast.
+		cur = rate.Limit(max(l.lastPace, float64(l.winCount)/max(now.Sub(l.winStart).Seconds(), 0.001)))
 	}
 	l.limiter.SetLimit(max(cur/2, 1))
-	l.okStreak = 0
 }
 
+// unthrottled is told of every ok answer.
 func (l *lane) unthrottled() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	cur := l.limiter.Limit()
-	if cur == l.ceiling {
+	now := time.Now()
+	if cur == l.ceiling || now.Before(l.pauseUntil) || now.Sub(l.changed) < time.Second {
 		return
 	}
-	if l.okStreak++; l.okStreak < 50 {
-		return
-	}
-	l.okStreak = 0
-	next := cur * 1.2
-	// With no configured rate the climb ends somewhere: past what any
-	// platform has asked of us, the bucket is lifted.
-	if next >= l.ceiling || (l.ceiling == rate.Inf && next > 10000) {
+	l.changed = now
+	next := cur * 1.25
+	// With no configured rate the climb ends somewhere: well past the pace
+	// that was throttled, the bucket is lifted.
+	if next >= l.ceiling || (l.ceiling == rate.Inf && float64(next) > 4*max(l.lastPace, 1)) {
 		next = l.ceiling
 	}
 	l.limiter.SetLimit(next)
 }
 
 func (l *lane) claim(keys []store.AttemptKey) ([]store.Started, bool) {
-	started, err := l.r.j.apply(nil, keys)
+	started, err := l.r.j.claim(keys)
 	if err != nil {
 		l.r.fail(fmt.Errorf("history: %w", err))
 		return nil, false
 	}
 	return started, true
-}
-
-func (l *lane) record(recs []store.Recording) bool {
-	if _, err := l.r.j.apply(recs, nil); err != nil {
-		l.r.fail(fmt.Errorf("history: %w", err))
-		return false
-	}
-	return true
 }
 
 // unclaimed settles a job whose claim was refused: another process is
@@ -333,14 +343,17 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 	}
 	l.t.requests.Add(1)
 	ex := l.p.Send(l.r.sendCtx, platforms.Single(j.sub.RequestID, j.sub.Customer))
-	if !l.record([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex}}) {
-		l.stopped(j)
-		return
-	}
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
 	}
-	l.settle(ctx, j, ex.Result, ex.Status)
+	l.r.j.record([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true}}, func(err error) {
+		if err != nil {
+			l.r.fail(fmt.Errorf("history: %w", err))
+			l.lost(j, ex.Result)
+			return
+		}
+		l.settle(ctx, j, ex.Result, ex.Status)
+	})
 }
 
 func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
@@ -378,28 +391,42 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 	}
 	l.t.requests.Add(1)
 	ex := l.p.Send(l.r.sendCtx, sub)
-	results := splitBatch(ex.Result, len(claimed))
-	recs := make([]store.Recording, len(claimed))
-	for i, j := range claimed {
-		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0])}
-	}
-	if !l.record(recs) {
-		for _, j := range claimed {
-			l.stopped(j)
-		}
-		return
-	}
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
 	}
+	results := splitBatch(ex.Result, len(claimed))
+	recs := make([]store.Recording, len(claimed))
 	for i, j := range claimed {
-		l.settle(ctx, j, results[i], ex.Status)
+		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0]), SearchLater: true}
 	}
+	l.r.j.record(recs, func(err error) {
+		for i, j := range claimed {
+			if err != nil {
+				l.lost(j, results[i])
+			} else {
+				l.settle(ctx, j, results[i], ex.Status)
+			}
+		}
+		if err != nil {
+			l.r.fail(fmt.Errorf("history: %w", err))
+		}
+	})
+}
+
+// lost settles a job whose answer could not be written to history; the
+// import is failing, and the row stays in flight there (unknown after the
+// next Recover).
+func (l *lane) lost(j *job, r platforms.Result) {
+	l.r.note(j.row, l.name, r.Outcome, r.Code, "the answer could not be written to history")
+	l.t.unknown.Add(1)
+	l.t.answered.Add(1)
+	l.finish(j)
 }
 
 // settle decides what comes of an answer: done, another attempt now, or left
 // for a re-run or a person.
 func (l *lane) settle(ctx context.Context, j *job, r platforms.Result, status int) {
+	j.last, j.lastStatus = r, status
 	if r.Outcome == platforms.OK {
 		l.t.ok.Add(1)
 		l.t.answered.Add(1)
@@ -412,7 +439,6 @@ func (l *lane) settle(ctx context.Context, j *job, r platforms.Result, status in
 	} else {
 		j.tries++
 	}
-	j.last, j.lastStatus = r, status
 	if retryNow(l.name, r, status) && j.tries < l.r.opts.MaxAttempts && j.limits < maxThrottled && ctx.Err() == nil {
 		j.expect = r.Outcome
 		l.t.retries.Add(1)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/custdesk/custdesk/internal/store"
@@ -83,6 +84,15 @@ type run struct {
 	notes    []RowNote
 	notesCut int
 	meters   map[string]*rateMeter
+	// notSent are platforms of rows written ahead in this run and not sent
+	// because it stopped; they are released at the end.
+	notSent []store.AttemptKey
+}
+
+func (r *run) unsent(j *job, platform string) {
+	r.mu.Lock()
+	r.notSent = append(r.notSent, store.AttemptKey{SubmissionID: j.sub.ID, Platform: platform})
+	r.mu.Unlock()
 }
 
 // Start begins sending the rows Check found valid. ctx ending (ctrl+c) stops
@@ -122,7 +132,8 @@ func Start(ctx context.Context, c Checked, opts Options) (*Import, error) {
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	r := &run{opts: opts, checked: c, sendCtx: context.WithoutCancel(ctx), cancel: cancel, start: time.Now(),
-		j: newJournal(opts.Store), meters: map[string]*rateMeter{}}
+		meters: map[string]*rateMeter{}}
+	r.j = newJournal(opts.Store, func(err error) { r.fail(fmt.Errorf("history: %w", err)) })
 	for _, p := range opts.Platforms {
 		l := newLane(r, p, opts.Rates[p.Name()])
 		l.t.total.Store(int64(c.Valid))
@@ -167,6 +178,9 @@ func (r *run) execute(ctx context.Context, resume bool) (Summary, error) {
 	lanesWG.Wait()
 	close(stopJournal)
 	<-journalDone
+	if err := r.opts.Store.Release(r.sendCtx, r.notSent); err != nil {
+		r.fail(fmt.Errorf("history: %w", err))
+	}
 
 	sum := r.summary(ctx)
 	r.mu.Lock()
@@ -231,6 +245,18 @@ func (r *run) plan(ctx context.Context, resume bool) error {
 	if err != nil {
 		return err
 	}
+	// Chunks are written ahead while earlier ones are handed out, so reading
+	// the file never waits for a commit; planAhead bounds how far ahead.
+	ready := make(chan *chunkPlan, planAhead)
+	handedOut := make(chan struct{})
+	go func() {
+		defer close(handedOut)
+		r.handOut(ctx, ready)
+	}()
+	defer func() {
+		close(ready)
+		<-handedOut
+	}()
 	chunk := make([]Row, 0, planChunk)
 	for {
 		if ctx.Err() != nil {
@@ -248,13 +274,13 @@ func (r *run) plan(ctx context.Context, resume bool) error {
 		}
 		chunk = append(chunk, row)
 		if len(chunk) == planChunk {
-			if err := r.planChunk(ctx, chunk, resume); err != nil {
+			if err := r.planChunk(ctx, chunk, resume, ready); err != nil {
 				return err
 			}
-			chunk = chunk[:0]
+			chunk = make([]Row, 0, planChunk)
 		}
 	}
-	if err := r.planChunk(ctx, chunk, resume); err != nil {
+	if err := r.planChunk(ctx, chunk, resume, ready); err != nil {
 		return err
 	}
 	if got := digestString(h); got != r.checked.Digest {
@@ -270,7 +296,41 @@ type current struct {
 	state store.PlatformState
 }
 
-func (r *run) planChunk(ctx context.Context, rows []Row, resume bool) error {
+// planAhead is how many chunks may be written ahead of the lanes.
+const planAhead = 4
+
+// chunkPlan is a chunk's jobs, handed out once its submissions are written.
+type chunkPlan struct {
+	handouts []handout
+	done     chan struct{} // closed when the write-ahead is committed
+	err      error
+}
+
+type handout struct {
+	l *lane
+	j *job
+}
+
+// handOut gives each chunk's jobs to their lanes once the chunk's write-ahead
+// has committed. When the import stops, the jobs of chunks already written
+// are counted as not sent (and released at the end).
+func (r *run) handOut(ctx context.Context, ready <-chan *chunkPlan) {
+	stopped := false
+	for cp := range ready {
+		<-cp.done
+		for _, h := range cp.handouts {
+			if stopped || cp.err != nil || !h.l.add(ctx, h.j) {
+				stopped = true
+				if cp.err == nil {
+					h.l.t.notSent.Add(1)
+					r.unsent(h.j, h.l.name)
+				}
+			}
+		}
+	}
+}
+
+func (r *run) planChunk(ctx context.Context, rows []Row, resume bool, ready chan<- *chunkPlan) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -281,10 +341,6 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool) error {
 		if err != nil {
 			return err
 		}
-	}
-	type handout struct {
-		l *lane
-		j *job
 	}
 	var handouts []handout
 	var fresh []*store.Submission
@@ -297,6 +353,16 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool) error {
 			}
 		}
 		var newSub *store.Submission
+		track := &rowTrack{}
+		for _, cur := range latest {
+			if cur.state.Outcome == platforms.OK {
+				// Rows ok before: their IDs go to the search index again, in
+				// case the run that sent them stopped before indexing them
+				// (adding an ID already there writes nothing).
+				track.add(cur.sub.ID, cur.state.Result)
+			}
+		}
+		handed := len(handouts)
 		for _, l := range r.lanes {
 			d := decideNew
 			cur, seen := latest[l.name]
@@ -311,30 +377,43 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool) error {
 					fresh = append(fresh, newSub)
 				}
 				newSub.Platforms = append(newSub.Platforms, l.name)
-				handouts = append(handouts, handout{l, &job{row: row.Line, sub: newSub}})
+				handouts = append(handouts, handout{l, &job{row: row.Line, sub: newSub, track: track}})
 			case decideSend:
-				handouts = append(handouts, handout{l, &job{row: row.Line, sub: cur.sub, expect: cur.state.Outcome}})
+				handouts = append(handouts, handout{l, &job{row: row.Line, sub: cur.sub, expect: cur.state.Outcome, track: track}})
 			}
 		}
-	}
-	if len(fresh) > 0 {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err := r.j.begin(fresh); err != nil {
-			r.fail(fmt.Errorf("history: %w", err))
-			return err
+		track.left.Store(int32(len(handouts) - handed))
+		if len(handouts) == handed {
+			r.j.addSearch(track.adds()...)
 		}
 	}
-	for i, h := range handouts {
-		if !h.l.add(ctx, h.j) {
-			for _, rest := range handouts[i+1:] {
-				rest.l.t.notSent.Add(1)
+	cp := &chunkPlan{handouts: handouts, done: make(chan struct{})}
+	if len(fresh) == 0 {
+		close(cp.done)
+	} else {
+		r.j.beginThen(fresh, func(err error) {
+			if err != nil {
+				cp.err = err
+				r.fail(fmt.Errorf("history: %w", err))
 			}
-			return ctx.Err()
-		}
+			close(cp.done)
+		})
 	}
-	return nil
+	select {
+	case ready <- cp:
+		return nil
+	case <-ctx.Done():
+		// Not handed over: wait for the write-ahead so that what it wrote is
+		// released with the rest.
+		<-cp.done
+		for _, h := range handouts {
+			if cp.err == nil {
+				h.l.t.notSent.Add(1)
+				r.unsent(h.j, h.l.name)
+			}
+		}
+		return ctx.Err()
+	}
 }
 
 type decision int
@@ -379,6 +458,43 @@ func (r *run) decide(l *lane, row int, cur current) decision {
 	l.t.person.Add(1)
 	r.note(row, l.name, st.Outcome, st.Result.Code, "not resent: the earlier attempt may have created the customer; check "+l.p.Title()+", then resend it from history or run again with --resend-unknown")
 	return decideSkip
+}
+
+// rowTrack gathers the customer IDs a row's platforms return, so the search
+// index is updated once per row, when its last platform is done, instead of
+// once per platform (store.Recording.SearchLater).
+type rowTrack struct {
+	left atomic.Int32 // jobs of the row not finished
+	mu   sync.Mutex
+	ids  map[int64][]string // by submission
+}
+
+func (t *rowTrack) add(subID int64, r platforms.Result) {
+	ids := r.CustomerIDs
+	for _, it := range r.Items {
+		if it.CustomerID != "" {
+			ids = append(ids, it.CustomerID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ids == nil {
+		t.ids = map[int64][]string{}
+	}
+	t.ids[subID] = append(t.ids[subID], ids...)
+}
+
+func (t *rowTrack) adds() []store.SearchAdd {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]store.SearchAdd, 0, len(t.ids))
+	for id, ids := range t.ids {
+		out = append(out, store.SearchAdd{SubmissionID: id, IDs: ids})
+	}
+	return out
 }
 
 // splitBatch gives each customer of a batch its own verdict, by index.

@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
@@ -42,7 +44,7 @@ type Started struct {
 // transaction: every claimed attempt is committed before its request leaves.
 // An item that cannot be claimed has its Err set; err is for the transaction.
 func (s *Store) StartAttempts(ctx context.Context, keys []AttemptKey) ([]Started, error) {
-	_, started, err := s.Apply(ctx, nil, keys)
+	_, started, err := s.Apply(ctx, Batch{Claims: keys})
 	return started, err
 }
 
@@ -50,19 +52,40 @@ func (s *Store) StartAttempts(ctx context.Context, keys []AttemptKey) ([]Started
 type Recording struct {
 	SubmissionID int64
 	Exchange     platforms.Exchange
+	// SearchLater leaves the result's customer IDs out of the search index:
+	// the caller adds them with a SearchAdd once the submission's last
+	// platform has answered. A full-text update costs more than the rest of a
+	// record, and an import would otherwise make one per platform per row.
+	SearchLater bool
+}
+
+// SearchAdd adds customer IDs to a submission's search text (those already
+// there are skipped, so adding again is cheap and harmless).
+type SearchAdd struct {
+	SubmissionID int64
+	IDs          []string
 }
 
 // RecordMany is Record for many exchanges in one transaction. It returns the
 // exchange IDs in order. Either every recording is committed or none is.
 func (s *Store) RecordMany(ctx context.Context, recs []Recording) ([]int64, error) {
-	ids, _, err := s.Apply(ctx, recs, nil)
+	ids, _, err := s.Apply(ctx, Batch{Records: recs})
 	return ids, err
 }
 
-// Apply records recs, then claims keys, all in one transaction: a sender that
-// group-commits pays one disk sync for both the answers it received and the
-// attempts it is about to make.
-func (s *Store) Apply(ctx context.Context, recs []Recording, keys []AttemptKey) ([]int64, []Started, error) {
+// Batch is the history writes of one group commit.
+type Batch struct {
+	Records []Recording
+	Search  []SearchAdd
+	Claims  []AttemptKey
+}
+
+// Apply writes a batch in one transaction, in order: records, search
+// additions, claims. A sender that group-commits pays one disk sync for the
+// answers it received and the attempts it is about to make. It returns the
+// exchange IDs of the records and the outcome of each claim.
+func (s *Store) Apply(ctx context.Context, b Batch) ([]int64, []Started, error) {
+	recs, keys := b.Records, b.Claims
 	type encoded struct {
 		ex                platforms.Exchange
 		meta              string
@@ -93,15 +116,42 @@ func (s *Store) Apply(ctx context.Context, recs []Recording, keys []AttemptKey) 
 	ids := make([]int64, len(recs))
 	started := make([]Started, len(keys))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		pt := &preparedTx{Tx: tx}
+		defer pt.close()
+		var searchOrder []int64
+		searchIDs := map[int64][]string{}
 		for i, e := range enc {
-			id, err := s.recordTx(ctx, tx, recs[i].SubmissionID, e.ex, e.meta, e.reqBody, e.respBody, e.result, After{})
+			subID := recs[i].SubmissionID
+			id, err := s.recordIn(ctx, pt, subID, e.ex, e.meta, e.reqBody, e.respBody, e.result, After{})
 			if err != nil {
 				return err
 			}
 			ids[i] = id
+			if found := resultIDs(e.ex.Result); len(found) > 0 && !recs[i].SearchLater {
+				if _, seen := searchIDs[subID]; !seen {
+					searchOrder = append(searchOrder, subID)
+				}
+				searchIDs[subID] = append(searchIDs[subID], found...)
+			}
+		}
+		for _, add := range b.Search {
+			if len(add.IDs) == 0 {
+				continue
+			}
+			if _, seen := searchIDs[add.SubmissionID]; !seen {
+				searchOrder = append(searchOrder, add.SubmissionID)
+			}
+			searchIDs[add.SubmissionID] = append(searchIDs[add.SubmissionID], add.IDs...)
+		}
+		// One index update per submission, however many of its platforms
+		// answered in this group.
+		for _, subID := range searchOrder {
+			if err := addSearchText(ctx, pt, subID, searchIDs[subID]); err != nil {
+				return err
+			}
 		}
 		for i, k := range keys {
-			st, err := s.startTx(ctx, tx, k)
+			st, err := s.startTx(ctx, pt, k)
 			if err != nil {
 				return err
 			}
@@ -115,7 +165,7 @@ func (s *Store) Apply(ctx context.Context, recs []Recording, keys []AttemptKey) 
 	return ids, started, nil
 }
 
-func (s *Store) startTx(ctx context.Context, tx *sql.Tx, k AttemptKey) (Started, error) {
+func (s *Store) startTx(ctx context.Context, tx *preparedTx, k AttemptKey) (Started, error) {
 	var attempts int
 	var inFlight int64
 	var owner, outcome string
@@ -134,7 +184,7 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, k AttemptKey) (Started,
 		}
 		// A dead sender's attempt becomes unknown; the caller decides again
 		// on that, it never resends blindly.
-		if err := s.interruptTx(ctx, tx, k.SubmissionID, k.Platform, inFlight); err != nil {
+		if err := s.interruptTx(ctx, tx.Tx, k.SubmissionID, k.Platform, inFlight); err != nil {
 			return Started{}, err
 		}
 		return Started{Err: ErrChanged}, nil
@@ -142,7 +192,18 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, k AttemptKey) (Started,
 	if platforms.Outcome(outcome) != k.Expect || dropped {
 		return Started{Err: ErrChanged}, nil
 	}
-	if err := s.claimTx(ctx, tx, k.SubmissionID, k.Platform, attempts+1); err != nil {
+	// claimTx's two statements, on prepared statements.
+	res, err := tx.ExecContext(ctx, `INSERT INTO exchanges (submission_id, platform, attempt, started, in_flight) VALUES (?, ?, ?, ?, 1)`,
+		k.SubmissionID, k.Platform, attempts+1, time.Now().UnixNano())
+	if err != nil {
+		return Started{}, err
+	}
+	exID, err := res.LastInsertId()
+	if err != nil {
+		return Started{}, err
+	}
+	if _, err = tx.ExecContext(ctx, `UPDATE states SET attempts = ?, in_flight = ?, owner = ?, queued = 0, next_retry = 0, dropped = 0
+		WHERE submission_id = ? AND platform = ?`, attempts+1, exID, s.owner.id, k.SubmissionID, k.Platform); err != nil {
 		return Started{}, err
 	}
 	return Started{Attempt: attempts + 1}, nil
@@ -151,6 +212,16 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, k AttemptKey) (Started,
 // recordTx is the body of RecordAfter for one exchange inside a transaction
 // that the caller owns.
 func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, subID int64, ex platforms.Exchange, meta string, reqBody, respBody, resultJSON []byte, after After) (int64, error) {
+	exID, err := s.recordIn(ctx, tx, subID, ex, meta, reqBody, respBody, resultJSON, after)
+	if err != nil {
+		return 0, err
+	}
+	return exID, addSearchIDs(ctx, tx, subID, ex.Result)
+}
+
+// recordIn is recordTx without the search index, which Apply updates once
+// per submission.
+func (s *Store) recordIn(ctx context.Context, tx execer, subID int64, ex platforms.Exchange, meta string, reqBody, respBody, resultJSON []byte, after After) (int64, error) {
 	next := after.Retry
 	if after.Drop {
 		next = time.Time{}
@@ -198,7 +269,90 @@ func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, subID int64, ex platfo
 		boolInt(!next.IsZero()), nextNS, boolInt(after.Drop), subID, ex.Platform); err != nil {
 		return 0, err
 	}
-	return exID, addSearchIDs(ctx, tx, subID, ex.Result)
+	return exID, nil
+}
+
+// resultIDs are the customer IDs a result carries, for the search index.
+func resultIDs(r platforms.Result) []string {
+	ids := slices.Clone(r.CustomerIDs)
+	for _, it := range r.Items {
+		ids = append(ids, it.CustomerID)
+	}
+	return nonEmpty(ids)
+}
+
+// addSearchText is addSearchIDs for IDs already collected, on any execer.
+func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) error {
+	var text string
+	if err := tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text); err != nil {
+		return err
+	}
+	have := strings.Fields(text)
+	changed := false
+	for _, id := range ids {
+		if !slices.Contains(have, id) {
+			text += " " + id
+			have = append(have, id)
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid = ?`, text, subID)
+	return err
+}
+
+// execer is what the record statements need of a transaction: *sql.Tx, or
+// a preparedTx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// preparedTx prepares each distinct statement once per transaction. The
+// driver otherwise parses the SQL on every call, which was a third of the
+// time of a batch of records.
+type preparedTx struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (p *preparedTx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := p.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := p.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if p.stmts == nil {
+		p.stmts = map[string]*sql.Stmt{}
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := p.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (p *preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.prepared(ctx, query)
+	if err != nil {
+		return p.Tx.QueryRowContext(ctx, query, args...) // carries the same error to Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (p *preparedTx) close() {
+	for _, st := range p.stmts {
+		_ = st.Close()
+	}
 }
 
 // ImportCount is how many submissions were made for rows of an import file
@@ -223,4 +377,24 @@ func (s *Store) FindImports(ctx context.Context, file string, first, last int) (
 		out[sub.ImportRow] = append(out[sub.ImportRow], sub)
 	}
 	return out, nil
+}
+
+// Release gives up this process's reservation of platforms it wrote ahead
+// and never sent (an import stopped by ctrl+c): they stay pending, are not
+// queued for the console's automatic retry when this process exits, and a
+// re-run of the import sends them. Rows already attempted, or not reserved by
+// this process, are left alone.
+func (s *Store) Release(ctx context.Context, keys []AttemptKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `UPDATE states SET owner = '' WHERE submission_id = ? AND platform = ?
+				AND owner = ? AND in_flight = 0 AND outcome = '' AND queued = 0`, k.SubmissionID, k.Platform, s.owner.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
