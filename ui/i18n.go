@@ -129,7 +129,8 @@ var (
 	msgNotJSON        = text{"（不是 JSON，按原文显示）", "(not JSON; shown as received)"}
 	msgEmptyBody      = text{"（空）", "(empty)"}
 	msgNoSigned       = text{"（此平台请求不签名）", "(this platform signs nothing)"}
-	msgFirstOfMore    = text{"…还有 %d 行", "… %d more lines"}
+	msgMouse          = text{"鼠标：点击字段聚焦、点击历史行选中，再点一次打开", "mouse: a click focuses a field or selects a history row; a second click opens it"}
+	msgLegend         = text{"✓ 成功  ◐ 部分成功  ✗ 被拒  ! 失败  ? 未知  ↻ 待重试  – 未发送  · 未选", "✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  – not sent  · not chosen"}
 )
 
 // Detail labels.

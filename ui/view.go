@@ -180,24 +180,58 @@ func (m *Model) shortHelp() []key.Binding {
 
 func (m *Model) fullHelp(h int) []string {
 	g, f, hk, d := m.c.keys.global, m.c.keys.form, m.c.keys.history, m.c.keys.detail
-	groups := [][]key.Binding{
-		{g.Submit, g.Cancel, g.Panes, g.Help, g.Quit},
-		{f.Next, f.Prev, f.Up, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear},
-		{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Back},
-		{d.NextPlatform, d.Mode, d.Up, d.PageUp, d.Left, d.Close},
+	groups := []struct {
+		title text
+		keys  []key.Binding
+	}{
+		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Panes, g.Help, g.Quit}},
+		{text{"表单", "Form"}, []key.Binding{f.Next, f.Prev, f.Up, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear}},
+		{text{"历史", "History"}, []key.Binding{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Back}},
+		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, d.Up, d.PageUp, d.Left, d.Close}},
 	}
 	hm := m.help
 	hm.ShowAll = true
-	// Two columns at a time fit 80 columns; four would be cut.
-	out := strings.Split(hm.FullHelpView(groups[:2]), "\n")
-	out = append(out, "")
-	out = append(out, strings.Split(hm.FullHelpView(groups[2:]), "\n")...)
-	legend := m.c.st.dim.Render(" ✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  · —")
-	lines := []string{""}
-	for _, l := range out {
-		lines = append(lines, " "+l)
+	hm.SetWidth(0)
+	blocks := make([][]string, len(groups))
+	widths := make([]int, len(groups))
+	for i, gr := range groups {
+		blocks[i] = append([]string{m.c.st.group.Render(m.c.tr(gr.title))}, strings.Split(hm.FullHelpView([][]key.Binding{gr.keys}), "\n")...)
+		for _, l := range blocks[i] {
+			widths[i] = max(widths[i], ansi.StringWidth(l))
+		}
 	}
-	lines = append(lines, "", legend)
+	// Blocks go two side by side when they fit (80 columns), else one above
+	// the other.
+	lines := []string{""}
+	for i := 0; i < len(blocks); {
+		n := 1
+		if i+1 < len(blocks) && 1+widths[i]+4+widths[i+1] <= m.width {
+			n = 2
+		}
+		height := 0
+		for _, b := range blocks[i : i+n] {
+			height = max(height, len(b))
+		}
+		for y := range height {
+			l := " "
+			for j, b := range blocks[i : i+n] {
+				cell := ""
+				if y < len(b) {
+					cell = b[y]
+				}
+				if j < n-1 {
+					cell = padRight(cell, widths[i+j]+4)
+				}
+				l += cell
+			}
+			lines = append(lines, l)
+		}
+		lines = append(lines, "")
+		i += n
+	}
+	for _, l := range wrapLines(m.c.tr(msgLegend)+"  "+m.c.tr(msgMouse), m.width-2) {
+		lines = append(lines, m.c.st.dim.Render(" "+l))
+	}
 	for i := range lines {
 		lines[i] = padRight(lines[i], m.width)
 	}
