@@ -173,7 +173,7 @@ func (s Summary) WriteText(w io.Writer) error {
 	fmt.Fprintln(tw, "platform\tok\talready ok\trejected\tfailed\tunknown\tnot sent\trequests\tretries\tthrottled\t")
 	for _, p := range s.Platforms {
 		notSent := p.NotSent + p.Elsewhere + p.Dropped
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", p.Platform, p.OK, p.AlreadyOK, p.Rejected, p.Failed, p.Unknown,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", p.Platform, p.OK, p.AlreadyOK, p.Rejected, p.Failed, p.Unknown,
 			notSent, p.Requests, p.Retries, p.Throttled)
 	}
 	if err := tw.Flush(); err != nil {

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/custdesk/custdesk/internal/importer"
+)
+
+const importUsage = `usage: custdesk import FILE.csv|FILE.jsonl [flags]
+
+Reads customers from a CSV file (a header row of customer field names: name,
+mobile,email,…; tags split on ";"; custom.KEY columns for custom attributes)
+or a JSONL file (one customer JSON object per line), checks every row for the
+chosen platforms before anything is sent, and sends the valid rows. Invalid
+rows are written to a report and skipped (--strict refuses the whole file).
+Every row is kept in history with the file's digest and row number: running
+the same file again skips rows already ok and retries the rest.
+
+Exit status: 0 when every valid row is ok on every platform, 1 otherwise,
+2 for bad usage or a file that cannot be imported (nothing was sent).
+
+`
+
+// importFlags are `custdesk import`'s own flags.
+type importFlags struct {
+	common
+	platformList  string
+	concurrency   int
+	output        string
+	encoding      string
+	strict        bool
+	report        string
+	rates         string
+	resendUnknown bool
+	lang          string
+	every         time.Duration
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f importFlags
+	f.register(fs)
+	fs.StringVar(&f.platformList, "platform", "", "comma-separated platforms to send to (default: every configured one)")
+	fs.IntVar(&f.concurrency, "concurrency", importer.DefaultConcurrency, "requests in flight per platform (NXLink: batches of up to 100 customers)")
+	fs.StringVar(&f.output, "output", "text", "summary format: text or json")
+	fs.StringVar(&f.encoding, "encoding", "auto", "file encoding: auto (byte order mark, else UTF-8 when valid, else GBK), utf-8 or gbk (read as GB18030)")
+	fs.BoolVar(&f.strict, "strict", false, "refuse the whole file if any row is invalid")
+	fs.StringVar(&f.report, "report", "", "where to write invalid rows as CSV: row,field,platform,rule,message (default FILE.invalid.csv beside FILE, written only when there are invalid rows)")
+	fs.StringVar(&f.rates, "rate", "", "requests per second per platform, e.g. alsc=20,youzan=10,nxlink=5 (0 or off: no cap; an NXLink request carries up to 100 customers). "+
+		"Default: alsc=20,youzan=20,nxlink=5 for configured platforms, no cap on the built-in sandbox. Whatever the cap, a platform that answers "+
+		"with a rate limit (ALSC codes 7/8, HTTP 429, Retry-After) is paused and slowed down")
+	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "also resend rows whose earlier attempt may have created the customer on a platform where a resend is not idempotent (Youzan); use after checking the platform")
+	fs.StringVar(&f.lang, "lang", langFromEnv(), "language of the report's messages: zh or en")
+	fs.DurationVar(&f.every, "progress-every", 5*time.Second, "how often to print a progress line when stderr is not a terminal")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, importUsage)
+		fs.PrintDefaults()
+	}
+	file, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if f.output != "text" && f.output != "json" {
+		return badInput("--output must be text or json, not %q", f.output)
+	}
+	if f.concurrency < 1 || f.concurrency > 256 {
+		return badInput("--concurrency must be between 1 and 256, not %d", f.concurrency)
+	}
+	enc, err := importer.ParseEncoding(f.encoding)
+	if err != nil {
+		return badInput("--encoding: %v", err)
+	}
+	if f.lang != "zh" && f.lang != "en" {
+		return badInput("--lang must be zh or en, not %q", f.lang)
+	}
+	in := importer.Input{Path: file, Format: importer.FormatOf(file), Encoding: enc}
+
+	e, err := setup(f.common, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	chosen, err := e.choose(f.platformList)
+	if err != nil {
+		return err
+	}
+	rates, err := parseRates(f.rates, names(chosen), e.sandbox != nil)
+	if err != nil {
+		return err
+	}
+
+	reportPath := f.report
+	if reportPath == "" {
+		reportPath = strings.TrimSuffix(file, filepath.Ext(file)) + ".invalid.csv"
+	}
+	report := &lazyReport{path: reportPath, lang: f.lang, always: f.report != ""}
+	checked, err := importer.Check(ctx, in, chosen, report.add)
+	if cerr := report.close(); err == nil && cerr != nil {
+		err = fmt.Errorf("report %s: %w", reportPath, cerr)
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return &exitError{exitNotOK, errors.New("stopped while checking; nothing was sent")}
+		}
+		return &exitError{exitBadInput, err}
+	}
+	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", file, checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
+	if checked.Invalid > 0 {
+		fmt.Fprintf(stderr, "custdesk: %d problem(s) in %d row(s) written to %s\n", checked.Problems, checked.Invalid, reportPath)
+	}
+	switch {
+	case checked.Rows == 0:
+		return badInput("%s has no customer rows; nothing was sent", file)
+	case f.strict && checked.Invalid > 0:
+		return badInput("--strict: %d invalid row(s); nothing was sent (see %s)", checked.Invalid, reportPath)
+	case checked.Valid == 0:
+		return badInput("no valid row; nothing was sent (see %s)", reportPath)
+	}
+
+	st, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	imp, err := importer.Start(ctx, checked, importer.Options{
+		Platforms: chosen, Store: st, Concurrency: f.concurrency, Rates: rates,
+		ResendUnknown: f.resendUnknown, Operator: os.Getenv("USER"),
+	})
+	if err != nil {
+		return err
+	}
+	progressOut := stderr
+	terminal := false
+	if file, ok := stderr.(*os.File); ok && term.IsTerminal(file.Fd()) {
+		terminal = true
+		progressOut = colorprofile.NewWriter(stderr, os.Environ()) // honours NO_COLOR
+	}
+	importer.Watch(ctx, imp, progressOut, terminal, f.every)
+	sum, runErr := imp.Wait()
+
+	if f.output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else if err := sum.WriteText(stdout); err != nil {
+		return err
+	}
+	switch {
+	case runErr != nil:
+		return runErr
+	case sum.Stopped:
+		return &exitError{exitNotOK, errors.New("stopped before every row was sent")}
+	case !sum.AllOK():
+		return &exitError{exitNotOK, nil}
+	}
+	return nil
+}
+
+// parseInterspersed parses flags given before and after the one FILE
+// argument: people type `custdesk import FILE --platform alsc`.
+func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", &exitError{exitOK, nil}
+			}
+			return "", &exitError{exitBadInput, nil}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch len(files) {
+	case 0:
+		return "", badInput("import needs a FILE (.csv or .jsonl); see custdesk import -h")
+	case 1:
+		if files[0] == "-" {
+			return "", badInput("import reads a file, not stdin: it reads it twice (check, then send) and keys resume on its digest")
+		}
+		return files[0], nil
+	}
+	return "", badInput("import takes one FILE, got %d: %s", len(files), strings.Join(files, " "))
+}
+
+// defaultRates are polite caps for real platforms; a platform's own answers
+// slow the import down further when they ask to.
+var defaultRates = map[string]float64{"alsc": 20, "youzan": 20, "nxlink": 5}
+
+// parseRates reads --rate "alsc=20,nxlink=5". Platforms not named keep the
+// default (none on the sandbox).
+func parseRates(s string, chosen []string, sandbox bool) (map[string]float64, error) {
+	rates := map[string]float64{}
+	if !sandbox {
+		for _, name := range chosen {
+			if r, ok := defaultRates[name]; ok {
+				rates[name] = r
+			}
+		}
+	}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(part, "=")
+		name = strings.TrimSpace(name)
+		if !ok {
+			return nil, badInput("--rate: %q is not PLATFORM=PER_SECOND", part)
+		}
+		known := false
+		for _, c := range chosen {
+			known = known || c == name
+		}
+		if !known {
+			return nil, badInput("--rate: %q is not a chosen platform (%s)", name, strings.Join(chosen, ", "))
+		}
+		value = strings.TrimSpace(value)
+		if value == "off" {
+			value = "0"
+		}
+		r, err := strconv.ParseFloat(value, 64)
+		if err != nil || r < 0 {
+			return nil, badInput("--rate: %s=%q is not a number of requests per second", name, value)
+		}
+		rates[name] = r
+	}
+	return rates, nil
+}
+
+// lazyReport creates the report file on the first problem, so a clean file
+// leaves nothing behind (unless --report asked for one).
+type lazyReport struct {
+	path   string
+	lang   string
+	always bool
+	f      *os.File
+	w      *importer.ReportWriter
+}
+
+func (r *lazyReport) open() error {
+	if r.w != nil {
+		return nil
+	}
+	f, err := os.Create(r.path)
+	if err != nil {
+		return err
+	}
+	w, err := importer.NewReportWriter(f, r.lang)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	r.f, r.w = f, w
+	return nil
+}
+
+func (r *lazyReport) add(p importer.Problem) error {
+	if err := r.open(); err != nil {
+		return err
+	}
+	return r.w.Add(p)
+}
+
+func (r *lazyReport) close() error {
+	if r.w == nil && r.always {
+		if err := r.open(); err != nil {
+			return err
+		}
+	}
+	if r.w == nil {
+		return nil
+	}
+	err := r.w.Flush()
+	if cerr := r.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
