@@ -225,11 +225,7 @@ func (d *detail) refresh(keepScroll bool) {
 		w := max(10, d.vp.Width())
 		lines = make([]string, 0, len(v.modes[d.mode]))
 		for _, l := range v.modes[d.mode] {
-			if ansi.StringWidth(l) <= w {
-				lines = append(lines, l)
-				continue
-			}
-			lines = append(lines, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
+			lines = hardWrap(lines, l, w)
 		}
 	}
 	y := d.vp.YOffset()
@@ -422,6 +418,25 @@ func (d *detail) resultLines() []string {
 		}
 	}
 	return lines
+}
+
+// hardWrap appends line cut into pieces of at most w columns. Bodies are
+// plain text (escapeControl ran), so it measures rune by rune, with a fast
+// path for ASCII: a megabyte of minified JSON wraps in milliseconds.
+func hardWrap(out []string, line string, w int) []string {
+	start, col := 0, 0
+	for i, r := range line {
+		rw := 1
+		if r >= 0x80 {
+			rw = runeWidth(r)
+		}
+		if col+rw > w && i > start {
+			out = append(out, line[start:i])
+			start, col = i, 0
+		}
+		col += rw
+	}
+	return append(out, line[start:])
 }
 
 func fill(lines []string, h, w int) []string {
