@@ -114,41 +114,16 @@ func (j *journal) addSearch(adds ...store.SearchAdd) {
 	}
 }
 
-// commit writes a group. Claims go first, in their own transaction: a
-// sender waits on its claim before its request can leave, while answers and
-// write-aheads wait on nobody (their callers have moved on), so claims should
-// not queue behind them.
+// commit writes a group in the order it was queued: write-aheads, then
+// answers, then claims. A sender queues its answer before it asks for its
+// next claim, so once a claim is committed the sender's previous answer is
+// too: a crash leaves at most one answer per sender unrecorded (the request
+// in flight), which is what bounds the rows a non-idempotent platform must
+// leave to a person after a crash.
 func (j *journal) commit(ctx context.Context, group []*journalOp, search []store.SearchAdd) {
-	var claims, rest []*journalOp
-	for _, op := range group {
-		if len(op.begin) == 0 && len(op.recs) == 0 {
-			claims = append(claims, op)
-		} else {
-			rest = append(rest, op)
-		}
-	}
-	if len(claims) > 0 {
-		var keys []store.AttemptKey
-		for _, op := range claims {
-			keys = append(keys, op.keys...)
-		}
-		_, started, err := j.st.Apply(ctx, store.Batch{Claims: keys})
-		if err != nil {
-			j.fail(err)
-		}
-		for _, op := range claims {
-			if op.err = err; err == nil {
-				op.started, started = started[:len(op.keys)], started[len(op.keys):]
-			}
-			op.finish()
-		}
-	}
-	if len(rest) == 0 && len(search) == 0 {
-		return
-	}
 	var begin []*store.Submission
 	b := store.Batch{Search: search}
-	for _, op := range rest {
+	for _, op := range group {
 		begin = append(begin, op.begin...)
 		b.Records = append(b.Records, op.recs...)
 		b.Claims = append(b.Claims, op.keys...)
@@ -164,7 +139,7 @@ func (j *journal) commit(ctx context.Context, group []*journalOp, search []store
 	if err != nil {
 		j.fail(err)
 	}
-	for _, op := range rest {
+	for _, op := range group {
 		if op.err = err; err == nil {
 			op.started, started = started[:len(op.keys)], started[len(op.keys):]
 		}

@@ -49,7 +49,7 @@ type Options struct {
 
 // Defaults for Options.
 const (
-	DefaultConcurrency = 8
+	DefaultConcurrency = 16
 	DefaultMaxAttempts = 4
 )
 

@@ -170,7 +170,7 @@ func (r *run) summary(ctx context.Context) Summary {
 func (s Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "%s: %d rows, %d valid, %d invalid (%s, %s), %.1fs\n", s.File, s.Rows, s.Valid, s.Invalid, s.Format, s.Encoding, s.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "platform\tok\talready ok\trejected\tfailed\tunknown\tnot sent\trequests\tretries\tthrottled\t")
+	fmt.Fprintln(tw, "platform\tok\talready ok\trejected\tfailed\tunknown\tnot sent\trequests\tretries\tthrottled")
 	for _, p := range s.Platforms {
 		notSent := p.NotSent + p.Elsewhere + p.Dropped
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", p.Platform, p.OK, p.AlreadyOK, p.Rejected, p.Failed, p.Unknown,
