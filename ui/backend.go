@@ -18,6 +18,7 @@ type sender interface {
 	Send(ctx context.Context, sub store.Submission, platform string) platforms.Exchange
 	Queued(ctx context.Context) (int, error)
 	Drop(ctx context.Context, subID int64, platform string) error
+	Resend(ctx context.Context, subID int64, platform string) platforms.Exchange
 }
 
 // historyStore is what the console reads from internal/store. *store.Store
@@ -44,6 +45,12 @@ type (
 		subID    int64
 		platform string
 		ex       platforms.Exchange
+		resend   bool // a person chose resend from the entry
+	}
+	droppedMsg struct {
+		subID    int64
+		platform string
+		err      error
 	}
 	rowMsg struct {
 		sub store.Submission
@@ -206,7 +213,7 @@ func buildDetail(lang string, plats []platInfo, sub store.Submission, exs []stor
 		st := sub.States[name]
 		if e, ok := latest[name]; ok {
 			v := newExchangeView(lang, title, e.Exchange, max(st.Attempts, e.Attempt))
-			v.state = stateOf(st)
+			v.state, v.awaits, v.nextRetry = stateOf(st), st.AwaitsPerson(), st.NextRetry
 			d.views = append(d.views, v)
 			continue
 		}

@@ -35,9 +35,13 @@ type exchangeView struct {
 	title    string
 	state    string // row state when there is no exchange yet
 	attempts int
-	has      bool
-	ex       platforms.Exchange
-	modes    [modeCount][]string
+	// awaits: no automatic retry will come (unknown or failed, not queued,
+	// not dropped): a person chooses resend or drop.
+	awaits    bool
+	nextRetry time.Time // when queued
+	has       bool
+	ex        platforms.Exchange
+	modes     [modeCount][]string
 }
 
 // detailData is a submission opened from the history.
@@ -183,6 +187,14 @@ func newDetail(c *common, id int64) *detail {
 	return d
 }
 
+// current is the platform tab shown.
+func (d *detail) current() (exchangeView, bool) {
+	if !d.loaded || d.tab >= len(d.data.views) {
+		return exchangeView{}, false
+	}
+	return d.data.views[d.tab], true
+}
+
 func (d *detail) setData(data detailData) {
 	keepTab := ""
 	if d.loaded && d.tab < len(d.data.views) {
@@ -245,6 +257,8 @@ func (d *detail) update(msg tea.Msg) (closed bool) {
 		switch {
 		case key.Matches(msg, k.Close):
 			return true
+		case key.Matches(msg, k.Resend), key.Matches(msg, k.Drop), key.Matches(msg, k.Edit):
+			return false // the root acts on these
 		case key.Matches(msg, k.NextPlatform):
 			d.tab = (d.tab + 1) % n
 			d.refresh(false)
@@ -405,6 +419,20 @@ func (d *detail) resultLines() []string {
 		add(lblRetry, text{"是", "yes"}.in(d.c.lang), nil)
 	}
 	add(lblError, ex.Error, st.errText.Render)
+	switch {
+	case v.state == stateQueued && !v.nextRetry.IsZero():
+		add(lblNext, v.nextRetry.In(d.c.now().Location()).Format("15:04:05"), st.notice.Render)
+	case v.awaits:
+		why := msgAwaits
+		if v.platform == "youzan" && r.Outcome == platforms.Unknown {
+			why = msgAwaitsYouzan
+		}
+		lines = append(lines, "")
+		for _, l := range wrapLines(d.c.tr(why), d.leftW) {
+			lines = append(lines, st.notice.Render(l))
+		}
+		lines = append(lines, st.dim.Render(d.c.tr(msgResendDrop)))
+	}
 	if len(r.Items) > 1 {
 		lines = append(lines, st.label.Render(d.c.tr(lblItems)))
 		for _, it := range r.Items {

@@ -100,11 +100,12 @@ func (h *history) appendPage(offset int, rows []*histRow, total int) {
 	h.clamp()
 }
 
-// prepend adds a new submission at the top, keeping the selected row selected.
-func (h *history) prepend(r *histRow) {
-	if old, ok := h.byID[r.id]; ok {
-		*old = *r
-		old.dirty = true
+// prepend adds a new submission at the top. While the cashier browses the
+// pane the selected row stays selected; otherwise the selection follows the
+// newest.
+func (h *history) prepend(r *histRow, browsing bool) {
+	if _, ok := h.byID[r.id]; ok {
+		h.replace(r)
 		return
 	}
 	h.rows = append(h.rows, nil)
@@ -112,13 +113,25 @@ func (h *history) prepend(r *histRow) {
 	h.rows[0] = r
 	h.byID[r.id] = r
 	h.total++
-	if len(h.rows) > 1 {
+	switch {
+	case !browsing:
+		h.sel, h.offset = 0, 0
+	case len(h.rows) > 1:
 		h.sel++
 		if h.offset > 0 {
 			h.offset++ // keep the view still when scrolled into the past
 		}
 	}
 	h.clamp()
+}
+
+// replace refreshes a row already in the pane; rows not loaded yet are
+// read with their page.
+func (h *history) replace(r *histRow) {
+	if old, ok := h.byID[r.id]; ok {
+		*old = *r
+		old.dirty = true
+	}
 }
 
 // setState records a platform's state of a submission shown in the pane.

@@ -129,6 +129,13 @@ var (
 	msgNotJSON        = text{"（不是 JSON，按原文显示）", "(not JSON; shown as received)"}
 	msgEmptyBody      = text{"（空）", "(empty)"}
 	msgNoSigned       = text{"（此平台请求不签名）", "(this platform signs nothing)"}
+	msgAwaits         = text{"不会自动重试：请选择重新发送或放弃。", "No automatic retry will come: choose resend or drop."}
+	msgAwaitsYouzan   = text{"有赞没有幂等键：请求已发出但没有结论，重新发送可能重复创建会员，所以不会自动重试。请先在有赞核对，再选择。", "Youzan has no idempotency key: the request went out with no verdict, and sending it again may create the member twice, so it is not retried automatically. Check in Youzan, then choose."}
+	msgResendDrop     = text{"r 重新发送 · d 放弃", "r resend · d drop"}
+	msgResent         = text{"已重新发送 %s：%s", "resent %s: %s"}
+	msgDropped        = text{"已放弃 %s", "dropped %s"}
+	msgEditReplace    = text{"表单里有未提交的内容；再按 e 将其替换", "the form holds unsent text; press e again to replace it"}
+	msgEdited         = text{"已载入表单：修改后 ctrl+s 重新提交", "loaded into the form: edit, then ctrl+s to submit again"}
 	msgMouse          = text{"鼠标：点击字段聚焦、点击历史行选中，再点一次打开", "mouse: a click focuses a field or selects a history row; a second click opens it"}
 	msgLegend         = text{"✓ 成功  ◐ 部分成功  ✗ 被拒  ! 失败  ? 未知  ↻ 待重试  – 未发送  · 未选", "✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  – not sent  · not chosen"}
 )
@@ -147,6 +154,7 @@ var (
 	lblError    = text{"错误", "error"}
 	lblItems    = text{"逐条", "items"}
 	lblRequest  = text{"请求ID", "request ID"}
+	lblNext     = text{"下次重试", "next retry"}
 
 	modeNames = []text{
 		{"应答（格式化）", "response (pretty)"},

@@ -42,6 +42,7 @@ type detailKeys struct {
 	PageUp, PageDown           key.Binding
 	Left, Right                key.Binding
 	Close                      key.Binding
+	Resend, Drop, Edit         key.Binding
 }
 
 type keyMaps struct {
@@ -96,14 +97,17 @@ func newKeyMaps(lang string) keyMaps {
 		detail: detailKeys{
 			NextPlatform: b([]string{"tab", "right", "l"}, "tab/←/→", "切换平台", "platform"),
 			PrevPlatform: key.NewBinding(key.WithKeys("shift+tab", "left", "h")),
-			Mode:         b([]string{"v"}, "v", "应答/原始/请求/签名", "response/bytes/request/signed"),
-			Up:           b([]string{"up", "k"}, "↑/↓", "滚动", "scroll"),
+			Mode:         b([]string{"v"}, "v", "切换视图", "next view"),
+			Up:           b([]string{"up", "k"}, "↑/↓ pgup/pgdn", "滚动", "scroll"),
 			Down:         key.NewBinding(key.WithKeys("down", "j")),
 			PageUp:       b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
 			PageDown:     key.NewBinding(key.WithKeys("pgdown", "space")),
 			Left:         b([]string{"<", ","}, "</>", "横向滚动", "scroll sideways"),
 			Right:        key.NewBinding(key.WithKeys(">", ".")),
 			Close:        b([]string{"esc", "q"}, "esc", "关闭", "close"),
+			Resend:       b([]string{"r"}, "r", "重新发送", "resend"),
+			Drop:         b([]string{"d"}, "d", "放弃", "drop"),
+			Edit:         b([]string{"e"}, "e", "编辑重发", "edit & resend"),
 		},
 	}
 }

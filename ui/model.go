@@ -83,7 +83,8 @@ type Model struct {
 	events      <-chan tea.Msg
 	stateFile   string
 
-	lines map[string]string // see memo
+	lines       map[string]string // see memo
+	confirmEdit bool              // e was pressed once over a form with unsent text
 
 	// timers off stops the spinner and the draft timer: tests drive time
 	// themselves and golden screens must not depend on how fast a machine is.
@@ -146,9 +147,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.began(msg)
 	case sentMsg:
 		return m, m.sent(msg)
+	case droppedMsg:
+		if msg.err != nil {
+			m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
+			return m, nil
+		}
+		m.setNotice(fmt.Sprintf(m.c.tr(msgDropped), m.c.platformTitle(msg.platform)), false)
+		return m, m.afterChange(msg.subID)
 	case rowMsg:
 		if msg.err == nil {
-			m.history.prepend(rowFromSubmission(msg.sub))
+			m.history.replace(rowFromSubmission(msg.sub))
 		}
 		return m, nil
 	case pageMsg:
@@ -250,6 +258,16 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.focus {
 	case paneDetail:
+		dk := m.c.keys.detail
+		switch {
+		case key.Matches(msg, dk.Resend):
+			return m.resendOrDrop(true)
+		case key.Matches(msg, dk.Drop):
+			return m.resendOrDrop(false)
+		case key.Matches(msg, dk.Edit):
+			return m.editEntry()
+		}
+		m.confirmEdit = false
 		if m.detail.update(msg) {
 			m.detail = nil
 			m.focus = paneHistory
@@ -362,7 +380,7 @@ func (m *Model) began(msg beganMsg) tea.Cmd {
 	for _, p := range s.names {
 		row.states[p] = stateInFlight
 	}
-	m.history.prepend(row)
+	m.history.prepend(row, m.focus != paneForm)
 	// Sends go out even when esc came before the store answered: with the
 	// context already cancelled, each comes back at once as cancelled and is
 	// recorded, so the history never keeps a submission pending forever.
@@ -373,14 +391,24 @@ func (m *Model) began(msg beganMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// afterChange refreshes what shows a submission whose state changed.
+func (m *Model) afterChange(id int64) tea.Cmd {
+	if m.hist == nil {
+		return nil
+	}
+	cmds := []tea.Cmd{m.refreshRow(id), m.refreshQueued()}
+	if m.detail != nil && m.detail.data.id == id {
+		cmds = append(cmds, loadDetail(m.hist, m.c, id))
+	}
+	return tea.Batch(cmds...)
+}
+
 func (m *Model) sent(msg sentMsg) tea.Cmd {
 	m.history.setState(msg.subID, msg.platform, string(msg.ex.Result.Outcome))
-	var cmds []tea.Cmd
-	if m.hist != nil {
-		cmds = append(cmds, m.refreshRow(msg.subID), m.refreshQueued())
-	}
-	if m.detail != nil && m.detail.data.id == msg.subID && m.hist != nil {
-		cmds = append(cmds, loadDetail(m.hist, m.c, msg.subID))
+	cmds := []tea.Cmd{m.afterChange(msg.subID)}
+	if msg.resend {
+		o := string(msg.ex.Result.Outcome)
+		m.setNotice(fmt.Sprintf(m.c.tr(msgResent), m.c.platformTitle(msg.platform), o), o != string(platforms.OK))
 	}
 	for _, s := range m.subs {
 		if s.id != msg.subID {
@@ -488,11 +516,7 @@ func (m *Model) retried(msg tea.Msg) tea.Cmd {
 	if !ok || m.hist == nil {
 		return nil
 	}
-	cmds := []tea.Cmd{m.refreshRow(id.subID), m.refreshQueued()}
-	if m.detail != nil && m.detail.data.id == id.subID {
-		cmds = append(cmds, loadDetail(m.hist, m.c, id.subID))
-	}
-	return tea.Batch(cmds...)
+	return m.afterChange(id.subID)
 }
 
 // retryEvent says a background retry of a submission made progress.
@@ -518,6 +542,53 @@ func (m *Model) morePages() tea.Cmd {
 	}
 	m.history.loading = true
 	return loadPage(m.hist, len(m.history.rows))
+}
+
+// resendOrDrop acts on the entry's platform that waits for a person.
+func (m *Model) resendOrDrop(resend bool) tea.Cmd {
+	v, ok := m.detail.current()
+	if !ok || m.send == nil || !(v.awaits || (!resend && v.state == stateQueued)) {
+		return nil
+	}
+	id, platform, send, ctx := m.detail.data.id, v.platform, m.send, m.ctx
+	if !resend {
+		return func() tea.Msg {
+			dctx, cancel := context.WithTimeout(ctx, storeTimeout)
+			defer cancel()
+			return droppedMsg{subID: id, platform: platform, err: send.Drop(dctx, id, platform)}
+		}
+	}
+	m.history.setState(id, platform, stateInFlight)
+	return tea.Batch(func() tea.Msg {
+		return sentMsg{subID: id, platform: platform, ex: send.Resend(ctx, id, platform), resend: true}
+	}, m.startSpinner())
+}
+
+// editEntry loads the entry's customer and platforms into the form. Over a
+// form with unsent text it asks for a second e first.
+func (m *Model) editEntry() tea.Cmd {
+	if m.detail == nil || !m.detail.loaded {
+		return nil
+	}
+	if !m.form.empty() && !m.confirmEdit {
+		m.confirmEdit = true
+		m.setNotice(m.c.tr(msgEditReplace), true)
+		return nil
+	}
+	m.confirmEdit = false
+	var names []string
+	for _, v := range m.detail.data.views {
+		names = append(names, v.platform)
+	}
+	m.form.selectPlatforms(names)
+	m.form.setCustomer(m.detail.data.customer)
+	m.form.submitted = false
+	m.form.focusField(m.form.indexOf("name"))
+	m.form.changed()
+	m.detail = nil
+	m.focus = paneForm
+	m.setNotice(m.c.tr(msgEdited), false)
+	return nil
 }
 
 func (m *Model) openDetail() tea.Cmd {

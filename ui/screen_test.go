@@ -14,7 +14,14 @@ import (
 
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/sandbox"
 )
+
+// sandboxFaults drops the connection of the next n requests after they were
+// read: the client sent them and gets no answer.
+func sandboxFaults(n int) sandbox.Faults {
+	return sandbox.Faults{Rate: 1, Kinds: []string{sandbox.FaultDrop}, Limit: n}
+}
 
 func TestResizeKeepsFocusedFieldAndCursorOnScreen(t *testing.T) {
 	e := newEnv(t)
@@ -211,5 +218,78 @@ func TestHardWrap(t *testing.T) {
 	}
 	if got := hardWrap(nil, "", 4); len(got) != 1 || got[0] != "" {
 		t.Errorf("empty line: %q", got)
+	}
+}
+
+// A Youzan send whose answer was lost waits for a person: the entry says
+// why, r sends again, d gives up; e loads the customer back into the form.
+func TestEntryResendDropAndEdit(t *testing.T) {
+	e := newEnv(t)
+	e.sb.SetFaults(sandboxFaults(2))
+	d := drive(t, e.model(t, "en"), 100, 30)
+	d.focusOn("platform:alsc")
+	d.press("space", "right")
+	d.press("right", "space") // nxlink off: youzan only
+	for _, c := range []struct{ name, mobile string }{{"Ann", "13411111111"}, {"Bob", "13411111112"}} {
+		d.focusOn("name")
+		d.typeText(c.name)
+		d.press("tab")
+		d.typeText(c.mobile)
+		d.press("ctrl+s")
+		d.settle()
+		d.press("ctrl+x")
+	}
+	h := d.m.history
+	for _, r := range h.rows {
+		if r.states["youzan"] != string(platforms.Unknown) {
+			t.Fatalf("%s: youzan %q, want unknown (answer lost)", r.name, r.states["youzan"])
+		}
+	}
+
+	d.press("ctrl+o", "enter") // Bob, the newest
+	d.settle()
+	if !strings.Contains(d.screen(), "no idempotency key") || !strings.Contains(d.screen(), "r resend") {
+		t.Fatalf("the entry does not explain the wait:\n%s", d.screen())
+	}
+	d.press("r")
+	d.settle()
+	if r := h.rows[0]; r.states["youzan"] != "ok" {
+		t.Errorf("after resend youzan is %q", r.states["youzan"])
+	}
+	if strings.Contains(d.screen(), "no idempotency key") {
+		t.Errorf("the explanation stays after the resend succeeded")
+	}
+	if n := e.sb.Created("/MemberCreateExtension"); n != 1 {
+		t.Errorf("youzan created %d", n)
+	}
+
+	d.press("esc", "down", "enter") // Ann
+	d.settle()
+	d.press("d")
+	d.settle()
+	v, _ := d.m.detail.current()
+	if v.awaits || !strings.Contains(d.screen(), "dropped Youzan") {
+		t.Errorf("drop: awaits %v\n%s", v.awaits, d.screen())
+	}
+	sub, err := e.st.Get(context.Background(), h.rows[1].id)
+	if err != nil || !sub.States["youzan"].Dropped {
+		t.Errorf("the store does not hold the drop: %v %+v", err, sub.States["youzan"])
+	}
+
+	// Edit over unsent text asks for a second e.
+	d.press("esc", "esc")
+	d.typeText("Zed")
+	d.press("ctrl+o", "home", "enter")
+	d.settle()
+	d.press("e")
+	if d.m.focus != paneDetail || d.value("name") != "Zed" {
+		t.Fatalf("e replaced unsent text without asking")
+	}
+	d.press("e")
+	if d.m.focus != paneForm || d.value("name") != "Bob" || d.value("mobile") != "13411111112" {
+		t.Errorf("edit loaded name %q mobile %q", d.value("name"), d.value("mobile"))
+	}
+	if got := d.m.form.selectedNames(); len(got) != 1 || got[0] != "youzan" {
+		t.Errorf("edit selected %v", got)
 	}
 }

@@ -134,7 +134,12 @@ func (m *Model) helpLine() string {
 	if m.focus == paneForm {
 		kind = m.form.fields[m.form.focus].spec.kind
 	}
-	key := fmt.Sprint("help", m.focus, kind, len(m.subs) > 0, m.width)
+	awaits := false
+	if m.focus == paneDetail && m.detail != nil {
+		v, _ := m.detail.current()
+		awaits = v.awaits
+	}
+	key := fmt.Sprint("help", m.focus, kind, len(m.subs) > 0, awaits, m.width)
 	return m.memo(key, func() string { return padRight(m.help.ShortHelpView(m.shortHelp()), m.width) })
 }
 
@@ -158,7 +163,11 @@ func (m *Model) shortHelp() []key.Binding {
 	g, f, h, d := m.c.keys.global, m.c.keys.form, m.c.keys.history, m.c.keys.detail
 	switch m.focus {
 	case paneDetail:
-		return []key.Binding{d.Close, d.NextPlatform, d.Mode, d.Up, d.PageUp, g.Help}
+		bs := []key.Binding{d.Close, d.NextPlatform, d.Mode}
+		if v, ok := m.detail.current(); ok && v.awaits {
+			bs = append(bs, d.Resend, d.Drop)
+		}
+		return append(bs, d.Edit, d.Up, g.Help)
 	case paneHistory:
 		return []key.Binding{h.Open, h.Up, h.Back, g.Submit, g.Help, g.Quit}
 	}
@@ -185,9 +194,9 @@ func (m *Model) fullHelp(h int) []string {
 		keys  []key.Binding
 	}{
 		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Panes, g.Help, g.Quit}},
-		{text{"表单", "Form"}, []key.Binding{f.Next, f.Prev, f.Up, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear}},
+		{text{"表单", "Form"}, []key.Binding{f.Next, f.Prev, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear}},
 		{text{"历史", "History"}, []key.Binding{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Back}},
-		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, d.Up, d.PageUp, d.Left, d.Close}},
+		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, d.Up, d.Left, d.Resend, d.Drop, d.Edit, d.Close}},
 	}
 	hm := m.help
 	hm.ShowAll = true
@@ -200,13 +209,13 @@ func (m *Model) fullHelp(h int) []string {
 			widths[i] = max(widths[i], ansi.StringWidth(l))
 		}
 	}
-	// Blocks go two side by side when they fit (80 columns), else one above
-	// the other.
-	lines := []string{""}
+	// As many blocks side by side as the width takes; the rest below.
+	var lines []string
 	for i := 0; i < len(blocks); {
-		n := 1
-		if i+1 < len(blocks) && 1+widths[i]+4+widths[i+1] <= m.width {
-			n = 2
+		n, w := 1, 1+widths[i]
+		for i+n < len(blocks) && w+4+widths[i+n] <= m.width {
+			w += 4 + widths[i+n]
+			n++
 		}
 		height := 0
 		for _, b := range blocks[i : i+n] {
