@@ -82,6 +82,7 @@ type Model struct {
 	quitting    bool
 	events      <-chan tea.Msg
 	stateFile   string
+	state       *stateWriter
 
 	lines       map[string]string // see memo
 	confirmEdit bool              // e was pressed once over a form with unsent text
@@ -130,7 +131,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseClickMsg:
-		return m, m.click(msg)
+		choice := m.form.reqKey
+		cmd := m.click(msg)
+		if m.form.reqKey != choice {
+			cmd = tea.Batch(cmd, m.saveStateCmd())
+		}
+		return m, cmd
 	case tea.MouseWheelMsg:
 		m.wheel(msg)
 		return m, nil
@@ -297,8 +303,11 @@ func (m *Model) typing() bool {
 }
 
 func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
-	before := m.form.version
+	before, choice := m.form.version, m.form.reqKey
 	cmd, _ := m.form.update(msg)
+	if m.form.reqKey != choice {
+		cmd = tea.Batch(cmd, m.saveStateCmd())
+	}
 	if m.form.version != before {
 		if !m.noticeErr || m.form.problems() == 0 {
 			m.notice, m.noticeErr = "", false
@@ -419,7 +428,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 			break
 		}
 		m.removeSub(s)
-		m.finished(s)
+		cmds = append(cmds, m.finished(s))
 	}
 	return tea.Batch(cmds...)
 }
@@ -427,7 +436,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 // finished decides what a completed submit does to the form: all ok clears it
 // for the next customer unless the cashier already moved on; anything else
 // keeps what was typed.
-func (m *Model) finished(s *submitting) {
+func (m *Model) finished(s *submitting) tea.Cmd {
 	allOK := true
 	for _, ex := range s.results {
 		if ex.Result.Outcome != platforms.OK {
@@ -452,14 +461,15 @@ func (m *Model) finished(s *submitting) {
 		m.setNotice(fmt.Sprintf(m.c.tr(msgAllOK), s.name), false)
 		m.draftSaved = m.form.version
 		if m.hist != nil {
-			hs := m.hist
-			go func() {
+			hs, v := m.hist, m.form.version
+			return func() tea.Msg {
 				ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 				defer cancel()
-				_ = hs.ClearDraft(ctx)
-			}()
+				return draftSavedMsg{version: v, err: hs.ClearDraft(ctx)}
+			}
 		}
 	}
+	return nil
 }
 
 func (m *Model) removeSub(s *submitting) {

@@ -293,3 +293,43 @@ func TestEntryResendDropAndEdit(t *testing.T) {
 		t.Errorf("edit selected %v", got)
 	}
 }
+
+func TestPlatformChoiceRememberedAcrossRuns(t *testing.T) {
+	e := newEnv(t)
+	m := New(Options{Platforms: e.ps, Dispatcher: e.disp, Store: e.st, Lang: "en"})
+	m.timers = false
+	d := drive(t, m, 80, 24)
+	d.focusOn("platform:youzan")
+	d.press("space")
+	d.settle()
+	// A crash now (no ctrl+c) must not lose the choice.
+	m2 := New(Options{Platforms: e.ps, Dispatcher: e.disp, Store: e.st, Lang: "en"})
+	if got := m2.form.selectedNames(); strings.Join(got, ",") != "alsc,nxlink" {
+		t.Errorf("next start selects %v", got)
+	}
+}
+
+func TestDraftSavedWhileTyping(t *testing.T) {
+	e := newEnv(t)
+	d := drive(t, e.model(t, "en"), 80, 24)
+	d.typeText("王小二")
+	// The draft timer fires for the latest version only.
+	d.send(draftTickMsg{version: d.m.form.version - 1})
+	d.settle()
+	if _, ok, _ := e.st.LoadDraft(context.Background()); ok {
+		t.Fatal("a stale timer saved a draft")
+	}
+	d.send(draftTickMsg{version: d.m.form.version})
+	d.settle()
+	draft, ok, err := e.st.LoadDraft(context.Background())
+	if err != nil || !ok || draft.Name != "王小二" {
+		t.Fatalf("draft %+v %v %v", draft, ok, err)
+	}
+	// Emptying the form clears it.
+	d.press("ctrl+x")
+	d.send(draftTickMsg{version: d.m.form.version})
+	d.settle()
+	if _, ok, _ := e.st.LoadDraft(context.Background()); ok {
+		t.Error("an empty form left its draft")
+	}
+}

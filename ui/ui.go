@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -74,7 +76,7 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	}
 	c.keys = newKeyMaps(c.lang)
 	ctx, stop := context.WithCancel(context.Background())
-	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true}
+	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true, state: &stateWriter{}}
 	m.form = newForm(c)
 	m.history = newHistory(c)
 	m.help = help.New()
@@ -136,14 +138,44 @@ func (m *Model) loadState() {
 	}
 }
 
-func (m *Model) saveState() {
-	if m.stateFile == "" {
+func (m *Model) saveState() { m.state.write(m.stateFile, m.form.selectedNames(), m.state.next()) }
+
+// saveStateCmd remembers the platform choice as soon as it changes, off the
+// update loop, so a crash or a kill keeps it too.
+func (m *Model) saveStateCmd() tea.Cmd {
+	file, names, seq := m.stateFile, m.form.selectedNames(), m.state.next()
+	if file == "" {
+		return nil
+	}
+	return func() tea.Msg {
+		m.state.write(file, names, seq)
+		return nil
+	}
+}
+
+// stateWriter orders writes of the state file: toggles pressed quickly run
+// their writes concurrently, and an older one must not land last.
+type stateWriter struct {
+	mu      sync.Mutex
+	issued  atomic.Int64
+	written int64
+}
+
+func (w *stateWriter) next() int64 { return w.issued.Add(1) }
+
+func (w *stateWriter) write(file string, names []string, seq int64) {
+	if file == "" {
 		return
 	}
-	b, _ := json.Marshal(consoleState{Platforms: append([]string{}, m.form.selectedNames()...)})
-	tmp := m.stateFile + ".tmp"
-	if os.WriteFile(tmp, b, 0o600) == nil {
-		_ = os.Rename(tmp, m.stateFile)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if seq <= w.written {
+		return
+	}
+	b, _ := json.Marshal(consoleState{Platforms: append([]string{}, names...)})
+	tmp := file + ".tmp"
+	if os.WriteFile(tmp, b, 0o600) == nil && os.Rename(tmp, file) == nil {
+		w.written = seq
 	}
 }
 
