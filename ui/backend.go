@@ -75,7 +75,6 @@ type (
 		version int
 		err     error
 	}
-	storeErrMsg struct{ err error }
 )
 
 const historyPage = 200

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -723,7 +724,7 @@ func (f *form) commitTags(fl *formField, all bool) {
 		if i < 0 {
 			return
 		}
-		_, size := lastRune(v[i:])
+		_, size := firstRune(v[i:])
 		v, rest = v[:i], v[i+size:]
 	}
 	fl.tags = append(fl.tags, platforms.SplitTags(v)...)
@@ -735,12 +736,7 @@ func (f *form) commitTags(fl *formField, all bool) {
 	f.changed()
 }
 
-func lastRune(s string) (rune, int) {
-	for _, r := range s {
-		return r, len(string(r))
-	}
-	return 0, 0
-}
+func firstRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
 
 func (f *form) platformKey(fl *formField, msg tea.KeyPressMsg) bool {
 	switch msg.String() {
@@ -768,7 +764,7 @@ func (f *form) choiceKey(fl *formField, msg tea.KeyPressMsg) bool {
 		choice = (choice + 1) % n
 	case key.Matches(msg, k.ChoicePrev):
 		choice = (choice + n - 1) % n
-	case key.Matches(msg, k.ChoiceClearer):
+	case key.Matches(msg, k.ChoiceClear):
 		choice = 0
 	default:
 		// A letter picks the choice it starts: m, f, u; y/n for member.
@@ -1131,7 +1127,7 @@ func wrapLines(s string, w int) []string {
 			for lineW == 0 && ww > w {
 				head := ansi.Truncate(word, w, "")
 				if head == "" { // a character wider than the line
-					_, size := lastRune(word)
+					_, size := firstRune(word)
 					head = word[:size]
 				}
 				out = append(out, head)

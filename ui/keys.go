@@ -13,18 +13,17 @@ type globalKeys struct {
 }
 
 type formKeys struct {
-	Next, Prev    key.Binding
-	Toggle        key.Binding
-	ChoiceNext    key.Binding
-	ChoicePrev    key.Binding
-	AddTag        key.Binding
-	ScrollUp      key.Binding
-	ScrollDown    key.Binding
-	Clear         key.Binding
-	Up, Down      key.Binding
-	First, Last   key.Binding
-	DropLastTag   key.Binding
-	ChoiceClearer key.Binding
+	Next, Prev  key.Binding
+	Toggle      key.Binding
+	ChoiceNext  key.Binding
+	ChoicePrev  key.Binding
+	AddTag      key.Binding
+	ScrollUp    key.Binding
+	ScrollDown  key.Binding
+	Clear       key.Binding
+	Up, Down    key.Binding
+	DropLastTag key.Binding
+	ChoiceClear key.Binding
 }
 
 type historyKeys struct {
@@ -68,21 +67,19 @@ func newKeyMaps(lang string) keyMaps {
 			Cancel:  b([]string{"esc"}, "esc", "取消发送", "cancel sends"),
 		},
 		form: formKeys{
-			Next:          b([]string{"tab", "enter"}, "tab", "下一项", "next field"),
-			Prev:          b([]string{"shift+tab"}, "shift+tab", "上一项", "previous"),
-			Up:            b([]string{"up"}, "↑/↓", "上下移动", "move"),
-			Down:          key.NewBinding(key.WithKeys("down")),
-			Toggle:        b([]string{"space"}, "space", "勾选平台", "toggle platform"),
-			ChoiceNext:    b([]string{"right", "space"}, "←/→", "选择", "choose"),
-			ChoicePrev:    key.NewBinding(key.WithKeys("left")),
-			ChoiceClearer: key.NewBinding(key.WithKeys("backspace", "delete")),
-			AddTag:        b([]string{"enter"}, "enter", "添加标签", "add tag"),
-			DropLastTag:   key.NewBinding(key.WithKeys("backspace")),
-			ScrollUp:      b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
-			ScrollDown:    key.NewBinding(key.WithKeys("pgdown")),
-			First:         key.NewBinding(key.WithKeys("ctrl+home")),
-			Last:          key.NewBinding(key.WithKeys("ctrl+end")),
-			Clear:         b([]string{"ctrl+x"}, "ctrl+x", "清空表单", "clear form"),
+			Next:        b([]string{"tab", "enter"}, "tab", "下一项", "next field"),
+			Prev:        b([]string{"shift+tab"}, "shift+tab", "上一项", "previous"),
+			Up:          b([]string{"up"}, "↑/↓", "上下移动", "move"),
+			Down:        key.NewBinding(key.WithKeys("down")),
+			Toggle:      b([]string{"space"}, "space", "勾选平台", "toggle platform"),
+			ChoiceNext:  b([]string{"right", "space"}, "←/→", "选择", "choose"),
+			ChoicePrev:  key.NewBinding(key.WithKeys("left")),
+			ChoiceClear: key.NewBinding(key.WithKeys("backspace", "delete")),
+			AddTag:      b([]string{"enter"}, "enter", "添加标签", "add tag"),
+			DropLastTag: key.NewBinding(key.WithKeys("backspace")),
+			ScrollUp:    b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
+			ScrollDown:  key.NewBinding(key.WithKeys("pgdown")),
+			Clear:       b([]string{"ctrl+x"}, "ctrl+x", "清空表单", "clear form"),
 		},
 		history: historyKeys{
 			Up:       b([]string{"up", "k"}, "↑/↓", "选择", "select"),

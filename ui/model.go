@@ -50,12 +50,11 @@ const draftDelay = 800 * time.Millisecond
 // Model is the console's root: it owns the shared context, routes messages
 // to the focused component and lays the panes out.
 type Model struct {
-	c     *common
-	send  sender
-	hist  historyStore
-	ctx   context.Context
-	stop  context.CancelFunc
-	title string
+	c    *common
+	send sender
+	hist historyStore
+	ctx  context.Context
+	stop context.CancelFunc
 
 	form    *form
 	history *history
@@ -189,9 +188,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.draftSaved = max(m.draftSaved, msg.version)
 		}
-		return m, nil
-	case storeErrMsg:
-		m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
 		return m, nil
 	case eventMsg:
 		return m, tea.Batch(m.retried(msg.msg), waitEvent(m.events))
