@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -257,6 +258,13 @@ func (m Mobile) Digits() string {
 // same value once per selected platform.
 var mobileCache sync.Map
 
+// mobileEntries bounds the cache: a form needs a handful of entries, while an
+// import would otherwise keep one per row for the life of the process (and,
+// through the key, the whole line it was cut from).
+var mobileEntries atomic.Int64
+
+const mobileCacheMax = 4096
+
 type mobileParse struct {
 	m  Mobile
 	ok bool
@@ -272,7 +280,11 @@ func ParseMobile(s string) (Mobile, bool) {
 		return p.m, p.ok
 	}
 	m, ok := parseMobile(s)
-	mobileCache.Store(s, mobileParse{m, ok})
+	if mobileEntries.Add(1) > mobileCacheMax {
+		mobileCache.Clear()
+		mobileEntries.Store(0)
+	}
+	mobileCache.Store(strings.Clone(s), mobileParse{m, ok})
 	return m, ok
 }
 
