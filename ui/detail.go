@@ -322,7 +322,12 @@ func (d *detail) view() []string {
 	if d.loaded {
 		head += "  " + d.data.customer.Name + "  " + d.data.customer.Mobile
 		if !d.data.created.IsZero() {
-			head += "  " + d.data.created.In(d.c.now().Location()).Format("2006-01-02 15:04:05")
+			// The short date leaves room for the whole request ID at 80 columns.
+			layout := "01-02 15:04"
+			if w >= 100 {
+				layout = "2006-01-02 15:04:05"
+			}
+			head += "  " + d.data.created.In(d.c.now().Location()).Format(layout)
 		}
 		if d.data.requestID != "" {
 			head += "  " + d.c.tr(lblRequest) + " " + d.data.requestID
