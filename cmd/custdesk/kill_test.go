@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,19 +20,64 @@ import (
 	"github.com/custdesk/custdesk/platforms/sandbox"
 )
 
-// buildBinary compiles custdesk once for subprocess tests.
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// buildBinary compiles custdesk once per test run for subprocess tests.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "custdesk")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "custdesk-bin")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "custdesk")
+		if runtime.GOOS == "windows" {
+			binPath += ".exe"
+		}
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
 	}
-	return bin
+	os.Exit(code)
+}
+
+// slowSandbox serves the three platforms with latency and writes a config
+// pointing at it.
+func slowSandbox(t *testing.T, latency time.Duration) (*sandbox.Running, string) {
+	t.Helper()
+	srv, err := sandbox.Start(sandbox.Demo(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	srv.SetFaults(sandbox.Faults{Latency: latency})
+	text, err := config.Encode(config.ForSandbox(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(cfgPath, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return srv, cfgPath
 }
 
 // TestSubmitSurvivesSIGKILL kills `custdesk submit` at random points while its
@@ -47,22 +93,8 @@ func TestSubmitSurvivesSIGKILL(t *testing.T) {
 		t.Skip("SIGKILL")
 	}
 	bin := buildBinary(t)
-	dir := t.TempDir()
-	srv, err := sandbox.Start(sandbox.Demo(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	srv.SetFaults(sandbox.Faults{Latency: 150 * time.Millisecond})
-	text, err := config.Encode(config.ForSandbox(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgPath := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfgPath, text, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	dataDir := filepath.Join(dir, "data")
+	srv, cfgPath := slowSandbox(t, 150*time.Millisecond)
+	dataDir := filepath.Join(t.TempDir(), "data")
 
 	const runs = 12
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
@@ -88,6 +120,14 @@ func TestSubmitSurvivesSIGKILL(t *testing.T) {
 	}
 	t.Logf("%d of %d runs killed", killed, runs)
 
+	verifyExactlyOnce(t, srv, cfgPath, dataDir)
+}
+
+// verifyExactlyOnce plays the console that starts after the kills: it
+// recovers, works off the queue, and checks every stored submission is there
+// once and was created exactly once on each idempotent platform.
+func verifyExactlyOnce(t *testing.T, srv *sandbox.Running, cfgPath, dataDir string) {
+	t.Helper()
 	// A console starting afterwards recovers and works off the queue.
 	st, err := store.Open(dataDir)
 	if err != nil {
