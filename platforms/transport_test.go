@@ -242,3 +242,20 @@ func TestCustomerGetSetRoundTrip(t *testing.T) {
 		t.Fatal("unknown field accepted")
 	}
 }
+
+func TestRulesDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"1990-02-28": "", "": "", "1990-02-30": "no such date", "1990-2-28": "date must be YYYY-MM-DD",
+		"19900228": "date must be YYYY-MM-DD", "1990/02/28": "date must be YYYY-MM-DD", "abcd-ef-gh": "date must be YYYY-MM-DD",
+	} {
+		r := Rules{Platform: "p", Title: "P"}
+		r.Date("birthday", in)
+		got := ""
+		if len(r.Errs) > 0 {
+			got = r.Errs[0].En
+		}
+		if got != want {
+			t.Errorf("Date(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

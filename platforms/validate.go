@@ -85,8 +85,12 @@ func (r *Rules) Date(field, value string) bool {
 	if value == "" {
 		return true
 	}
-	if _, err := time.Parse(time.DateOnly, value); err != nil || len(value) != 10 {
+	if len(value) != 10 || value[4] != '-' || value[7] != '-' || !isDigits(value[:4]+value[5:7]+value[8:]) {
 		r.Fail(field, RuleFormat, "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
+		return false
+	}
+	if _, err := time.Parse(time.DateOnly, value); err != nil {
+		r.Fail(field, RuleFormat, "没有这一天", "no such date")
 		return false
 	}
 	return true

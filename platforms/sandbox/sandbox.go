@@ -126,8 +126,10 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), sims: map[string]simulator{}, faults: cfg.Faults,
 		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed))}
-	// IDs above 2^53, like NXLink's, so float64 decoding anywhere shows up in tests.
-	s.nextID.Store(1214631327620775936)
+	// IDs above 2^53, like NXLink's, so float64 decoding anywhere shows up in
+	// tests; seeded from the clock so that sandboxes started one after another
+	// (each demo run starts one) never hand out the same customer ID twice.
+	s.nextID.Store(uint64(time.Now().UnixNano()))
 	for _, f := range factories {
 		sim := f.make(s)
 		s.sims[f.path] = sim
