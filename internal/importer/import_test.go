@@ -25,11 +25,14 @@ func TestImportThousandRowsWithFaults(t *testing.T) {
 	}{
 		{"gbk", genOptions{gbk: true}, EncodingGBK},
 		{"utf-8 bom crlf", genOptions{bom: true, crlf: true}, EncodingUTF8},
-		{"jsonl", genOptions{jsonl: true}, EncodingUTF8},
+		{"jsonl", genOptions{jsonl: true, rows: 300}, EncodingUTF8},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			dir := t.TempDir()
-			v.o.rows, v.o.invalid, v.o.dir = 1000, true, dir
+			if v.o.rows == 0 {
+				v.o.rows = 1000
+			}
+			v.o.invalid, v.o.dir = true, dir
 			g := generate(t, v.o)
 			sb := startSandbox(t)
 			sb.SetFaults(sandbox.Faults{Rate: 0.15, Limit: 90}) // every kind, about a third of the first 600 requests
