@@ -291,3 +291,58 @@ func TestItemExchangeKeepsBodiesOnce(t *testing.T) {
 		t.Errorf("second: %+v", b)
 	}
 }
+
+// A re-run that adds a platform sends only to it, under a new submission for
+// the same row, and leaves the first platform's rows alone.
+func TestRerunAddsAPlatform(t *testing.T) {
+	g := smallFile(t, 10)
+	al := &fakePlatform{name: "alsc", answer: ok}
+	yz := &fakePlatform{name: "youzan", answer: ok}
+	st := openStore(t, t.TempDir())
+	run1(t, context.Background(), g, st, Options{Platforms: []platforms.Platform{al}})
+	sum := run1(t, context.Background(), g, st, Options{Platforms: []platforms.Platform{al, yz}})
+	if a, y := sum.Platforms[0], sum.Platforms[1]; a.AlreadyOK != 10 || a.Requests != 0 || y.OK != 10 || !sum.AllOK() {
+		t.Fatalf("%+v", sum.Platforms)
+	}
+	found, err := st.FindImports(context.Background(), sum.Digest, 0, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row, subs := range found {
+		if len(subs) != 2 || subs[0].Platforms[0] != "alsc" || subs[1].Platforms[0] != "youzan" {
+			t.Errorf("row %d: %d submissions %+v", row, len(subs), subs)
+		}
+	}
+	if al.calls.Load() != 10 || yz.calls.Load() != 10 {
+		t.Errorf("requests: alsc %d, youzan %d", al.calls.Load(), yz.calls.Load())
+	}
+}
+
+// A file that changes between the check and the sending is refused: its
+// rows would be filed under a digest that is not theirs.
+func TestFileChangedAfterCheck(t *testing.T) {
+	g := smallFile(t, 10)
+	p := &fakePlatform{name: "alsc", answer: ok}
+	c, err := Check(context.Background(), Input{Path: g.path}, []platforms.Platform{p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(g.path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("王五,13400000099,,,,,,,,,,,\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	imp, err := Start(context.Background(), c, Options{Platforms: []platforms.Platform{p}, Store: openStore(t, t.TempDir())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imp.Wait(); err == nil || !strings.Contains(err.Error(), "changed after it was checked") {
+		t.Fatalf("err %v", err)
+	}
+	if p.calls.Load() != 0 {
+		t.Errorf("%d requests sent for a changed file", p.calls.Load())
+	}
+}
