@@ -122,17 +122,54 @@ func (d *Dispatcher) Begin(ctx context.Context, c platforms.Customer, names []st
 // When the answer may be retried safely (see Retryable), the platform is
 // queued for Run. A context cancelled by the caller (a person pressed esc)
 // records the attempt but queues nothing: the person decides what next.
+// Cancelled before the request could start, the platform is recorded as
+// failed with code CodeCancelled and dropped, never left pending.
 func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform string) platforms.Exchange {
 	p := d.byID[platform]
 	if p == nil {
 		return localFailure(sub, platform, "UNKNOWN_PLATFORM", fmt.Sprintf("platform %q is not configured", platform))
 	}
+	if ctx.Err() != nil {
+		return d.cancelledBeforeSend(ctx, sub, platform)
+	}
 	attempt, err := d.st.StartAttempt(ctx, sub.ID, platform)
 	if err != nil {
+		if ctx.Err() != nil {
+			// The claim rolled back with the cancelled context: nothing left.
+			return d.cancelledBeforeSend(ctx, sub, platform)
+		}
 		return d.notStarted(sub, platform, err)
 	}
 	ex := d.sendClaimed(ctx, sub, p)
 	d.record(ctx, sub, attempt, &ex, ctx.Err() != nil)
+	return ex
+}
+
+// CodeCancelled is the result code of a send a person cancelled.
+const CodeCancelled = "CANCELLED"
+
+// cancelledBeforeSend records that a person cancelled a platform before its
+// request left. Left alone, the platform would stay pending, reserved by this
+// process, and the next start would queue it and send it behind the person's
+// back. It is recorded as failed and dropped, so nothing automatic follows;
+// the write uses a context that is not cancelled, since the caller's is.
+// A platform that already has a verdict (a resend cancelled before it began)
+// keeps it: the cancelled resend changed nothing.
+func (d *Dispatcher) cancelledBeforeSend(ctx context.Context, sub store.Submission, platform string) platforms.Exchange {
+	ex := localFailure(sub, platform, CodeCancelled, "cancelled before sending")
+	ex.Error = ""
+	wctx := context.WithoutCancel(ctx)
+	cur, err := d.st.Get(wctx, sub.ID)
+	if err != nil {
+		ex.Error = "the cancellation could not be saved in history: " + err.Error()
+		return ex
+	}
+	if st, ok := cur.States[platform]; ok && (st.Outcome != "" || st.InFlight) {
+		return ex
+	}
+	if _, err := d.st.RecordAfter(wctx, sub.ID, ex, store.After{Drop: true}); err != nil {
+		ex.Error = "the cancellation could not be saved in history: " + err.Error()
+	}
 	return ex
 }
 

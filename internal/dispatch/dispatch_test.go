@@ -453,3 +453,96 @@ func TestRunClaimsOnlyConfiguredPlatforms(t *testing.T) {
 		t.Fatalf("alsc, not configured in B, was touched: %+v", a)
 	}
 }
+
+// esc before a send starts: the platform is recorded as cancelled (failed,
+// dropped), nothing is sent, and neither this process nor the next start
+// sends it behind the person's back.
+func TestCancelledBeforeSendIsRecorded(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
+	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{okAnswer}}
+	ps := []platforms.Platform{alsc, yz}
+	d := New(st, ps, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	sub, err := d.Begin(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"alsc", "youzan"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	for _, p := range []string{"alsc", "youzan"} {
+		ex := d.Send(ctx, sub, p)
+		if ex.Platform != p || ex.RequestID != sub.RequestID || ex.Result.Outcome != platforms.Failed ||
+			ex.Result.Code != CodeCancelled || ex.Result.Message != "cancelled before sending" || ex.Error != "" {
+			t.Fatalf("%s: send = %+v", p, ex)
+		}
+		s := state(t, st, sub.ID, p)
+		if s.Outcome != platforms.Failed || s.Result.Code != CodeCancelled || !s.Dropped || s.Queued || s.InFlight || s.AwaitsPerson() {
+			t.Fatalf("%s: state = %+v", p, s)
+		}
+		exs, err := st.Exchanges(context.Background(), sub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range exs {
+			if e.Platform == p && e.Result.Code == CodeCancelled && !e.InFlight && e.Request.URL == "" {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no cancelled exchange in %+v", p, exs)
+		}
+	}
+	if n := len(alsc.Calls()) + len(yz.Calls()); n != 0 {
+		t.Fatalf("a cancelled send reached a platform: %d calls", n)
+	}
+	if q, err := d.Queued(context.Background()); err != nil || q != 0 {
+		t.Fatalf("queued %d, %v", q, err)
+	}
+
+	// The next start settles what this process left: nothing to send.
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st2 := openStore(t, dir)
+	d2 := New(st2, ps, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+	runCtx, stop := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	d2.Run(runCtx, nil)
+	stop()
+	if n := len(alsc.Calls()) + len(yz.Calls()); n != 0 {
+		t.Fatalf("the next start sent a cancelled customer: %d calls", n)
+	}
+	for _, p := range []string{"alsc", "youzan"} {
+		if s := state(t, st2, sub.ID, p); s.Outcome != platforms.Failed || !s.Dropped || s.Queued {
+			t.Errorf("%s after restart: %+v", p, s)
+		}
+	}
+}
+
+// A send cancelled before it began leaves a verdict already recorded alone:
+// Youzan's unknown still waits for a person to choose.
+func TestCancelledBeforeResendKeepsVerdict(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{timedOutAfter, okAnswer}}
+	d := New(st, []platforms.Platform{yz}, Options{Backoff: fastBackoff})
+	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "a"}, []string{"youzan"}, store.SourceConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := sub.States["youzan"]; s.Outcome != platforms.Unknown || !s.AwaitsPerson() {
+		t.Fatalf("first send: %+v", s)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if ex := d.Send(ctx, sub, "youzan"); ex.Result.Code != CodeCancelled {
+		t.Fatalf("send = %+v", ex.Result)
+	}
+	s := state(t, st, sub.ID, "youzan")
+	if s.Outcome != platforms.Unknown || s.Dropped || !s.AwaitsPerson() || s.Attempts != 1 {
+		t.Errorf("state after a cancelled resend = %+v", s)
+	}
+	if n := len(yz.Calls()); n != 1 {
+		t.Errorf("youzan called %d times", n)
+	}
+}
