@@ -346,3 +346,15 @@ func TestFileChangedAfterCheck(t *testing.T) {
 		t.Errorf("%d requests sent for a changed file", p.calls.Load())
 	}
 }
+
+// Under a rate cap, batches fill while the workers wait for the bucket: 300
+// rows at 5 requests a second go in a handful of requests, not dozens.
+func TestBatchesFillUnderARateCap(t *testing.T) {
+	g := smallFile(t, 300)
+	nx := &fakePlatform{name: "nxlink", batch: 100, answer: ok}
+	st := openStore(t, t.TempDir())
+	sum := run1(t, context.Background(), g, st, Options{Platforms: []platforms.Platform{nx}, Rates: map[string]float64{"nxlink": 5}})
+	if !sum.AllOK() || sum.Platforms[0].Requests > 5 {
+		t.Errorf("300 rows in %d requests: %+v", sum.Platforms[0].Requests, sum.Platforms[0])
+	}
+}

@@ -116,7 +116,21 @@ func (l *lane) run(ctx context.Context) {
 		wg.Go(func() { l.batcher(batches) })
 		for range n {
 			wg.Go(func() {
-				for b := range batches {
+				for {
+					// The turn is taken before the batch: while workers wait
+					// for the bucket, the batcher keeps filling, so a slow
+					// rate sends full batches rather than many small ones.
+					turn := l.waitTurn(ctx)
+					b, ok := <-batches
+					if !ok {
+						return
+					}
+					if turn != nil || l.waitPause(ctx) != nil {
+						for _, j := range b {
+							l.stopped(j)
+						}
+						continue
+					}
 					l.sendBatch(ctx, b)
 				}
 			})
@@ -225,6 +239,18 @@ func (l *lane) stopped(j *job) {
 
 // waitTurn waits out a pause the platform asked for, then the token bucket.
 func (l *lane) waitTurn(ctx context.Context) error {
+	if err := l.waitPause(ctx); err != nil {
+		return err
+	}
+	if err := l.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	l.paced()
+	return nil
+}
+
+// waitPause waits out a pause the platform asked for.
+func (l *lane) waitPause(ctx context.Context) error {
 	for {
 		l.mu.Lock()
 		d := time.Until(l.pauseUntil)
@@ -240,10 +266,6 @@ func (l *lane) waitTurn(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	if err := l.limiter.Wait(ctx); err != nil {
-		return err
-	}
-	l.paced()
 	return nil
 }
 
@@ -356,8 +378,9 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 	})
 }
 
+// sendBatch sends one batch; the caller has waited for its turn.
 func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
-	if ctx.Err() != nil || l.waitTurn(ctx) != nil {
+	if ctx.Err() != nil {
 		for _, j := range jobs {
 			l.stopped(j)
 		}
