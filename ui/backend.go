@@ -2,11 +2,13 @@ package ui
 
 import (
 	"context"
+	"io"
 	"sort"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -31,6 +33,8 @@ type historyStore interface {
 	SaveDraft(ctx context.Context, c platforms.Customer) error
 	LoadDraft(ctx context.Context) (platforms.Customer, bool, error)
 	ClearDraft(ctx context.Context) error
+	ExportContext(ctx context.Context, w io.Writer, q store.Query, format string) error
+	Path() string // the database file; exports go beside it
 }
 
 // Messages from the data layer. Every one names the submission it is about,
@@ -57,6 +61,7 @@ type (
 		err error
 	}
 	pageMsg struct {
+		seq    int // the generation of the rows it extends
 		offset int
 		subs   []store.Submission
 		total  int
@@ -93,7 +98,7 @@ func rowFromSubmission(sub store.Submission) *histRow {
 
 func stateOf(ps store.PlatformState) string {
 	switch {
-	case ps.Dropped && ps.Outcome == "":
+	case ps.Dropped && (ps.Outcome == "" || cancelledUnsent(ps.Outcome, ps.Result.Code)):
 		return stateDropped
 	case ps.InFlight:
 		return stateInFlight
@@ -105,36 +110,44 @@ func stateOf(ps store.PlatformState) string {
 	return string(ps.Outcome)
 }
 
+// cancelledUnsent: a person cancelled before the request left, so nothing
+// was sent (failed, not unknown: the transport says unknown once it wrote).
+func cancelledUnsent(o platforms.Outcome, code string) bool {
+	return o == platforms.Failed && code == dispatch.CodeCancelled
+}
+
+// exchangeState is the row state an answer gives a platform.
+func exchangeState(ex platforms.Exchange) string {
+	if cancelledUnsent(ex.Result.Outcome, ex.Result.Code) {
+		return stateDropped
+	}
+	return string(ex.Result.Outcome)
+}
+
 // sendCmd sends one platform of a submission. A send the person cancelled
-// before it started is dropped in history rather than left pending: nothing
-// left, and nothing will be retried behind their back.
+// before it started comes back at once, recorded by the dispatcher as
+// cancelled and dropped: nothing left, and nothing will be retried behind
+// their back.
 func sendCmd(ctx context.Context, send sender, sub store.Submission, platform string) tea.Cmd {
 	return func() tea.Msg {
-		var ex platforms.Exchange
-		if ctx.Err() == nil {
-			ex = send.Send(ctx, sub, platform)
-		}
-		if ctx.Err() != nil && (ex.Platform == "" || (ex.Status == 0 && ex.Request.URL == "" && ex.Result.Code != "CANCELLED")) {
-			dctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-			defer cancel()
-			_ = send.Drop(dctx, sub.ID, platform)
-			ex = platforms.Exchange{Platform: platform, RequestID: sub.RequestID,
-				Result: platforms.Result{Outcome: platforms.Failed, Code: "CANCELLED", Message: "cancelled before sending"}}
-		}
-		return sentMsg{subID: sub.ID, platform: platform, ex: ex}
+		return sentMsg{subID: sub.ID, platform: platform, ex: send.Send(ctx, sub, platform)}
 	}
 }
 
-func loadPage(hs historyStore, offset int) tea.Cmd {
+// loadPage reads the page at offset of the rows shown (generation seq of
+// the query q).
+func loadPage(hs historyStore, q store.Query, seq, offset int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
-		subs, err := hs.List(ctx, store.Query{Limit: historyPage, Offset: offset})
+		pq := q
+		pq.Limit, pq.Offset = historyPage, offset
+		subs, err := hs.List(ctx, pq)
 		if err != nil {
-			return pageMsg{offset: offset, err: err}
+			return pageMsg{seq: seq, offset: offset, err: err}
 		}
-		total, err := hs.Count(ctx, store.Query{})
-		return pageMsg{offset: offset, subs: subs, total: total, err: err}
+		total, err := hs.Count(ctx, q)
+		return pageMsg{seq: seq, offset: offset, subs: subs, total: total, err: err}
 	}
 }
 

@@ -257,7 +257,7 @@ func (d *detail) update(msg tea.Msg) (closed bool) {
 		switch {
 		case key.Matches(msg, k.Close):
 			return true
-		case key.Matches(msg, k.Resend), key.Matches(msg, k.Drop), key.Matches(msg, k.Edit):
+		case key.Matches(msg, k.Resend), key.Matches(msg, k.Drop), key.Matches(msg, k.Edit), key.Matches(msg, k.Curl):
 			return false // the root acts on these
 		case key.Matches(msg, k.NextPlatform):
 			d.tab = (d.tab + 1) % n
@@ -307,7 +307,7 @@ func (d *detail) click(x, y int) {
 func (d *detail) tabLabel(v exchangeView) string {
 	state := v.state
 	if v.has {
-		state = string(v.ex.Result.Outcome)
+		state = exchangeState(v.ex)
 	}
 	h := history{c: d.c}
 	return v.title + " " + h.mark(state)

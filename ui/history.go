@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -61,12 +62,15 @@ type history struct {
 	loading bool
 	frame   string // spinner frame for marks of sends in flight
 
+	search  searchLine
+	searchX int // the search line's cursor column, as last rendered
+
 	head    []string // title and column header, kept until headKey changes
-	headKey [3]int
+	headKey [4]int
 }
 
 func newHistory(c *common) *history {
-	return &history{c: c, byID: map[int64]*histRow{}}
+	return &history{c: c, byID: map[int64]*histRow{}, search: newSearchLine(c)}
 }
 
 func (h *history) setSize(w, height int) {
@@ -79,8 +83,38 @@ func (h *history) setSize(w, height int) {
 	h.clamp()
 }
 
-// listH is the number of row lines: the pane minus its title and column header.
-func (h *history) listH() int { return max(1, h.height-2) }
+// headH is the lines above the rows: title, search line when shown, column
+// header.
+func (h *history) headH() int {
+	if h.search.visible() {
+		return 3
+	}
+	return 2
+}
+
+// listH is the number of row lines: the pane minus its head.
+func (h *history) listH() int { return max(1, h.height-h.headH()) }
+
+// setResults shows the rows of a search (generation seq of query q) in place
+// of those shown. The row keepID stays selected when it is among them.
+func (h *history) setResults(seq int, q store.Query, rows []*histRow, total int, keepID int64) {
+	h.search.shownSeq, h.search.shown = seq, q
+	h.rows = rows
+	h.byID = make(map[int64]*histRow, len(rows))
+	for _, r := range rows {
+		h.byID[r.id] = r
+	}
+	h.total = max(total, len(rows))
+	h.loading = false
+	h.sel, h.offset = 0, 0
+	for i, r := range rows {
+		if keepID != 0 && r.id == keepID {
+			h.sel = i
+		}
+	}
+	h.head = nil
+	h.clamp()
+}
 
 // appendPage adds an older page loaded from the store at offset.
 func (h *history) appendPage(offset int, rows []*histRow, total int) {
@@ -200,8 +234,9 @@ func (h *history) update(msg tea.KeyPressMsg) (open, back bool) {
 // click selects the row at line y of the pane; a click on the selected row
 // opens it.
 func (h *history) click(y int) (open bool) {
-	i := h.offset + y - 2
-	if y < 2 || i < 0 || i >= len(h.rows) {
+	hh := h.headH()
+	i := h.offset + y - hh
+	if y < hh || i < 0 || i >= len(h.rows) {
 		return false
 	}
 	if i == h.sel {
@@ -242,15 +277,25 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 func (h *history) view(focused bool) []string {
 	st := h.c.st
 	lines := make([]string, 0, h.height)
-	if h.head == nil || h.headKey != [3]int{h.width, h.total, boolInt(focused)} {
-		h.headKey = [3]int{h.width, h.total, boolInt(focused)}
+	key := [4]int{h.width, h.total, boolInt(focused), boolInt(filtered(h.search.shown))}
+	if h.head == nil || h.headKey != key {
+		h.headKey = key
 		h.head = h.renderHead(focused)
 	}
-	lines = append(lines, h.head...)
+	lines = append(lines, h.head[0])
+	if h.search.visible() {
+		line, x := h.search.render(st, h.width)
+		lines = append(lines, line)
+		h.searchX = x
+	}
+	lines = append(lines, h.head[1])
 	if len(h.rows) == 0 {
 		msg := msgHistoryEmpty
-		if h.loading {
+		switch {
+		case h.loading:
 			msg = msgLoading
+		case filtered(h.search.shown):
+			msg = msgNoMatches
 		}
 		lines = append(lines, padRight(st.dim.Render(" "+h.c.tr(msg)), h.width))
 	}
@@ -282,7 +327,10 @@ func (h *history) view(focused bool) []string {
 func (h *history) renderHead(focused bool) []string {
 	st := h.c.st
 	title := h.c.tr(msgHistory)
-	if h.total > 0 {
+	switch {
+	case filtered(h.search.shown):
+		title = strings.Replace(h.c.tr(msgHistoryFound), "%d", strconv.Itoa(h.total), 1)
+	case h.total > 0:
 		title += " (" + strconv.Itoa(h.total) + ")"
 	}
 	ts := st.group

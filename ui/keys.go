@@ -32,6 +32,19 @@ type historyKeys struct {
 	Top, Bottom      key.Binding
 	Open             key.Binding
 	Back             key.Binding
+	Search           key.Binding
+	ClearSearch      key.Binding // esc while a search filters the rows
+	Export           key.Binding
+}
+
+// searchKeys work while the search line is typed in.
+type searchKeys struct {
+	Done   key.Binding
+	Clear  key.Binding
+	Select key.Binding
+	Down   key.Binding
+	Page   key.Binding
+	PageDn key.Binding
 }
 
 type detailKeys struct {
@@ -42,12 +55,14 @@ type detailKeys struct {
 	Left, Right                key.Binding
 	Close                      key.Binding
 	Resend, Drop, Edit         key.Binding
+	Curl                       key.Binding
 }
 
 type keyMaps struct {
 	global  globalKeys
 	form    formKeys
 	history historyKeys
+	search  searchKeys
 	detail  detailKeys
 }
 
@@ -82,14 +97,25 @@ func newKeyMaps(lang string) keyMaps {
 			Clear:       b([]string{"ctrl+x"}, "ctrl+x", "清空表单", "clear form"),
 		},
 		history: historyKeys{
-			Up:       b([]string{"up", "k"}, "↑/↓", "选择", "select"),
-			Down:     key.NewBinding(key.WithKeys("down", "j")),
-			PageUp:   b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
-			PageDown: key.NewBinding(key.WithKeys("pgdown", "space")),
-			Top:      b([]string{"home", "g"}, "home/end", "最新/最早", "newest/oldest"),
-			Bottom:   key.NewBinding(key.WithKeys("end", "G")),
-			Open:     b([]string{"enter"}, "enter", "查看详情", "open"),
-			Back:     b([]string{"esc", "tab"}, "esc", "回到表单", "back to form"),
+			Up:          b([]string{"up", "k"}, "↑/↓", "选择", "select"),
+			Down:        key.NewBinding(key.WithKeys("down", "j")),
+			PageUp:      b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
+			PageDown:    key.NewBinding(key.WithKeys("pgdown", "space")),
+			Top:         b([]string{"home", "g"}, "home/end", "最新/最早", "newest/oldest"),
+			Bottom:      key.NewBinding(key.WithKeys("end", "G")),
+			Open:        b([]string{"enter"}, "enter", "查看详情", "open"),
+			Back:        b([]string{"esc", "tab"}, "esc", "回到表单", "back to form"),
+			Search:      b([]string{"/"}, "/", "搜索", "search"),
+			ClearSearch: b([]string{"esc"}, "esc", "清除搜索", "clear search"),
+			Export:      b([]string{"x"}, "x", "导出", "export"),
+		},
+		search: searchKeys{
+			Done:   b([]string{"enter", "tab"}, "enter", "完成", "done"),
+			Clear:  b([]string{"esc"}, "esc", "清除", "clear"),
+			Select: b([]string{"up"}, "↑/↓", "选择", "select"),
+			Down:   key.NewBinding(key.WithKeys("down")),
+			Page:   key.NewBinding(key.WithKeys("pgup")),
+			PageDn: key.NewBinding(key.WithKeys("pgdown")),
 		},
 		detail: detailKeys{
 			NextPlatform: b([]string{"tab", "right", "l"}, "tab/←/→", "切换平台", "platform"),
@@ -105,6 +131,7 @@ func newKeyMaps(lang string) keyMaps {
 			Resend:       b([]string{"r"}, "r", "重新发送", "resend"),
 			Drop:         b([]string{"d"}, "d", "放弃", "drop"),
 			Edit:         b([]string{"e"}, "e", "编辑重发", "edit & resend"),
+			Curl:         b([]string{"c"}, "c", "复制为 curl", "copy as curl"),
 		},
 	}
 }

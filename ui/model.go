@@ -86,6 +86,11 @@ type Model struct {
 	lines       map[string]string // see memo
 	confirmEdit bool              // e was pressed once over a form with unsent text
 
+	curl       *curlView          // copy as curl, open over the entry
+	searchStop context.CancelFunc // cancels the search in flight when a newer one starts
+	exporting  bool
+	exportDir  string // where x writes: the data directory
+
 	// timers off stops the spinner and the draft timer: tests drive time
 	// themselves and golden screens must not depend on how fast a machine is.
 	timers bool
@@ -96,11 +101,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}
-	if m.history.needMore() && m.hist != nil {
-		m.history.loading = true
-		cmds = append(cmds, loadPage(m.hist, len(m.history.rows)))
-	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.morePages())...)
 }
 
 func waitEvent(ch <-chan tea.Msg) tea.Cmd {
@@ -125,8 +126,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
-		if m.focus == paneForm && !m.showHelp && !m.confirmQuit {
+		switch {
+		case m.showHelp || m.confirmQuit:
+		case m.focus == paneForm:
 			return m, m.formUpdate(msg)
+		case m.searching():
+			// A pasted line break would end nothing: the line is one query.
+			msg.Content = strings.Join(strings.Fields(msg.Content), " ")
+			return m, m.searchEdit(msg)
 		}
 		return m, nil
 	case tea.MouseClickMsg:
@@ -166,6 +173,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case pageMsg:
 		return m, m.page(msg)
+	case searchTickMsg:
+		if msg.seq != m.history.search.seq {
+			return m, nil // typing went on: a later tick will run
+		}
+		return m, m.runSearch(0)
+	case searchMsg:
+		return m, m.searched(msg)
+	case exportedMsg:
+		m.exported(msg)
+		return m, nil
 	case detailMsg:
 		if m.detail != nil && m.detail.data.id == msg.id {
 			if msg.err != nil {
@@ -214,6 +231,9 @@ func (m *Model) resize(w, h int) {
 	if m.detail != nil {
 		m.detail.setSize(w, bodyH)
 	}
+	if m.curl != nil {
+		m.curl.setSize(w, bodyH)
+	}
 }
 
 func (m *Model) twoPanes() bool { return m.width >= 64 }
@@ -248,9 +268,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if m.focus == paneDetail {
 			return nil
 		}
+		m.stopSearchEditing()
 		return m.submit()
 	case key.Matches(msg, g.Panes):
-		m.detail = nil
+		m.detail, m.curl = nil, nil
+		m.stopSearchEditing()
 		if m.focus == paneForm {
 			m.focus = paneHistory
 		} else {
@@ -261,7 +283,15 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.focus {
 	case paneDetail:
 		dk := m.c.keys.detail
+		if m.curl != nil {
+			if m.curl.update(msg) {
+				m.curl = nil
+			}
+			return nil
+		}
 		switch {
+		case key.Matches(msg, dk.Curl):
+			return m.copyCurl()
 		case key.Matches(msg, dk.Resend):
 			return m.resendOrDrop(true)
 		case key.Matches(msg, dk.Drop):
@@ -276,6 +306,18 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case paneHistory:
+		if m.searching() {
+			return m.searchKey(msg)
+		}
+		hk := m.c.keys.history
+		switch {
+		case key.Matches(msg, hk.Search):
+			return m.openSearch()
+		case key.Matches(msg, hk.Export):
+			return m.export()
+		case key.Matches(msg, hk.ClearSearch) && m.history.search.visible():
+			return m.clearSearch()
+		}
 		open, back := m.history.update(msg)
 		if back {
 			m.focus = paneForm
@@ -295,7 +337,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // typing reports whether a key would go into a text field.
 func (m *Model) typing() bool {
-	return m.focus == paneForm && m.form.fields[m.form.focus].editable()
+	return (m.focus == paneForm && m.form.fields[m.form.focus].editable()) || m.searching()
 }
 
 func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
@@ -385,15 +427,21 @@ func (m *Model) began(msg beganMsg) tea.Cmd {
 	for _, p := range s.names {
 		row.states[p] = stateInFlight
 	}
-	m.history.prepend(row, m.focus != paneForm)
+	var refresh tea.Cmd
+	if filtered(m.history.search.shown) {
+		// Whether the new row matches is the store's to say: ask again.
+		refresh = m.refreshSearch()
+	} else {
+		m.history.prepend(row, m.focus != paneForm)
+	}
 	// Sends go out even when esc came before the store answered: with the
 	// context already cancelled, each comes back at once as cancelled and is
 	// recorded, so the history never keeps a submission pending forever.
-	cmds := make([]tea.Cmd, 0, len(s.names))
+	cmds := make([]tea.Cmd, 0, len(s.names)+1)
 	for _, p := range s.names {
 		cmds = append(cmds, sendCmd(s.ctx, m.send, msg.sub, p))
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, refresh)...)
 }
 
 // afterChange refreshes what shows a submission whose state changed.
@@ -409,7 +457,7 @@ func (m *Model) afterChange(id int64) tea.Cmd {
 }
 
 func (m *Model) sent(msg sentMsg) tea.Cmd {
-	m.history.setState(msg.subID, msg.platform, string(msg.ex.Result.Outcome))
+	m.history.setState(msg.subID, msg.platform, exchangeState(msg.ex))
 	cmds := []tea.Cmd{m.afterChange(msg.subID)}
 	if msg.resend {
 		o := string(msg.ex.Result.Outcome)
@@ -529,6 +577,9 @@ func (m *Model) retried(msg tea.Msg) tea.Cmd {
 type retryEvent struct{ subID int64 }
 
 func (m *Model) page(msg pageMsg) tea.Cmd {
+	if msg.seq != m.history.search.shownSeq {
+		return nil // a page of rows a search has replaced since
+	}
 	if msg.err != nil {
 		m.history.loading = false
 		m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), msg.err), true)
@@ -546,8 +597,9 @@ func (m *Model) morePages() tea.Cmd {
 	if m.hist == nil || !m.history.needMore() {
 		return nil
 	}
-	m.history.loading = true
-	return loadPage(m.hist, len(m.history.rows))
+	h := m.history
+	h.loading = true
+	return loadPage(m.hist, h.search.shown, h.search.shownSeq, len(h.rows))
 }
 
 // resendOrDrop acts on the entry's platform that waits for a person.
@@ -602,6 +654,7 @@ func (m *Model) openDetail() tea.Cmd {
 	if r == nil || m.hist == nil {
 		return nil
 	}
+	m.stopSearchEditing()
 	m.detail = newDetail(m.c, r.id)
 	m.detail.setSize(m.width, max(1, m.height-m.bodyTop-2))
 	m.focus = paneDetail
@@ -714,6 +767,7 @@ func (m *Model) click(msg tea.MouseClickMsg) tea.Cmd {
 		inForm = m.focus == paneForm
 	}
 	if inForm {
+		m.stopSearchEditing()
 		m.focus = paneForm
 		m.form.click(msg.X, y)
 		return nil

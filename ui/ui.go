@@ -77,6 +77,9 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	c.keys = newKeyMaps(c.lang)
 	ctx, stop := context.WithCancel(context.Background())
 	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true, state: &stateWriter{}}
+	if hs != nil {
+		m.exportDir = filepath.Dir(hs.Path())
+	}
 	m.form = newForm(c)
 	m.history = newHistory(c)
 	m.help = help.New()

@@ -30,6 +30,10 @@ func (m *Model) View() tea.View {
 	switch {
 	case m.showHelp:
 		lines = append(lines, m.fullHelp(bodyH)...)
+	case m.focus == paneDetail && m.curl != nil:
+		lines = append(lines, m.curl.view()...)
+		// The terminal's own selection works without the mouse reported.
+		v.MouseMode = tea.MouseModeNone
 	case m.focus == paneDetail && m.detail != nil:
 		lines = append(lines, m.detail.view()...)
 	case m.twoPanes():
@@ -41,6 +45,9 @@ func (m *Model) View() tea.View {
 		if ok && m.focus == paneForm {
 			cursor = m.cursorAt(cx, cy+m.bodyTop)
 		}
+		if m.searching() {
+			cursor = m.cursorAt(m.formW+m.history.searchX, m.bodyTop+1)
+		}
 	case m.focus == paneForm:
 		formLines, cx, cy, ok := m.form.view(true)
 		lines = append(lines, formLines...)
@@ -49,6 +56,9 @@ func (m *Model) View() tea.View {
 		}
 	default:
 		lines = append(lines, m.history.view(true)...)
+		if m.searching() {
+			cursor = m.cursorAt(m.history.searchX, m.bodyTop+1)
+		}
 	}
 	lines = append(lines, m.statusLine(), m.helpLine())
 	v.SetContent(strings.Join(lines[:min(len(lines), m.height)], "\n"))
@@ -89,6 +99,14 @@ func (m *Model) renderTitle() string {
 // else the last notice.
 func (m *Model) statusLine() string {
 	st := m.c.st
+	if m.searching() && !m.confirmQuit {
+		// The pane is too narrow for the filters' syntax: it shows here,
+		// full width, or what is wrong with the line as typed.
+		if p := m.history.search.problem; p != nil {
+			return padRight(st.errText.Render(" "+m.c.tr(*p)), m.width)
+		}
+		return padRight(st.dim.Render(" "+m.c.tr(msgSearchHint)), m.width)
+	}
 	if len(m.subs) > 0 && !m.confirmQuit {
 		s := m.subs[len(m.subs)-1]
 		var b strings.Builder
@@ -139,7 +157,7 @@ func (m *Model) helpLine() string {
 		v, _ := m.detail.current()
 		awaits = v.awaits
 	}
-	key := fmt.Sprint("help", m.focus, kind, len(m.subs) > 0, awaits, m.width)
+	key := fmt.Sprint("help", m.focus, kind, len(m.subs) > 0, awaits, m.width, m.searching(), m.history.search.visible(), m.curl != nil)
 	return m.memo(key, func() string { return padRight(m.help.ShortHelpView(m.shortHelp()), m.width) })
 }
 
@@ -163,13 +181,23 @@ func (m *Model) shortHelp() []key.Binding {
 	g, f, h, d := m.c.keys.global, m.c.keys.form, m.c.keys.history, m.c.keys.detail
 	switch m.focus {
 	case paneDetail:
+		if m.curl != nil {
+			return []key.Binding{d.Close, d.Up, g.Quit}
+		}
 		bs := []key.Binding{d.Close, d.NextPlatform, d.Mode}
 		if v, ok := m.detail.current(); ok && v.awaits {
 			bs = append(bs, d.Resend, d.Drop)
 		}
-		return append(bs, d.Edit, d.Up, g.Help)
+		return append(bs, d.Curl, d.Edit, d.Up, g.Help)
 	case paneHistory:
-		return []key.Binding{h.Open, h.Up, h.Back, g.Submit, g.Help, g.Quit}
+		sk := m.c.keys.search
+		switch {
+		case m.searching():
+			return []key.Binding{sk.Done, sk.Clear, sk.Select, g.Submit, g.Help, g.Quit}
+		case m.history.search.visible():
+			return []key.Binding{h.Open, h.Search, h.ClearSearch, h.Export, h.Up, g.Help, g.Quit}
+		}
+		return []key.Binding{h.Open, h.Search, h.Export, h.Up, h.Back, g.Help, g.Quit}
 	}
 	fl := m.form.fields[m.form.focus]
 	bs := []key.Binding{g.Submit, f.Next}
@@ -189,14 +217,21 @@ func (m *Model) shortHelp() []key.Binding {
 
 func (m *Model) fullHelp(h int) []string {
 	g, f, hk, d := m.c.keys.global, m.c.keys.form, m.c.keys.history, m.c.keys.detail
+	// Pairs share a line, so the four blocks and the legend fit 80x24.
+	shown := func(keys string, t text) key.Binding {
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, m.c.tr(t)))
+	}
+	scroll := shown("↑/↓ </> pgup/pgdn", text{"滚动", "scroll"})
+	resendDrop := shown("r/d", text{"重新发送/放弃", "resend/drop"})
+	export := shown("x", text{"导出 JSONL 和 CSV", "export JSONL+CSV"})
 	groups := []struct {
 		title text
 		keys  []key.Binding
 	}{
 		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Panes, g.Help, g.Quit}},
 		{text{"表单", "Form"}, []key.Binding{f.Next, f.Prev, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear}},
-		{text{"历史", "History"}, []key.Binding{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Back}},
-		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, d.Up, d.Left, d.Resend, d.Drop, d.Edit, d.Close}},
+		{text{"历史", "History"}, []key.Binding{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Search, export, hk.Back}},
+		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, scroll, resendDrop, d.Edit, d.Curl, d.Close}},
 	}
 	hm := m.help
 	hm.ShowAll = true
@@ -238,7 +273,12 @@ func (m *Model) fullHelp(h int) []string {
 		lines = append(lines, "")
 		i += n
 	}
-	for _, l := range wrapLines(m.c.tr(msgLegend)+"  "+m.c.tr(msgMouse), m.width-2) {
+	legend := wrapLines(m.c.tr(msgLegend)+"  "+m.c.tr(msgMouse), m.width-2)
+	if syntax := wrapLines(m.c.tr(msgSearchSyntax), m.width-2); len(lines)+len(syntax)+len(legend) <= h {
+		// Where there is room; the search line shows an example anyway.
+		legend = append(syntax, legend...)
+	}
+	for _, l := range legend {
 		lines = append(lines, m.c.st.dim.Render(" "+l))
 	}
 	for i := range lines {
