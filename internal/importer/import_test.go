@@ -3,11 +3,14 @@ package importer
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/sandbox"
 )
@@ -143,5 +146,77 @@ func checkAccounting(t *testing.T, s Summary, valid int) {
 		if p.Platform != "youzan" && p.AwaitingPerson != 0 {
 			t.Errorf("%s is idempotent, yet %d rows await a person", p.Platform, p.AwaitingPerson)
 		}
+	}
+}
+
+// NXLink refuses single customers of a batch in failItems; each refusal
+// lands on its own source row, and the rest of the batch is ok.
+func TestNXLinkFailItemsMapBackToRows(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("name,mobile,agent\n")
+	var ghosts []int
+	for i := 1; i <= 150; i++ {
+		agent := sandbox.DemoNXLinkSeatUser
+		if i%7 == 0 {
+			agent = "ghost@example.com" // not a seat user: NXLink fails this item
+			ghosts = append(ghosts, i+1)
+		}
+		fmt.Fprintf(&b, "客户%d,136%08d,%s\n", i, i, agent)
+	}
+	path := filepath.Join(dir, "seats.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sb := startSandbox(t)
+	cfg := config.Sandbox(sb.URL)
+	cfg.Platforms.NXLink.StrictBinding = true
+	ps, err := cfg.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nx []platforms.Platform
+	for _, p := range ps {
+		if p.Name() == "nxlink" {
+			nx = append(nx, p)
+		}
+	}
+	st := openStore(t, filepath.Join(dir, "data"))
+	c, sum, err := importFile(t, context.Background(), Input{Path: path}, Options{Platforms: nx, Store: st}, filepath.Join(dir, "r.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sum.Platforms[0]
+	if p.OK != 150-len(ghosts) || p.Rejected != len(ghosts) || p.Requests != 2 {
+		t.Fatalf("%+v", p)
+	}
+	var refused []int
+	for _, n := range sum.NotOK {
+		if n.Outcome != platforms.Rejected || n.Code != "12148" {
+			t.Errorf("row %d: %+v", n.Row, n)
+		}
+		refused = append(refused, n.Row)
+	}
+	slices.Sort(refused)
+	if !slices.Equal(refused, ghosts) {
+		t.Errorf("refused rows %v, want %v", refused, ghosts)
+	}
+	lines := make([]int, 150)
+	for i := range lines {
+		lines[i] = i + 2
+	}
+	got := states(t, st, c.Digest, lines)
+	for _, line := range lines {
+		s := got[line]["nxlink"]
+		want := platforms.OK
+		if slices.Contains(ghosts, line) {
+			want = platforms.Rejected
+		}
+		if s.Outcome != want {
+			t.Errorf("row %d: %s, want %s", line, s.Outcome, want)
+		}
+	}
+	if sb.Created(sandbox.PathNXLink) != int64(150-len(ghosts)) {
+		t.Errorf("created %d", sb.Created(sandbox.PathNXLink))
 	}
 }

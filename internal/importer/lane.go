@@ -92,18 +92,23 @@ func newLane(r *run, p platforms.Platform, perSecond float64) *lane {
 	return l
 }
 
-// add hands a job to the lane; false when the import is stopping.
+// add hands a job to the lane; false when the import is stopping (the job
+// is then settled as not sent).
 func (l *lane) add(ctx context.Context, j *job) bool {
 	l.pending.Add(1)
 	select {
 	case l.in <- j:
 		return true
 	case <-ctx.Done():
-		l.t.notSent.Add(1)
-		l.r.unsent(j, l.name)
-		l.pending.Done()
+		l.stopped(j)
 		return false
 	}
+}
+
+// notHandedOut settles a job the planner wrote ahead but never gave the lane.
+func (l *lane) notHandedOut(j *job) {
+	l.pending.Add(1)
+	l.stopped(j)
 }
 
 // run starts the lane's workers and returns when every job has finished.

@@ -318,13 +318,14 @@ func (r *run) handOut(ctx context.Context, ready <-chan *chunkPlan) {
 	stopped := false
 	for cp := range ready {
 		<-cp.done
+		if cp.err != nil {
+			continue // nothing was written; the import is failing
+		}
 		for _, h := range cp.handouts {
-			if stopped || cp.err != nil || !h.l.add(ctx, h.j) {
+			if stopped {
+				h.l.notHandedOut(h.j)
+			} else if !h.l.add(ctx, h.j) {
 				stopped = true
-				if cp.err == nil {
-					h.l.t.notSent.Add(1)
-					r.unsent(h.j, h.l.name)
-				}
 			}
 		}
 	}
@@ -406,10 +407,9 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool, ready chan
 		// Not handed over: wait for the write-ahead so that what it wrote is
 		// released with the rest.
 		<-cp.done
-		for _, h := range handouts {
-			if cp.err == nil {
-				h.l.t.notSent.Add(1)
-				r.unsent(h.j, h.l.name)
+		if cp.err == nil {
+			for _, h := range handouts {
+				h.l.notHandedOut(h.j)
 			}
 		}
 		return ctx.Err()
