@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -186,8 +187,13 @@ func (m *Model) exported(msg exportedMsg) {
 	tmpl := strings.Replace(m.c.tr(msgExported), "%d", strconv.Itoa(msg.n), 1)
 	path := shortPath(msg.jsonl)
 	room := m.width - 1 - ansi.StringWidth(strings.Replace(tmpl, "%s", "", 1))
-	if w := ansi.StringWidth(path); w > room && room > 1 {
-		path = ansi.TruncateLeft(path, w-room+1, "…")
+	if ansi.StringWidth(path) > room {
+		dir, name, sep := filepath.Dir(path), filepath.Base(path), string(filepath.Separator)
+		keep := room - ansi.StringWidth(name) - 2 // for "…" and the separator
+		path = "…" + sep + name
+		if keep > 0 {
+			path = "…" + ansi.TruncateLeft(dir, ansi.StringWidth(dir)-keep, "") + sep + name
+		}
 	}
 	m.setNotice(strings.Replace(tmpl, "%s", path, 1), false)
 }

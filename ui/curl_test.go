@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// runCurl runs a command through sh with curl replaced by a function that
+// prints its arguments, NUL-separated, and returns them.
+func runCurl(t *testing.T, command string, env ...string) []string {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to run the command with")
+	}
+	script := "curl() { printf '%s\\0' \"$@\"; }\n" + command + "\n"
+	cmd := exec.Command(sh, "-c", script)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=/nonexistent"}, env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sh: %v\n%s\ncommand:\n%s", err, stderr.String(), command)
+	}
+	args := strings.Split(string(out), "\x00")
+	return args[:len(args)-1]
+}
+
+// A body full of what shells interpret arrives byte for byte, whether the
+// command is the clipboard's or the screen's wrapped at any width.
+func TestCurlQuotingIsExact(t *testing.T) {
+	body := "{\"name\":\"O'Brien \\\"Bob\\\"\",\"note\":\"$HOME `id` $(id) \\\\ ! * ? ~ # ; & | < > % 王小二\",\n" +
+		"  \"tail\":\"''' trailing '\", \"empty\":\"\"}"
+	trace := platforms.Trace{Method: "POST", URL: "https://connector.example.com/api/MemberCreateExtension?a=1&b='2'",
+		Headers: map[string]string{
+			"Content-Type":  "application/json",
+			"Authorization": "Bearer " + platforms.MaskString,
+			"X-Api-Key":     platforms.MaskString,
+			"X-Quote":       "it's",
+		},
+		Body: []byte(body)}
+	c := buildCurl("youzan", trace)
+	if !slices.Equal(c.envs, []string{"CUSTDESK_YOUZAN_TOKEN", "CUSTDESK_YOUZAN_X_API_KEY"}) {
+		t.Errorf("variables %v", c.envs)
+	}
+	want := []string{"https://connector.example.com/api/MemberCreateExtension?a=1&b='2'",
+		"-H", "Authorization: Bearer tok'en $x",
+		"-H", "Content-Type: application/json",
+		"-H", "X-Api-Key: k e y",
+		"-H", "X-Quote: it's",
+		"--data-raw", body}
+	env := []string{"CUSTDESK_YOUZAN_TOKEN=tok'en $x", "CUSTDESK_YOUZAN_X_API_KEY=k e y"}
+	clip := c.text()
+	if strings.Contains(clip, platforms.MaskString) {
+		t.Errorf("the mask is still in the command:\n%s", clip)
+	}
+	if got := runCurl(t, clip, env...); !slices.Equal(got, want) {
+		t.Errorf("clipboard command gives\n%q\nwant\n%q\ncommand:\n%s", got, want, clip)
+	}
+	for _, w := range []int{20, 23, 33, 47, 80, 200} {
+		lines, lossy := c.render(w)
+		if lossy {
+			t.Errorf("width %d: lossy for a printable body", w)
+		}
+		for _, l := range lines {
+			// A variable is never split: it alone may overflow a narrow width.
+			if lw := ansi.StringWidth(l); lw > w && !strings.HasPrefix(l, `"$`) {
+				t.Errorf("width %d: line %q is %d wide", w, l, lw)
+			}
+		}
+		if got := runCurl(t, strings.Join(lines, "\n"), env...); !slices.Equal(got, want) {
+			t.Errorf("width %d: screen command gives\n%q\nwant\n%q\ncommand:\n%s", w, got, want, strings.Join(lines, "\n"))
+		}
+	}
+}
+
+func TestCurlMethodAndEmptyBody(t *testing.T) {
+	get := buildCurl("nxlink", platforms.Trace{Method: "GET", URL: "http://h/x"})
+	if got := runCurl(t, get.text()); !slices.Equal(got, []string{"http://h/x"}) {
+		t.Errorf("GET: %q", got)
+	}
+	post := buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h/x"})
+	if got := runCurl(t, post.text()); !slices.Equal(got, []string{"-X", "POST", "http://h/x"}) {
+		t.Errorf("POST without body: %q", got)
+	}
+	put := buildCurl("nxlink", platforms.Trace{Method: "PUT", URL: "http://h/x", Body: []byte("''")})
+	if got := runCurl(t, put.text()); !slices.Equal(got, []string{"-X", "PUT", "http://h/x", "--data-raw", "''"}) {
+		t.Errorf("PUT: %q", got)
+	}
+}
+
+func TestCurlSecretNames(t *testing.T) {
+	m := platforms.MaskString
+	cases := []struct {
+		platform string
+		trace    platforms.Trace
+		envs     []string
+		signed   bool
+	}{
+		{"alsc", platforms.Trace{Method: "POST", URL: "https://eco.taobao.com/router/rest",
+			Body: []byte("app_key=k&session=" + m + "&sign=AB12&timestamp=2026-11-01+10%3A00%3A00")},
+			[]string{"CUSTDESK_ALSC_SESSION"}, true},
+		{"alsc", platforms.Trace{Method: "POST", URL: "https://gw", Body: []byte("x=" + m + "&other=" + m)},
+			[]string{"CUSTDESK_ALSC_SECRET"}, false},
+		{"youzan", platforms.Trace{Method: "POST", URL: "https://user:" + m + "@connector.example.com/MemberCreateExtension",
+			Headers: map[string]string{"authorization": m, "X-Shop-Token": "Bearer " + m}, Body: []byte("{}")},
+			[]string{"CUSTDESK_YOUZAN_PASSWORD", "CUSTDESK_YOUZAN_X_SHOP_TOKEN", "CUSTDESK_YOUZAN_TOKEN"}, false},
+		{"nxlink", platforms.Trace{Method: "POST", URL: "https://chl-api.nxlink.ai/x",
+			Headers: map[string]string{"accessKey": "ak", "sign": "abc", "ts": "1655710885431"}, Body: []byte(`{"s":"` + m + `"}`)},
+			[]string{"CUSTDESK_NXLINK_SECRET"}, true},
+		{"custom", platforms.Trace{Method: "POST", URL: "https://x", Headers: map[string]string{"K": m}},
+			[]string{"CUSTDESK_CUSTOM_SECRET"}, false},
+	}
+	for _, c := range cases {
+		cmd := buildCurl(c.platform, c.trace)
+		if !slices.Equal(cmd.envs, c.envs) || cmd.signed != c.signed {
+			t.Errorf("%s %s: envs %v signed %v, want %v %v", c.platform, c.trace.URL, cmd.envs, cmd.signed, c.envs, c.signed)
+		}
+		text := cmd.text()
+		if strings.Contains(text, m) {
+			t.Errorf("%s: mask left in\n%s", c.platform, text)
+		}
+		for _, e := range c.envs {
+			if !strings.Contains(text, `"$`+e+`"`) {
+				t.Errorf("%s: %s not referenced\n%s", c.platform, e, text)
+			}
+		}
+	}
+	// The ALSC session, set, lands in its form field.
+	alsc := buildCurl("alsc", cases[0].trace)
+	got := runCurl(t, alsc.text(), "CUSTDESK_ALSC_SESSION=s3ss")
+	if last := got[len(got)-1]; !strings.Contains(last, "&session=s3ss&sign=AB12&") {
+		t.Errorf("ALSC body %q", last)
+	}
+}
+
+// Control characters and invalid UTF-8 are escaped on screen (and said to
+// be), and go to the clipboard as they are.
+func TestCurlControlCharacters(t *testing.T) {
+	body := "a\tb\x1b[2J\xffc"
+	c := buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h", Body: []byte(body)})
+	lines, lossy := c.render(80)
+	if !lossy {
+		t.Error("not lossy")
+	}
+	for _, l := range lines {
+		if strings.ContainsAny(l, "\x1b\t") || !utf8Valid(l) {
+			t.Errorf("unsafe line on screen: %q", l)
+		}
+	}
+	if got := runCurl(t, c.text()); got[len(got)-1] != body {
+		t.Errorf("clipboard body %q", got[len(got)-1])
+	}
+	if _, lossy := buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h", Body: []byte("a\nb")}).render(80); lossy {
+		t.Error("a newline is not lossy: it is shown as a line break")
+	}
+	if !buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h", Body: []byte("a\x00b")}).hasNUL {
+		t.Error("NUL not noticed")
+	}
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+// c in an entry copies its request as curl by OSC 52 and shows it; esc
+// closes the overlay; the secrets stay out.
+func TestCopyAsCurlFromEntry(t *testing.T) {
+	e := newEnv(t)
+	seedHistory(t, e)
+	d := drive(t, e.model(t, "en"), 80, 24)
+	d.settle()
+	d.press("ctrl+o", "end", "enter") // 王小二: every platform answered
+	d.settle()
+	d.press("tab", "tab") // NXLink
+	v, _ := d.m.detail.current()
+	if v.platform != "nxlink" {
+		t.Fatalf("tab on %s", v.platform)
+	}
+	_, cmd := d.m.Update(keyMsg("c"))
+	if cmd == nil || d.m.curl == nil {
+		t.Fatal("c did nothing")
+	}
+	clip := fmt.Sprint(cmd())
+	if want := buildCurl("nxlink", v.ex.Request).text(); clip != want {
+		t.Errorf("clipboard:\n%s\nwant:\n%s", clip, want)
+	}
+	args := runCurl(t, clip)
+	if args[len(args)-1] != string(v.ex.Request.Body) || !slices.Contains(args, "sign: "+v.ex.Request.Headers["sign"]) {
+		t.Errorf("the command does not send the stored request: %q", args)
+	}
+	screen := d.screen()
+	for _, want := range []string{"copy as curl · NXLink · #1", "OSC 52", "timestamp", "curl 'http://sandbox.test/saas/cdp/openapi/customers/batch_create' \\"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("overlay lacks %q:\n%s", want, screen)
+		}
+	}
+	if d.m.View().MouseMode != tea.MouseModeNone {
+		t.Error("the mouse is still captured: no selection by hand")
+	}
+	d.press("down", "pgdown")
+	d.press("esc")
+	if d.m.curl != nil || d.m.focus != paneDetail {
+		t.Errorf("esc: overlay %v focus %v", d.m.curl != nil, d.m.focus)
+	}
+	if d.m.View().MouseMode == tea.MouseModeNone {
+		t.Error("the mouse stays released after the overlay closed")
+	}
+}
