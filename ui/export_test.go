@@ -179,6 +179,13 @@ func TestEscBeforeBeginRecordsCancelled(t *testing.T) {
 	if !strings.Contains(d.screen(), "– – –") {
 		t.Errorf("the row does not show not sent:\n%s", d.screen())
 	}
+	// Nothing was sent, so there is no request to copy.
+	d.press("ctrl+o", "enter")
+	d.settle()
+	d.press("c")
+	if d.m.curl != nil || !strings.Contains(d.screen(), "nothing was sent to Alibaba ALSC: no request to copy") {
+		t.Errorf("c on a platform never sent:\n%s", d.screen())
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	dispatch.New(e.st, e.ps, dispatch.Options{Poll: 20 * time.Millisecond}).Run(ctx, nil)
 	cancel()

@@ -316,13 +316,27 @@ func searchCmd(ctx context.Context, hs historyStore, seq int, q store.Query, kee
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
+		// The page and the count are two queries of similar cost: run at
+		// once, the answer comes in the time of the slower one.
+		type counted struct {
+			n   int
+			err error
+		}
+		count := make(chan counted, 1)
+		go func() {
+			n, err := hs.Count(ctx, q)
+			count <- counted{n, err}
+		}()
 		lq := q
 		lq.Limit = historyPage
 		subs, err := hs.List(ctx, lq)
+		c := <-count
+		if err == nil {
+			err = c.err
+		}
 		if err != nil {
 			return searchMsg{seq: seq, err: err}
 		}
-		total, err := hs.Count(ctx, q)
-		return searchMsg{seq: seq, query: q, subs: subs, total: total, keepID: keepID, err: err}
+		return searchMsg{seq: seq, query: q, subs: subs, total: c.n, keepID: keepID}
 	}
 }

@@ -165,6 +165,15 @@ func TestSearchAsTyped(t *testing.T) {
 	if !strings.Contains(d.screen(), "esc clear search") {
 		t.Errorf("the help bar does not say esc clears:\n%s", d.screen())
 	}
+	// The search line moves the rows down a line: clicks follow.
+	rowY := d.m.bodyTop + 3
+	d.send(tea.MouseClickMsg{X: d.m.formW + 5, Y: rowY, Button: tea.MouseLeft})
+	d.send(tea.MouseClickMsg{X: d.m.formW + 5, Y: rowY, Button: tea.MouseLeft})
+	d.settle()
+	if d.m.focus != paneDetail || d.m.detail.data.customer.Name != "Lena Müller" {
+		t.Fatalf("clicks on the first row opened %v", d.m.focus)
+	}
+	d.press("esc")
 	d.press("esc")
 	d.settle()
 	if got := searchRows(d.m); !slices.Equal(got, all) {
