@@ -19,7 +19,7 @@ type Progress struct {
 	Title    string `json:"title"`
 	Total    int    `json:"total"` // valid rows
 	// Done counts rows settled in this run, rows skipped as already ok
-	// included.
+	// included, rows left unsent by a stop not.
 	Done   int `json:"done"`
 	OK     int `json:"ok"`     // ok, already ok included
 	Failed int `json:"failed"` // settled not ok
@@ -37,10 +37,10 @@ func (imp *Import) Progress() []Progress {
 	out := make([]Progress, len(imp.r.lanes))
 	for i, l := range imp.r.lanes {
 		t := &l.t
-		done := int(t.done())
+		done := int(t.done() - t.notSent.Load())
 		ok := int(t.ok.Load() + t.already.Load())
 		p := Progress{Platform: l.name, Title: l.p.Title(), Total: int(t.total.Load()), Done: done, OK: ok,
-			Failed: done - ok - int(t.notSent.Load()), Throttled: int(t.throttled.Load())}
+			Failed: done - ok, Throttled: int(t.throttled.Load())}
 		p.Rate = imp.r.meters[l.name].observe(now, done)
 		if left := p.Total - done; p.Rate > 0 && left > 0 {
 			p.ETA = time.Duration(float64(left) / p.Rate * float64(time.Second))
