@@ -173,23 +173,12 @@ func TestDetailOfAHugeOrHostileAnswer(t *testing.T) {
 	c := &common{lang: "en", st: newStyles(true), keys: newKeyMaps("en"), now: func() time.Time { return fixedNow }}
 	d := newDetail(c, 1)
 	d.setSize(80, 20)
-	start := time.Now()
 	d.setData(detailData{id: 1, views: []exchangeView{v}})
 	d.update(tea.KeyPressMsg{Code: 'v', Text: "v"})
-	limit := 500 * time.Millisecond
-	if raceEnabled {
-		limit *= 10
+	if out := strings.Join(d.view(), "\n"); !strings.Contains(out, "over 1 MiB") {
+		t.Errorf("the capped note is not on screen:\n%s", out)
 	}
-	if took := time.Since(start); took > limit {
-		t.Errorf("wrapping a 1 MiB body took %v", took)
-	}
-	start = time.Now()
-	for range 100 {
-		d.view()
-	}
-	if took := time.Since(start) / 100; took > limit/100 {
-		t.Errorf("a view of a 1 MiB body takes %v", took)
-	}
+	// Its speed is BenchmarkDetailHugeBody's to report, not a timed test's.
 
 	hostile := platforms.Exchange{Platform: "alsc", Status: 200,
 		Response: []byte("{\"a\":\"\x1b[2J\x1b]52;c;aGk=\x07\"}\n\xff\xfe\rtail"),
