@@ -31,6 +31,7 @@ func TestImportThousandRowsWithFaults(t *testing.T) {
 		{"jsonl", genOptions{jsonl: true, rows: 300}, EncodingUTF8},
 	} {
 		t.Run(v.name, func(t *testing.T) {
+			t.Parallel() // much of each run is waiting out throttled lanes
 			dir := t.TempDir()
 			if v.o.rows == 0 {
 				v.o.rows = 1000
