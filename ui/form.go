@@ -568,13 +568,18 @@ func (f *form) scrollInput(fl *formField) {
 	if !fl.editable() {
 		return
 	}
-	w := f.inputW(fl)
-	runes := []rune(fl.input.Value())
-	pos := min(fl.input.Position(), len(runes))
-	fl.left = min(fl.left, pos)
+	fl.left = scrollStart(fl.input.Value(), fl.input.Position(), fl.left, f.inputW(fl))
+}
+
+// scrollStart is the first rune to show of value in w display columns so that
+// the cursor at pos stays visible, moving as little as possible from left.
+func scrollStart(value string, pos, left, w int) int {
+	runes := []rune(value)
+	pos = min(pos, len(runes))
+	left = min(left, pos)
 	// The cursor needs its own cell: the text from left to pos must stay under w.
 	acc, i := 0, pos
-	for i > fl.left {
+	for i > left {
 		rw := runeWidth(runes[i-1])
 		if acc+rw >= w {
 			break
@@ -582,19 +587,19 @@ func (f *form) scrollInput(fl *formField) {
 		acc += rw
 		i--
 	}
-	if i > fl.left {
-		fl.left = i
-		return
+	if i > left {
+		return i
 	}
 	// Deleting may leave room: bring back text scrolled off on the left.
 	tail := 0
-	for _, r := range runes[fl.left:] {
+	for _, r := range runes[left:] {
 		tail += runeWidth(r)
 	}
-	for fl.left > 0 && tail+runeWidth(runes[fl.left-1]) < w {
-		fl.left--
-		tail += runeWidth(runes[fl.left])
+	for left > 0 && tail+runeWidth(runes[left-1]) < w {
+		left--
+		tail += runeWidth(runes[left])
 	}
+	return left
 }
 
 func runeWidth(r rune) int { return ansi.StringWidth(string(r)) }

@@ -245,30 +245,7 @@ func (s *searchLine) visible() bool {
 
 // scroll keeps the cursor inside w columns, as the form's fields do.
 func (s *searchLine) scroll(w int) {
-	runes := []rune(s.input.Value())
-	pos := min(s.input.Position(), len(runes))
-	s.left = min(s.left, pos)
-	acc, i := 0, pos
-	for i > s.left {
-		rw := runeWidth(runes[i-1])
-		if acc+rw >= w {
-			break
-		}
-		acc += rw
-		i--
-	}
-	if i > s.left {
-		s.left = i
-		return
-	}
-	tail := 0
-	for _, r := range runes[s.left:] {
-		tail += runeWidth(r)
-	}
-	for s.left > 0 && tail+runeWidth(runes[s.left-1]) < w {
-		s.left--
-		tail += runeWidth(runes[s.left])
-	}
+	s.left = scrollStart(s.input.Value(), s.input.Position(), s.left, w)
 }
 
 // render is the line at width w and the cursor's column in it.

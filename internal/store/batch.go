@@ -281,7 +281,8 @@ func resultIDs(r platforms.Result) []string {
 	return nonEmpty(ids)
 }
 
-// addSearchText is addSearchIDs for IDs already collected, on any execer.
+// addSearchText appends IDs not yet in a submission's search text, on any
+// execer (a transaction, or the importer's prepared batch).
 func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) error {
 	var text string
 	if err := tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text); err != nil {

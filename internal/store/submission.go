@@ -315,24 +315,7 @@ func addSearchIDs(ctx context.Context, tx *sql.Tx, subID int64, r platforms.Resu
 	if len(ids) == 0 {
 		return nil
 	}
-	var text string
-	if err := tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text); err != nil {
-		return err
-	}
-	have := strings.Fields(text)
-	changed := false
-	for _, id := range ids {
-		if !slices.Contains(have, id) {
-			text += " " + id
-			have = append(have, id)
-			changed = true
-		}
-	}
-	if !changed {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid = ?`, text, subID)
-	return err
+	return addSearchText(ctx, tx, subID, ids)
 }
 
 // ClaimDue starts up to limit queued attempts whose time has come, oldest
