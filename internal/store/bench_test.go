@@ -195,6 +195,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"platform-outcome", Query{Platform: "youzan", Outcome: platforms.Failed}},
 		{"last-week", Query{Since: newest.Created.Add(-7 * 24 * time.Hour)}},
 		{"name-and-range", Query{Text: "王小", Since: newest.Created.Add(-30 * 24 * time.Hour)}},
+		{"surname-outcome-range", Query{Text: "王", Outcome: platforms.OK, Since: newest.Created.Add(-30 * 24 * time.Hour)}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
