@@ -206,3 +206,28 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 		t.Fatalf("unknown command: %+v", r)
 	}
 }
+
+// A damaged history is reported, never overwritten, and another --data-dir
+// gets a cashier going again.
+func TestCorruptHistoryIsReportedAndKept(t *testing.T) {
+	dir := isolate(t)
+	bad := filepath.Join(dir, "bad")
+	if err := os.MkdirAll(bad, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	garbage := bytes.Repeat([]byte("not a database "), 500)
+	dbPath := filepath.Join(bad, "custdesk.db")
+	if err := os.WriteFile(dbPath, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, wang, "submit", "--data-dir", bad)
+	if r.code == exitOK || !strings.Contains(r.stderr, "--data-dir") {
+		t.Fatalf("exit %d; stderr should explain and name --data-dir:\n%s", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(dbPath); !bytes.Equal(got, garbage) {
+		t.Fatal("the damaged file was changed")
+	}
+	if r := runCLI(t, wang, "submit", "--data-dir", filepath.Join(dir, "fresh")); r.code != exitOK {
+		t.Fatalf("a fresh --data-dir: exit %d\n%s", r.code, r.stderr)
+	}
+}
