@@ -159,7 +159,7 @@ func names(ps []platforms.Platform) []string {
 func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	st, err := store.Open(e.dataDir)
 	if err != nil {
-		return nil, fmt.Errorf("history store: %w (start with --data-dir DIR to use another directory)", err)
+		return nil, err // the store's errors say what is wrong and name --data-dir
 	}
 	if e.cfg != nil {
 		st.MaskSecrets(e.cfg.Secrets()...)
