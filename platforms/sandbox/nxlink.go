@@ -81,31 +81,12 @@ type nxRequest struct {
 }
 
 // nxCustomer is one customer with the page's types, decoded on its own so that
-// one badly typed item fails alone, as items do on the real API. String fields
-// are omitempty so that a merge (type 1) overlays only what was given.
-type nxCustomer struct {
-	FullName       string `json:"full_name,omitempty"`
-	FirstName      string `json:"first_name,omitempty"`
-	LastName       string `json:"last_name,omitempty"`
-	SMSPhone       string `json:"sms_phone,omitempty"`
-	WhatsAppPhone  string `json:"whats_app_phone,omitempty"`
-	ViberPhone     string `json:"viber_phone,omitempty"`
-	Messenger      string `json:"messenger,omitempty"`
-	Instagram      string `json:"instagram,omitempty"`
-	Zalo           string `json:"zalo,omitempty"`
-	Line           string `json:"line,omitempty"`
-	Country        string `json:"country,omitempty"`
-	Email          string `json:"email,omitempty"`
-	Address        string `json:"address,omitempty"`
-	Birthday       string `json:"birthday,omitempty"`
-	TagStr         string `json:"tagStr,omitempty"`
-	Remark         string `json:"remark,omitempty"`
-	TimeZone       string `json:"time_zone,omitempty"`
-	Gender         *int   `json:"gender,omitempty"`
-	CustomizeField string `json:"customize_field,omitempty"`
-	BelongSeatUser string `json:"belong_seat_user,omitempty"`
-	Weight         *int   `json:"weight,omitempty"`
-}
+// one badly typed item fails alone, as items do on the real API. It is the
+// client's wire type: the page defines one shape for both sides. A merge (type
+// 1) overlays only what was given because the empty fields are omitted when it
+// is encoded; full_name, the one field always encoded, is required before a
+// customer is stored.
+type nxCustomer = nxlink.WireCustomer
 
 // nxAnswer is the response envelope. Message is a pointer because the page's
 // successful answers carry "message": null.
