@@ -196,6 +196,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"last-week", Query{Since: newest.Created.Add(-7 * 24 * time.Hour)}},
 		{"name-and-range", Query{Text: "王小", Since: newest.Created.Add(-30 * 24 * time.Hour)}},
 		{"surname-outcome-range", Query{Text: "王", Outcome: platforms.OK, Since: newest.Created.Add(-30 * 24 * time.Hour)}},
+		{"surname-rare-outcome", Query{Text: "王", Outcome: platforms.Unknown}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

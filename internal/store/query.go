@@ -42,6 +42,9 @@ type plan struct {
 	byState   bool
 	stateCond string
 	stateArgs []any
+	// stateExists writes the state condition as an EXISTS probe per
+	// submission, for queries walked from the names table instead.
+	stateExists bool
 	// short holds LIKE patterns for words under three characters. Without
 	// an outcome or platform, the query walks the compact names table newest
 	// first instead, stopping at the page.
@@ -100,7 +103,11 @@ func (q Query) plan() plan {
 func (p plan) where(idCol string, withDates, byNames bool) (string, []any) {
 	var conds []string
 	var args []any
-	if p.byState {
+	switch {
+	case p.byState && p.stateExists:
+		conds = append(conds, `EXISTS (SELECT 1 FROM states st WHERE st.submission_id = `+idCol+` AND `+p.stateCond+`)`)
+		args = append(args, p.stateArgs...)
+	case p.byState:
 		conds, args = append(conds, p.stateCond), append(args, p.stateArgs...)
 	}
 	for _, pat := range p.short {
@@ -129,8 +136,11 @@ func (p plan) where(idCol string, withDates, byNames bool) (string, []any) {
 // submission ID, so SQLite stops at the page instead of collecting every match.
 func (p plan) listSQL() (string, []any) {
 	cols := qualified("submissions", submissionColumns)
+	// A short word narrows far more than an outcome or platform (most states
+	// are ok): walk the names and probe each one's states.
+	p.stateExists = p.byState && len(p.short) > 0
 	switch {
-	case p.byState:
+	case p.byState && !p.stateExists:
 		where, args := p.where("st.submission_id", true, false)
 		return `SELECT ` + cols + ` FROM states st CROSS JOIN submissions ON submissions.id = st.submission_id` +
 			where + ` GROUP BY st.submission_id ORDER BY st.submission_id DESC`, args
@@ -146,8 +156,9 @@ func (p plan) listSQL() (string, []any) {
 // a date range needs their creation time.
 func (p plan) countSQL() (string, []any) {
 	dates := len(p.dateConds) > 0
+	p.stateExists = p.byState && len(p.short) > 0
 	switch {
-	case p.byState:
+	case p.byState && !p.stateExists:
 		from := ` FROM states st`
 		if dates {
 			from += ` CROSS JOIN submissions ON submissions.id = st.submission_id`
