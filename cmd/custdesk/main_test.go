@@ -231,3 +231,48 @@ func TestCorruptHistoryIsReportedAndKept(t *testing.T) {
 		t.Fatalf("a fresh --data-dir: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// --wait keeps retrying what failed retryably, so a script gets the final
+// verdict: here the first two requests meet a 503 page.
+func TestSubmitWaitRetriesUntilOK(t *testing.T) {
+	dir := isolate(t)
+	srv, err := sandbox.Start(sandbox.Demo(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.SetFaults(sandbox.Faults{Rate: 1, Kinds: []string{sandbox.Fault5xx}, Limit: 2})
+	text, err := config.Encode(config.ForSandbox(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "c.toml")
+	if err := os.WriteFile(cfgPath, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, wang, "submit", "--config", cfgPath, "--wait", "30s", "--output", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var out []exchangeJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || len(out) != 3 {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	for _, ex := range out {
+		if ex.Result.Outcome != "ok" {
+			t.Errorf("%s: %+v", ex.Platform, ex.Result)
+		}
+	}
+	for _, path := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {
+		if srv.Created(path) != 1 {
+			t.Errorf("%s created %d", path, srv.Created(path))
+		}
+	}
+
+	// Without --wait the first answers are reported, exit 1.
+	srv.SetFaults(sandbox.Faults{Rate: 1, Kinds: []string{sandbox.Fault5xx}, Limit: 1})
+	r = runCLI(t, `{"name":"李四","mobile":"13422222222"}`, "submit", "--config", cfgPath)
+	if r.code != exitNotOK || !strings.Contains(r.stdout, "queued") {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+}

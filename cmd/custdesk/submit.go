@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/custdesk/custdesk/internal/dispatch"
+	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -26,6 +27,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	dryRun := fs.Bool("dry-run", false, "print the signed requests instead of sending them")
 	output := fs.String("output", "text", "text or json")
 	lang := fs.String("lang", langFromEnv(), "language of field errors: zh or en")
+	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in DESIGN.md) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
@@ -72,6 +74,11 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit")
 	if err != nil {
 		return err
+	}
+	if *wait > 0 && !settled(sub) {
+		if exchanges, err = waitForRetries(ctx, d, sub, *wait); err != nil {
+			return err
+		}
 	}
 	if *output == "json" {
 		err = printExchangesJSON(stdout, sub.ID, exchanges)
@@ -216,4 +223,55 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 	}
 	_, err := fmt.Fprintf(w, "submission %d recorded; custdesk history shows it\n", subID)
 	return err
+}
+
+func settled(sub store.Submission) bool {
+	for _, st := range sub.States {
+		if !st.Settled() {
+			return false
+		}
+	}
+	return true
+}
+
+// waitForRetries runs the dispatcher's background retries until every platform
+// of sub is settled or the wait is over, and returns each platform's latest
+// answered exchange, in the submission's platform order.
+func waitForRetries(ctx context.Context, d *dispatch.Dispatcher, sub store.Submission, wait time.Duration) ([]platforms.Exchange, error) {
+	st := d.Store()
+	runCtx, stop := context.WithTimeout(ctx, wait)
+	done := make(chan struct{})
+	go func() { d.Run(runCtx, nil); close(done) }()
+	tick := time.NewTicker(100 * time.Millisecond)
+	for loop := true; loop; {
+		select {
+		case <-runCtx.Done():
+			loop = false
+		case <-tick.C:
+			fresh, err := st.Get(runCtx, sub.ID)
+			if err == nil && settled(fresh) {
+				loop = false
+			}
+		}
+	}
+	tick.Stop()
+	stop()
+	<-done // a retry in flight finishes and is recorded
+	all, err := st.Exchanges(context.WithoutCancel(ctx), sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]platforms.Exchange{}
+	for _, ex := range all {
+		if !ex.InFlight {
+			latest[ex.Platform] = ex.Exchange
+		}
+	}
+	out := make([]platforms.Exchange, 0, len(sub.Platforms))
+	for _, name := range sub.Platforms {
+		if ex, ok := latest[name]; ok {
+			out = append(out, ex)
+		}
+	}
+	return out, nil
 }
