@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -69,19 +70,63 @@ const (
 const alscTimeWindow = 10 * time.Minute
 
 func init() {
-	register(PathALSC, func(s *Server) simulator { return &alscSim{s: s, answered: map[string]alscAnswer{}} })
+	register(PathALSC, func(s *Server) simulator { return &alscSim{s: s, created: map[alscKey]alscCreated{}} })
 }
 
 // alscSim plays the TOP gateway in front of alibaba.alsc.crm.customer.create.
 type alscSim struct {
 	s *Server
-	// mu guards answered and makes check-create-remember one step, so two
+	// mu guards created and makes check-create-remember one step, so two
 	// concurrent sends of one request_id create one customer.
 	mu sync.Mutex
-	// answered keeps each created customer's answer by app key and request_id:
-	// a replay gets the first answer back byte for byte. Refusals are not kept:
-	// they created nothing, so a corrected retry is judged afresh.
-	answered map[string]alscAnswer
+	// created remembers each created customer by app key and request_id, so
+	// that a replay gets the first answer back byte for byte. It keeps what
+	// the answer was made of rather than its bytes (about 32 bytes a customer
+	// instead of some 350): the in-process sandbox lives as long as an import,
+	// and its memory must not grow with the file. Refusals are not kept: they
+	// created nothing, so a corrected retry is judged afresh.
+	created map[alscKey]alscCreated
+}
+
+// alscKey is a digest of app key and request_id: a fixed 16 bytes however long
+// the request_id. Two different requests would share one only by a collision
+// of truncated SHA-256, about n²/2¹²⁹ for n customers (some 10⁻²⁷ for a
+// million), so it stands in for the pair.
+type alscKey [16]byte
+
+func alscKeyOf(appKey, requestID string) alscKey {
+	h := sha256.New()
+	h.Write([]byte(appKey))
+	// app_key has passed checkGateway, so it is the configured key and the
+	// pair cannot be read two ways even if request_id holds a NUL.
+	h.Write([]byte{0})
+	h.Write([]byte(requestID))
+	var k alscKey
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// alscCreated is what a created customer's answer is made of. The encoders
+// are deterministic, so encoding it again gives the first answer's bytes.
+type alscCreated struct {
+	customerID uint64
+	// gateway is TOP's request ID for the first call (alscGatewayRequestID
+	// draws 63 bits) with the answer's format in the spare top bit.
+	gateway uint64
+}
+
+const alscXMLBit = 1 << 63
+
+func (c alscCreated) answer() alscAnswer {
+	format := "json"
+	if c.gateway&alscXMLBit != 0 {
+		format = "xml"
+	}
+	return alscEncode(format, alscSuccess{
+		Result: alscResult{Result: strconv.FormatUint(c.customerID, 10), ResultCode: "0",
+			ResultDesc: "处理成功", ResultView: "处理成功", BizSuccess: true},
+		RequestID: strconv.FormatUint(c.gateway&^alscXMLBit, 36),
+	})
 }
 
 type alscAnswer struct {
@@ -125,25 +170,24 @@ func (a *alscSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	key := r.Form.Get("app_key") + "\x00" + requestID
+	key := alscKeyOf(r.Form.Get("app_key"), requestID)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if first, ok := a.answered[key]; ok {
-		a.write(w, first)
+	if first, ok := a.created[key]; ok {
+		a.write(w, first.answer())
 		return
 	}
 	if ref, ok := alscCheckCustomer(fields, param); !ok {
 		a.refuse(w, r, ref)
 		return
 	}
-	id := a.s.newID()
+	c := alscCreated{customerID: a.s.newCustomerID(), gateway: alscGatewayID()}
+	if alscFormat(r.Form.Get("format")) == "xml" {
+		c.gateway |= alscXMLBit
+	}
 	a.s.countCreated(PathALSC, 1)
-	ans := alscEncode(r.Form.Get("format"), alscSuccess{
-		Result:    alscResult{Result: id, ResultCode: "0", ResultDesc: "处理成功", ResultView: "处理成功", BizSuccess: true},
-		RequestID: alscGatewayRequestID(),
-	})
-	a.answered[key] = ans
-	a.write(w, ans)
+	a.created[key] = c
+	a.write(w, c.answer())
 }
 
 // checkGateway applies TOP's checks of the system parameters, in the order the
@@ -356,9 +400,17 @@ type alscError struct {
 	RequestID string   `json:"request_id" xml:"request_id"`
 }
 
-// alscEncode writes v in the requested format; TOP's default is XML.
+// alscFormat is the format an answer is written in; TOP's default is XML.
+func alscFormat(requested string) string {
+	if requested == "json" {
+		return "json"
+	}
+	return "xml"
+}
+
+// alscEncode writes v in the requested format.
 func alscEncode(format string, v any) alscAnswer {
-	if format == "json" {
+	if alscFormat(format) == "json" {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
@@ -376,5 +428,9 @@ func alscEncode(format string, v any) alscAnswer {
 // alscGatewayRequestID is TOP's own per-call trace ID (not the business
 // request_id), a short base-36 token.
 func alscGatewayRequestID() string {
-	return strconv.FormatUint(rand.Uint64()>>1, 36)
+	return strconv.FormatUint(alscGatewayID(), 36)
 }
+
+// alscGatewayID draws a gateway request ID; 63 bits, so alscCreated has its
+// top bit to spare.
+func alscGatewayID() uint64 { return rand.Uint64() >> 1 }

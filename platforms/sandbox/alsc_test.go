@@ -272,6 +272,53 @@ func TestALSCReplayReturnsTheFirstAnswer(t *testing.T) {
 	}
 }
 
+// A replay is answered in the first answer's format, whatever it asks for,
+// because it gets the first answer back.
+func TestALSCReplayKeepsTheFirstFormat(t *testing.T) {
+	for _, formats := range [][2]string{{"json", "xml"}, {"xml", "json"}, {"\x00", "json"}} {
+		s := alscServer()
+		p := alscParams(alscBiz())
+		p["format"] = formats[0]
+		first, _ := alscPost(t, s, p)
+		want := "text/xml"
+		if formats[0] == "json" {
+			want = "application/json"
+		}
+		if ct := first.Header().Get("Content-Type"); !strings.HasPrefix(ct, want) {
+			t.Errorf("format %q answered as %q", formats[0], ct)
+		}
+		p["format"] = formats[1]
+		again, _ := alscPost(t, s, p)
+		if !bytes.Equal(first.Body.Bytes(), again.Body.Bytes()) || first.Header().Get("Content-Type") != again.Header().Get("Content-Type") {
+			t.Errorf("%q then %q: replay differs:\n%s\n%s", formats[0], formats[1], first.Body, again.Body)
+		}
+		if r := alsc.Parse(again.Body.Bytes()); r.Outcome != "ok" || len(r.CustomerIDs) != 1 || s.Created(PathALSC) != 1 {
+			t.Errorf("%q then %q: %+v, created %d", formats[0], formats[1], r, s.Created(PathALSC))
+		}
+	}
+}
+
+// Request IDs are told apart by the whole of app key and request_id.
+func TestALSCRequestIDsAreDistinct(t *testing.T) {
+	s := alscServer()
+	ids := map[string]bool{}
+	for _, id := range []string{"req-1", "req-10", "req-1\x00", "REQ-1", strings.Repeat("x", 300), strings.Repeat("x", 301)} {
+		biz := alscBiz()
+		biz["request_id"] = id
+		rec, _ := alscPost(t, s, alscParams(biz))
+		r := alsc.Parse(rec.Body.Bytes())
+		if r.Outcome != "ok" || len(r.CustomerIDs) != 1 || ids[r.CustomerIDs[0]] {
+			t.Errorf("request_id %q: %s", id, rec.Body)
+		}
+		if len(r.CustomerIDs) == 1 {
+			ids[r.CustomerIDs[0]] = true
+		}
+	}
+	if got := s.Created(PathALSC); got != 6 {
+		t.Errorf("created %d, want 6", got)
+	}
+}
+
 func TestALSCConcurrentReplaysCreateOnce(t *testing.T) {
 	s := alscServer()
 	p := alscParams(alscBiz())

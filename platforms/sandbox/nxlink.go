@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ const (
 
 func init() {
 	register(PathNXLink, func(s *Server) simulator {
-		return &nxlinkSim{s: s, byKey: map[string]*nxStored{}, seats: nxSeatSet(s.cfg.NXLinkSeatUsers)}
+		return &nxlinkSim{s: s, byKey: map[nxKey]nxStored{}, seats: nxSeatSet(s.cfg.NXLinkSeatUsers)}
 	})
 }
 
@@ -53,13 +54,43 @@ type nxlinkSim struct {
 	s     *Server
 	seats map[string]bool
 
-	mu    sync.Mutex
-	byKey map[string]*nxStored
+	mu sync.Mutex
+	// byKey holds every customer by a digest of its contact key. The in-process
+	// sandbox lives as long as an import, so a customer is kept in about 150
+	// bytes rather than 500 as a decoded struct: its memory must not grow
+	// with the file by more than it must.
+	byKey map[nxKey]nxStored
 }
 
+// nxKey is a digest of a contact key (nxContactKey): a fixed 16 bytes. Two
+// customers would be taken for one only by a collision of truncated SHA-256,
+// about n²/2¹²⁹ for n customers (some 10⁻²⁷ for a million).
+type nxKey [16]byte
+
+func nxKeyOf(contactKey string) nxKey {
+	sum := sha256.Sum256([]byte(contactKey))
+	return nxKey(sum[:16])
+}
+
+// nxStored is one customer as the simulator keeps it: the ID it was given,
+// and its fields as compact JSON, which omits the empty ones (see nxCustomer).
 type nxStored struct {
-	id       string
-	customer nxCustomer
+	id       uint64
+	customer string
+}
+
+// nxEncodeCustomer is the stored form of c. json.Marshal of a struct of
+// strings and ints cannot fail, and decoding gives c back: the strings came
+// out of a JSON decoder, so they are valid UTF-8.
+func nxEncodeCustomer(c nxCustomer) string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+func (st nxStored) decode() nxCustomer {
+	var c nxCustomer
+	_ = json.Unmarshal([]byte(st.customer), &c) // written by nxEncodeCustomer
+	return c
 }
 
 func nxSeatSet(users []string) map[string]bool {
@@ -166,6 +197,15 @@ func (n *nxlinkSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	// Keys and encodings are worked out before taking the lock, which then
+	// covers only the lookups and the rare merge.
+	keys := make([]nxKey, len(customers))
+	encoded := make([]string, len(customers))
+	for i, c := range customers {
+		if problems[i] == nil {
+			keys[i], encoded[i] = nxKeyOf(nxContactKey(c)), nxEncodeCustomer(c)
+		}
+	}
 	result := nxResult{TotalCount: len(customers), FailItems: []nxFailItem{}, SuccessItems: []nxSuccessItem{}}
 	created := 0
 	n.mu.Lock()
@@ -174,12 +214,12 @@ func (n *nxlinkSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			result.FailItems = append(result.FailItems, *problems[i])
 			continue
 		}
-		stored, isNew := n.store(c, *req.Type)
+		id, whatsApp, isNew := n.store(keys[i], c, encoded[i], *req.Type)
 		if isNew {
 			created++
 		}
 		result.SuccessItems = append(result.SuccessItems, nxSuccessItem{
-			Index: i, CustomerID: json.Number(stored.id), WhatsAppPhone: stored.customer.WhatsAppPhone})
+			Index: i, CustomerID: json.Number(strconv.FormatUint(id, 10)), WhatsAppPhone: whatsApp})
 	}
 	n.mu.Unlock()
 	n.s.countCreated(PathNXLink, created)
@@ -336,29 +376,32 @@ func nxContactKey(c nxCustomer) string {
 	return ""
 }
 
-// store creates c or applies it to the customer already known under its key,
-// per the request's type: 0 replaces the old data, 1 merges the new onto it, 2
-// keeps the old. Callers hold n.mu.
-func (n *nxlinkSim) store(c nxCustomer, typ int) (stored *nxStored, isNew bool) {
-	key := nxContactKey(c)
+// store creates c (encoded: its stored form) under key, its contact key's
+// digest, or applies it to the customer already known there, per the
+// request's type: 0 replaces the old data, 1 merges the new onto it, 2 keeps
+// the old. It returns the customer's ID and WhatsApp phone as stored, which
+// the answer carries. Callers hold n.mu.
+func (n *nxlinkSim) store(key nxKey, c nxCustomer, encoded string, typ int) (id uint64, whatsApp string, isNew bool) {
 	old, ok := n.byKey[key]
 	if !ok {
-		st := &nxStored{id: n.s.newID(), customer: c}
-		n.byKey[key] = st
-		return st, true
+		id = n.s.newCustomerID()
+		n.byKey[key] = nxStored{id: id, customer: encoded}
+		return id, c.WhatsAppPhone, true
 	}
 	switch typ {
 	case 0:
-		old.customer = c
+		n.byKey[key] = nxStored{id: old.id, customer: encoded}
+		return old.id, c.WhatsAppPhone, false
 	case 1:
 		// Overlaying the given fields onto the old record is a merge because
 		// absent and empty fields are omitted from the encoding.
-		merged := old.customer
-		if raw, err := json.Marshal(c); err == nil && json.Unmarshal(raw, &merged) == nil {
-			old.customer = merged
-		}
+		merged := old.decode()
+		_ = json.Unmarshal([]byte(encoded), &merged) // written by nxEncodeCustomer
+		n.byKey[key] = nxStored{id: old.id, customer: nxEncodeCustomer(merged)}
+		return old.id, merged.WhatsAppPhone, false
+	default:
+		return old.id, old.decode().WhatsAppPhone, false
 	}
-	return old, false
 }
 
 func (n *nxlinkSim) fail(w http.ResponseWriter, code int, msg string) {

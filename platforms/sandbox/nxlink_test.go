@@ -345,11 +345,11 @@ func nxStoredBy(t *testing.T, s *Server, key string) nxCustomer {
 	sim := s.sims[PathNXLink].(*nxlinkSim)
 	sim.mu.Lock()
 	defer sim.mu.Unlock()
-	st, ok := sim.byKey[key]
+	st, ok := sim.byKey[nxKeyOf(key)]
 	if !ok {
 		t.Fatalf("no customer under %s", key)
 	}
-	return st.customer
+	return st.decode()
 }
 
 func TestNXLinkSimTypes(t *testing.T) {
@@ -434,5 +434,56 @@ func TestNXLinkSimConcurrent(t *testing.T) {
 	wg.Wait()
 	if s.Created(PathNXLink) != 8 {
 		t.Errorf("created = %d, want 8", s.Created(PathNXLink))
+	}
+}
+
+// The answer's whatsAppPhone is the stored customer's, after the type's
+// replace, merge or keep, so it shows what each type did to a known customer.
+func TestNXLinkSimAnswerShowsTheStoredCustomer(t *testing.T) {
+	first := `{"full_name":"王小二","sms_phone":"13411111111","whats_app_phone":"8613411111111"}`
+	withOther := `{"full_name":"王小二","sms_phone":"13411111111","whats_app_phone":"85212344567"}`
+	without := `{"full_name":"王小二","sms_phone":"13411111111"}`
+	cases := []struct {
+		typ                 int
+		second              string
+		wantFirst, wantThen string
+	}{
+		{0, withOther, "8613411111111", "85212344567"},
+		{0, without, "8613411111111", ""},
+		{1, withOther, "8613411111111", "85212344567"},
+		{1, without, "8613411111111", "8613411111111"},
+		{2, withOther, "8613411111111", "8613411111111"},
+		{2, without, "8613411111111", "8613411111111"},
+	}
+	for _, c := range cases {
+		s := nxTestServer()
+		a := nxDo(t, s, nxCall{body: nxBody(c.typ, false, first)})
+		b := nxDo(t, s, nxCall{body: nxBody(c.typ, false, c.second)})
+		if a.answer.Data == nil || b.answer.Data == nil {
+			t.Fatalf("type %d: %s / %s", c.typ, a.raw, b.raw)
+		}
+		x, y := a.answer.Data.SuccessItems[0], b.answer.Data.SuccessItems[0]
+		if x.WhatsAppPhone != c.wantFirst || y.WhatsAppPhone != c.wantThen || x.CustomerID != y.CustomerID {
+			t.Errorf("type %d then %s: answered %s, then %s", c.typ, c.second, a.raw, b.raw)
+		}
+	}
+}
+
+// Merges keep every field, of every type, through the stored form.
+func TestNXLinkSimMergeKeepsEveryField(t *testing.T) {
+	full := `{"full_name":"王 \"小二\" <b>&","first_name":"小二","last_name":"王","sms_phone":"13411111111",` +
+		`"whats_app_phone":"8613411111111","viber_phone":"1","messenger":"2","instagram":"3","zalo":"4","line":"l",` +
+		`"country":"中国","email":"a@example.com","address":"上海\n浦东","birthday":"2000-02-29","tagStr":"a,b",` +
+		`"remark":"🙂","time_zone":"Asia/Shanghai","gender":0,"customize_field":"{\"k\":\"v\"}","weight":5}`
+	s := nxTestServer()
+	nxDo(t, s, nxCall{body: nxBody(1, false, full)})
+	nxDo(t, s, nxCall{body: nxBody(1, false, `{"full_name":"王 \"小二\" <b>&","sms_phone":"13411111111"}`)})
+	var want nxCustomer
+	if err := json.Unmarshal([]byte(full), &want); err != nil {
+		t.Fatal(err)
+	}
+	got := nxStoredBy(t, s, "sms_phone:13411111111")
+	if g, w := nxEncodeCustomer(got), nxEncodeCustomer(want); g != w {
+		t.Errorf("stored after a merge:\n%s\nwant\n%s", g, w)
 	}
 }
