@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,42 +54,10 @@ type nxlinkSim struct {
 	seats map[string]bool
 
 	mu sync.Mutex
-	// byKey holds every customer by a digest of its contact key. The in-process
-	// sandbox lives as long as an import, so a customer is kept in about 150
-	// bytes rather than 500 as a decoded struct: its memory must not grow
-	// with the file by more than it must.
+	// byKey holds every customer by a digest of its contact key, packed (see
+	// nxstore.go): the in-process sandbox lives as long as an import, and its
+	// memory must not grow with the file by more than it must.
 	byKey map[nxKey]nxStored
-}
-
-// nxKey is a digest of a contact key (nxContactKey): a fixed 16 bytes. Two
-// customers would be taken for one only by a collision of truncated SHA-256,
-// about n²/2¹²⁹ for n customers (some 10⁻²⁷ for a million).
-type nxKey [16]byte
-
-func nxKeyOf(contactKey string) nxKey {
-	sum := sha256.Sum256([]byte(contactKey))
-	return nxKey(sum[:16])
-}
-
-// nxStored is one customer as the simulator keeps it: the ID it was given,
-// and its fields as compact JSON, which omits the empty ones (see nxCustomer).
-type nxStored struct {
-	id       uint64
-	customer string
-}
-
-// nxEncodeCustomer is the stored form of c. json.Marshal of a struct of
-// strings and ints cannot fail, and decoding gives c back: the strings came
-// out of a JSON decoder, so they are valid UTF-8.
-func nxEncodeCustomer(c nxCustomer) string {
-	b, _ := json.Marshal(c)
-	return string(b)
-}
-
-func (st nxStored) decode() nxCustomer {
-	var c nxCustomer
-	_ = json.Unmarshal([]byte(st.customer), &c) // written by nxEncodeCustomer
-	return c
 }
 
 func nxSeatSet(users []string) map[string]bool {
@@ -200,10 +167,10 @@ func (n *nxlinkSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Keys and encodings are worked out before taking the lock, which then
 	// covers only the lookups and the rare merge.
 	keys := make([]nxKey, len(customers))
-	encoded := make([]string, len(customers))
+	packed := make([]string, len(customers))
 	for i, c := range customers {
 		if problems[i] == nil {
-			keys[i], encoded[i] = nxKeyOf(nxContactKey(c)), nxEncodeCustomer(c)
+			keys[i], packed[i] = nxKeyOf(nxContactKey(c)), nxPack(&c)
 		}
 	}
 	result := nxResult{TotalCount: len(customers), FailItems: []nxFailItem{}, SuccessItems: []nxSuccessItem{}}
@@ -214,7 +181,7 @@ func (n *nxlinkSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			result.FailItems = append(result.FailItems, *problems[i])
 			continue
 		}
-		id, whatsApp, isNew := n.store(keys[i], c, encoded[i], *req.Type)
+		id, whatsApp, isNew := n.store(keys[i], c, packed[i], *req.Type)
 		if isNew {
 			created++
 		}
@@ -376,31 +343,29 @@ func nxContactKey(c nxCustomer) string {
 	return ""
 }
 
-// store creates c (encoded: its stored form) under key, its contact key's
+// store creates c (packed: its stored form) under key, its contact key's
 // digest, or applies it to the customer already known there, per the
 // request's type: 0 replaces the old data, 1 merges the new onto it, 2 keeps
 // the old. It returns the customer's ID and WhatsApp phone as stored, which
 // the answer carries. Callers hold n.mu.
-func (n *nxlinkSim) store(key nxKey, c nxCustomer, encoded string, typ int) (id uint64, whatsApp string, isNew bool) {
+func (n *nxlinkSim) store(key nxKey, c nxCustomer, packed string, typ int) (id uint64, whatsApp string, isNew bool) {
 	old, ok := n.byKey[key]
 	if !ok {
 		id = n.s.newCustomerID()
-		n.byKey[key] = nxStored{id: id, customer: encoded}
+		n.byKey[key] = nxStored{id: id, customer: packed}
 		return id, c.WhatsAppPhone, true
 	}
 	switch typ {
 	case 0:
-		n.byKey[key] = nxStored{id: old.id, customer: encoded}
+		n.byKey[key] = nxStored{id: old.id, customer: packed}
 		return old.id, c.WhatsAppPhone, false
 	case 1:
-		// Overlaying the given fields onto the old record is a merge because
-		// absent and empty fields are omitted from the encoding.
-		merged := old.decode()
-		_ = json.Unmarshal([]byte(encoded), &merged) // written by nxEncodeCustomer
-		n.byKey[key] = nxStored{id: old.id, customer: nxEncodeCustomer(merged)}
+		merged := nxUnpack(old.customer)
+		nxOverlay(&merged, &c)
+		n.byKey[key] = nxStored{id: old.id, customer: nxPack(&merged)}
 		return old.id, merged.WhatsAppPhone, false
 	default:
-		return old.id, old.decode().WhatsAppPhone, false
+		return old.id, nxUnpack(old.customer).WhatsAppPhone, false
 	}
 }
 
