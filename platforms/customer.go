@@ -293,7 +293,7 @@ func parseMobile(s string) (Mobile, bool) {
 	if s == "" {
 		return Mobile{}, false
 	}
-	if isDigits(s) && len(s) == 11 && s[0] == '1' {
+	if IsDigits(s) && len(s) == 11 && s[0] == '1' {
 		return Mobile{CountryCode: 86, National: s}, true
 	}
 	if !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") {
@@ -315,7 +315,8 @@ func parseMobile(s string) (Mobile, bool) {
 	return m, true
 }
 
-func isDigits(s string) bool {
+// IsDigits reports whether s is non-empty and only ASCII digits.
+func IsDigits(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -326,6 +327,3 @@ func isDigits(s string) bool {
 	}
 	return true
 }
-
-// IsDigits reports whether s is non-empty and only ASCII digits.
-func IsDigits(s string) bool { return isDigits(s) }

@@ -62,10 +62,7 @@ type Trace struct {
 	Signed string `json:"signed"`
 }
 
-// MarshalBody is a helper for JSON output: the body as a string.
-func (t Trace) BodyString() string { return string(t.Body) }
-
-// Validate runs every given platform's rules on c.
+// ValidateAll runs every given platform's rules on c.
 func ValidateAll(c Customer, ps []Platform) []FieldError {
 	var errs []FieldError
 	for _, p := range ps {

@@ -253,6 +253,15 @@ func flattenHeaders(h http.Header) map[string]string {
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
+// htmlTitle is an HTML page's title, clipped for a one-line message.
+func htmlTitle(body []byte) (string, bool) {
+	m := titleRE.FindSubmatch(body)
+	if m == nil {
+		return "", false
+	}
+	return Clip(strings.TrimSpace(string(m[1])), 80), true
+}
+
 // Describe says in one line what an unusable body is: empty, an HTML page (with
 // its title), or the first bytes of whatever else came.
 func Describe(status int, h http.Header, body []byte) string {
@@ -262,8 +271,8 @@ func Describe(status int, h http.Header, body []byte) string {
 	case len(trimmed) == 0:
 		return prefix + "empty body"
 	case trimmed[0] == '<':
-		if m := titleRE.FindSubmatch(trimmed); m != nil {
-			return prefix + "HTML page \"" + Clip(strings.TrimSpace(string(m[1])), 80) + "\""
+		if title, ok := htmlTitle(trimmed); ok {
+			return prefix + "HTML page \"" + title + "\""
 		}
 		return prefix + "HTML/XML instead of JSON: " + Clip(string(trimmed), 80)
 	default:
@@ -280,8 +289,8 @@ func BadBody(body []byte, err error) Result {
 		msg = "empty body"
 	case trimmed[0] == '<':
 		msg = "HTML instead of JSON"
-		if m := titleRE.FindSubmatch(trimmed); m != nil {
-			msg += ": \"" + Clip(strings.TrimSpace(string(m[1])), 80) + "\""
+		if title, ok := htmlTitle(trimmed); ok {
+			msg += ": \"" + title + "\""
 		}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		msg = "truncated JSON"

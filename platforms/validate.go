@@ -73,7 +73,7 @@ func (r *Rules) MaxLen(field, value string, max int) bool {
 
 // Digits fails when value is non-empty and holds anything but ASCII digits.
 func (r *Rules) Digits(field, value string) bool {
-	if value != "" && !isDigits(value) {
+	if value != "" && !IsDigits(value) {
 		r.Fail(field, RuleDigits, "只能是数字", "digits only")
 		return false
 	}
@@ -85,7 +85,7 @@ func (r *Rules) Date(field, value string) bool {
 	if value == "" {
 		return true
 	}
-	if len(value) != 10 || value[4] != '-' || value[7] != '-' || !isDigits(value[:4]+value[5:7]+value[8:]) {
+	if len(value) != 10 || value[4] != '-' || value[7] != '-' || !IsDigits(value[:4]+value[5:7]+value[8:]) {
 		r.Fail(field, RuleFormat, "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
 		return false
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/nxlink"
 )
 
@@ -297,7 +298,7 @@ func nxCheckCustomer(c nxCustomer) string {
 		if utf8.RuneCountInString(l.value) > l.max {
 			return l.name + " 最大长度为" + strconv.Itoa(l.max) + "字符"
 		}
-		if l.digits && l.value != "" && !nxDigits(l.value) {
+		if l.digits && l.value != "" && !platforms.IsDigits(l.value) {
 			return l.name + " 必须是纯数字"
 		}
 	}
@@ -397,15 +398,6 @@ func nxDecode(data []byte, v any) error {
 		return errors.New("trailing data after the JSON value")
 	}
 	return nil
-}
-
-func nxDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 func nxTraceID() string {
