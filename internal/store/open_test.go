@@ -202,10 +202,10 @@ func TestDrafts(t *testing.T) {
 		t.Fatalf("fresh store has a draft (%v)", err)
 	}
 	draft := platforms.Customer{Name: "王小", Mobile: "1341111", Tags: []string{"爱吃辣"}, Member: platforms.Bool(false)}
-	if err := st.SaveDraft(ctx, platforms.Customer{Name: "older"}); err != nil {
+	if err := st.SaveDraft(ctx, Draft{Customer: platforms.Customer{Name: "older"}, SubmissionID: 9}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveDraft(ctx, draft); err != nil {
+	if err := st.SaveDraft(ctx, Draft{Customer: draft}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -214,8 +214,9 @@ func TestDrafts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	got, ok, err := st.LoadDraft(ctx)
-	if !ok || err != nil || got.Name != draft.Name || got.Mobile != draft.Mobile || got.IsMember() || got.Tags[0] != "爱吃辣" {
+	d, ok, err := st.LoadDraft(ctx)
+	got := d.Customer
+	if !ok || err != nil || d.SubmissionID != 0 || got.Name != draft.Name || got.Mobile != draft.Mobile || got.IsMember() || got.Tags[0] != "爱吃辣" {
 		t.Fatalf("LoadDraft after restart = %+v, %v, %v", got, ok, err)
 	}
 	if err := st.ClearDraft(ctx); err != nil {
@@ -300,5 +301,10 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 		if subs, err := st.List(ctx, q); err != nil || len(subs) != 1 || subs[0].RequestID != "r1" {
 			t.Fatalf("List(%+v) after migration = %+v, %v", q, subs, err)
 		}
+	}
+	// The member key is filled in for old rows, so the guard knows them.
+	ens, err := st.Enrolments(ctx, MemberKey(platforms.Customer{Mobile: "+8613633333333"}))
+	if err != nil || len(ens) != 1 || ens[0].SubmissionID != 1 || ens[0].Platform != "alsc" || ens[0].State != StateSettled {
+		t.Fatalf("Enrolments of a migrated row = %+v, %v", ens, err)
 	}
 }

@@ -27,8 +27,16 @@ type Query struct {
 	beforeID int64 // keyset cursor for streaming exports
 }
 
-// OutcomePending selects platforms with no answer yet (pending, queued or in flight).
-const OutcomePending platforms.Outcome = "pending"
+// Outcome filters beyond the platforms' own outcomes.
+const (
+	// OutcomePending selects platforms with no answer yet (pending, queued or in flight).
+	OutcomePending platforms.Outcome = "pending"
+	// OutcomeAttention selects the attention inbox: sends only a person can
+	// settle (StateAttention), whatever their outcome.
+	OutcomeAttention platforms.Outcome = "attention"
+	// OutcomeDropped selects sends a person dropped.
+	OutcomeDropped platforms.Outcome = "dropped"
+)
 
 const submissionColumns = `id, request_id, customer, platforms, operator, source, import_file, import_row, created`
 
@@ -74,7 +82,12 @@ func (q Query) plan() plan {
 		p.idArgs = append(p.idArgs, q.beforeID)
 	}
 	var sc []string
-	if q.Outcome != "" {
+	switch q.Outcome {
+	case "":
+	case OutcomeAttention, OutcomeDropped:
+		// Written out, not bound: the partial indexes' own terms.
+		sc = append(sc, `st.state = '`+string(q.Outcome)+`'`)
+	default:
 		outcome := string(q.Outcome)
 		if q.Outcome == OutcomePending {
 			outcome = ""
@@ -272,7 +285,7 @@ func (s *Store) loadStates(ctx context.Context, subs []Submission) error {
 		ph[i], args[i] = "?", sub.ID
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT submission_id, platform, outcome, result, attempts, status, duration,
-		exchange_id, queued, next_retry, in_flight, dropped FROM states WHERE submission_id IN (`+strings.Join(ph, ",")+`)`, args...)
+		exchange_id, queued, next_retry, in_flight, dropped, state FROM states WHERE submission_id IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
 		return wrapQueryErr(err)
 	}
@@ -280,12 +293,12 @@ func (s *Store) loadStates(ctx context.Context, subs []Submission) error {
 	for rows.Next() {
 		var subID, duration, next, inFlight int64
 		var st PlatformState
-		var outcome, result string
+		var outcome, result, state string
 		if err := rows.Scan(&subID, &st.Platform, &outcome, &result, &st.Attempts, &st.Status, &duration,
-			&st.ExchangeID, &st.Queued, &next, &inFlight, &st.Dropped); err != nil {
+			&st.ExchangeID, &st.Queued, &next, &inFlight, &st.Dropped, &state); err != nil {
 			return wrapQueryErr(err)
 		}
-		st.Outcome = platforms.Outcome(outcome)
+		st.Outcome, st.State = platforms.Outcome(outcome), State(state)
 		st.Duration = time.Duration(duration)
 		st.InFlight = inFlight != 0
 		if st.Queued {

@@ -150,18 +150,17 @@ func (s *Store) Unsettled(ctx context.Context) ([]OpenState, error) {
 type QueueStats struct {
 	Queued   int // waiting for an automatic retry
 	InFlight int // being sent now, by any process
-	// Unresolved: sent with no verdict, not queued, not dropped: a person
-	// must choose resend or drop.
-	Unresolved int
+	// Attention: sends only a person can settle (StateAttention), the inbox.
+	Attention int
 }
 
-// Stats counts the queue.
+// Stats counts the queue. Each count reads one partial index.
 func (s *Store) Stats(ctx context.Context) (QueueStats, error) {
 	var q QueueStats
 	err := s.read.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM states WHERE queued = 1),
 		(SELECT count(*) FROM states WHERE owner <> '' AND in_flight <> 0),
-		(SELECT count(*) FROM states WHERE outcome = 'unknown' AND queued = 0 AND dropped = 0 AND in_flight = 0)`).
-		Scan(&q.Queued, &q.InFlight, &q.Unresolved)
-	return q, err
+		(SELECT count(*) FROM states WHERE state = 'attention')`).
+		Scan(&q.Queued, &q.InFlight, &q.Attention)
+	return q, wrapQueryErr(err)
 }

@@ -114,7 +114,7 @@ func TestRecoverAfterSIGKILL(t *testing.T) {
 		t.Fatalf("second Recover changed %d rows", n)
 	}
 	stats, _ := st.Stats(ctx)
-	if stats != (QueueStats{Queued: 1, Unresolved: 1}) {
+	if stats != (QueueStats{Queued: 1, Attention: 1}) {
 		t.Fatalf("stats = %+v", stats)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -91,6 +92,27 @@ INSERT INTO names (id, text) SELECT id, trim(name || ' ' || mobile) FROM submiss
 	`
 CREATE INDEX states_unresolved ON states(outcome, queued, dropped, in_flight) WHERE outcome = 'unknown';
 `,
+	// 4: members, not keypresses. A platform's state becomes one derived
+	// value (stateSQL); the attention inbox and dropped sends have indexes of
+	// their own, walked newest first like the outcome filters. Submissions
+	// carry their member's key (see MemberKey) so the duplicate guard finds
+	// every earlier enrolment of a mobile with one index probe. A draft
+	// remembers the submission its form is bound to.
+	`
+ALTER TABLE states ADD COLUMN state TEXT GENERATED ALWAYS AS (` + stateSQL + `) VIRTUAL;
+DROP INDEX states_unresolved;
+CREATE INDEX states_attention ON states(submission_id) WHERE state = 'attention';
+CREATE INDEX states_dropped ON states(submission_id) WHERE state = 'dropped';
+ALTER TABLE submissions ADD COLUMN member TEXT NOT NULL DEFAULT '';
+CREATE INDEX submissions_member ON submissions(member, id) WHERE member <> '';
+ALTER TABLE drafts ADD COLUMN submission_id INTEGER NOT NULL DEFAULT 0;
+`,
+}
+
+// backfills run in the migration's transaction right after the step of the
+// same number, for what SQL alone cannot compute.
+var backfills = map[int]func(context.Context, *sql.Tx) error{
+	4: backfillMembers,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -120,6 +142,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	for v := version; v < len(migrations); v++ {
 		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 			return fmt.Errorf("schema migration %d: %w", v+1, err)
+		}
+		if fill := backfills[v+1]; fill != nil {
+			if err := fill(ctx, tx); err != nil {
+				return fmt.Errorf("schema migration %d: %w", v+1, err)
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {

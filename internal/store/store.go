@@ -39,6 +39,8 @@ var (
 	ErrCorrupt = errors.New("database file is not usable")
 	// ErrTooNew: the file was written by a newer custdesk.
 	ErrTooNew = errors.New("database is from a newer custdesk")
+	// ErrRequestIDUsed: a submission was given a request ID another one has.
+	ErrRequestIDUsed = errors.New("request ID already used")
 )
 
 // DefaultDir is where history lives unless --data-dir or data_dir say

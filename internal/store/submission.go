@@ -36,6 +36,12 @@ type Submission struct {
 	Created    time.Time `json:"created"`
 	// States is the latest state per platform.
 	States map[string]PlatformState `json:"states"`
+	// AllowDuplicate: a person confirmed enrolling this member again on
+	// platforms where it is enrolled already. Not kept.
+	AllowDuplicate bool `json:"-"`
+	// Duplicates, after BeginMany, are the enrolments that kept this
+	// submission from being written.
+	Duplicates []Enrolment `json:"-"`
 }
 
 // PlatformState is where one platform of a submission stands.
@@ -54,16 +60,8 @@ type PlatformState struct {
 	InFlight bool `json:"in_flight,omitempty"`
 	// Dropped: a person chose not to send it again.
 	Dropped bool `json:"dropped,omitempty"`
-}
-
-// Settled reports whether nothing more will happen to this platform without a
-// person: it has an outcome and is neither queued nor in flight.
-func (p PlatformState) Settled() bool { return p.Outcome != "" && !p.Queued && !p.InFlight }
-
-// AwaitsPerson reports an outcome that only a person can resolve: sent with no
-// verdict, or failed, and not queued for an automatic retry nor dropped.
-func (p PlatformState) AwaitsPerson() bool {
-	return (p.Outcome == platforms.Unknown || p.Outcome == platforms.Failed) && !p.Queued && !p.InFlight && !p.Dropped
+	// State is the one value the facts above make (see State).
+	State State `json:"state"`
 }
 
 // Outcome summarises the submission: "" while any platform is still open,
@@ -104,13 +102,24 @@ type Claim struct {
 
 // Begin writes a submission ahead of any request: when it returns nil, the
 // customer is durably in history. It fills in ID and Created, and RequestID
-// when empty; every platform starts pending.
+// when empty; every platform starts pending. A member already enrolled on
+// one of its platforms (see Enrolments) is refused with a *DuplicateError
+// unless AllowDuplicate is set: the check and the write are one transaction,
+// so two consoles (or a console and an import) on one data directory cannot
+// both enrol a mobile on a platform.
 func (s *Store) Begin(ctx context.Context, sub *Submission) error {
-	return s.BeginMany(ctx, []*Submission{sub})
+	if err := s.BeginMany(ctx, []*Submission{sub}); err != nil {
+		return err
+	}
+	if len(sub.Duplicates) > 0 {
+		return &DuplicateError{Enrolments: sub.Duplicates}
+	}
+	return nil
 }
 
 // BeginMany writes several submissions in one transaction (one disk sync),
-// for imports.
+// for imports. A submission refused by the duplicate guard is not written:
+// its ID stays 0 and Duplicates says why; the others are written.
 func (s *Store) BeginMany(ctx context.Context, subs []*Submission) error {
 	now := time.Now()
 	for _, sub := range subs {
@@ -120,66 +129,137 @@ func (s *Store) BeginMany(ctx context.Context, subs []*Submission) error {
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, sub := range subs {
-			if sub.RequestID == "" {
-				sub.RequestID = NewRequestID()
-			}
-			created := sub.Created
-			if created.IsZero() {
-				created = now
-			}
-			cust, err := json.Marshal(sub.Customer)
-			if err != nil {
-				return err
-			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO submissions
-				(request_id, customer, name, mobile, platforms, operator, source, import_file, import_row, created)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				sub.RequestID, cust, sub.Customer.Name, sub.Customer.Mobile, strings.Join(sub.Platforms, ","),
-				sub.Operator, sub.Source, sub.ImportFile, sub.ImportRow, created.UnixNano())
-			if err != nil {
-				if strings.Contains(err.Error(), "UNIQUE") {
-					return fmt.Errorf("history: request_id %q is already used by another submission", sub.RequestID)
-				}
-				return err
-			}
-			id, err := res.LastInsertId()
-			if err != nil {
-				return err
-			}
-			for _, p := range sub.Platforms {
-				// The row is reserved for this process until its first attempt:
-				// if the process dies first, Recover queues it (nothing was sent).
-				if _, err := tx.ExecContext(ctx, `INSERT INTO states (submission_id, platform, owner) VALUES (?, ?, ?)`,
-					id, p, s.owner.id); err != nil {
+			sub.ID, sub.Duplicates = 0, nil
+			member := MemberKey(sub.Customer)
+			if member != "" && !sub.AllowDuplicate {
+				dups, err := enrolments(ctx, tx, member, 0, sub.Platforms)
+				if err != nil {
 					return err
 				}
+				if sub.Duplicates = dups; len(dups) > 0 {
+					continue
+				}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, text) VALUES (?, ?)`, id, searchText(sub)); err != nil {
+			if err := s.insertSubmission(ctx, tx, sub, member, now); err != nil {
 				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO names (id, text) VALUES (?, ?)`, id, shortText(sub.Customer)); err != nil {
-				return err
-			}
-			sub.ID, sub.Created = id, time.Unix(0, created.UnixNano())
-			sub.States = make(map[string]PlatformState, len(sub.Platforms))
-			for _, p := range sub.Platforms {
-				sub.States[p] = PlatformState{Platform: p}
 			}
 		}
 		return nil
 	})
 }
 
+func (s *Store) insertSubmission(ctx context.Context, tx *sql.Tx, sub *Submission, member string, now time.Time) error {
+	if sub.RequestID == "" {
+		sub.RequestID = NewRequestID()
+	}
+	created := sub.Created
+	if created.IsZero() {
+		created = now
+	}
+	cust, err := json.Marshal(sub.Customer)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO submissions
+		(request_id, customer, name, mobile, platforms, operator, source, import_file, import_row, created, member)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sub.RequestID, cust, sub.Customer.Name, sub.Customer.Mobile, strings.Join(sub.Platforms, ","),
+		sub.Operator, sub.Source, sub.ImportFile, sub.ImportRow, created.UnixNano(), member)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("request_id %q is already used by another submission: %w", sub.RequestID, ErrRequestIDUsed)
+		}
+		return err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if err := s.addStates(ctx, tx, id, sub.Platforms); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, text) VALUES (?, ?)`, id, searchText(sub)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO names (id, text) VALUES (?, ?)`, id, shortText(sub.Customer)); err != nil {
+		return err
+	}
+	sub.ID, sub.Created = id, time.Unix(0, created.UnixNano())
+	sub.States = make(map[string]PlatformState, len(sub.Platforms))
+	for _, p := range sub.Platforms {
+		sub.States[p] = PlatformState{Platform: p, State: StatePending}
+	}
+	return nil
+}
+
+// addStates starts platforms of a submission pending. Each row is reserved
+// for this process until its first attempt: if the process dies first,
+// Recover queues it (nothing was sent).
+func (s *Store) addStates(ctx context.Context, tx *sql.Tx, subID int64, names []string) error {
+	for _, p := range names {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO states (submission_id, platform, owner) VALUES (?, ?, ?)`,
+			subID, p, s.owner.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddPlatforms extends a submission to more platforms (a cashier ticked one
+// more before sending the same member again), under the same duplicate
+// guard as Begin: a *DuplicateError names the platforms on which another
+// submission holds the member, and nothing is added then. Platforms the
+// submission already has are left as they are.
+func (s *Store) AddPlatforms(ctx context.Context, subID int64, names []string, allowDuplicate bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var raw, member string
+		err := tx.QueryRowContext(ctx, `SELECT platforms, member FROM submissions WHERE id = ?`, subID).Scan(&raw, &member)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("submission %d: %w", subID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		have := strings.Split(raw, ",")
+		var add []string
+		for _, n := range names {
+			if !slices.Contains(have, n) && !slices.Contains(add, n) {
+				add = append(add, n)
+			}
+		}
+		if len(add) == 0 {
+			return nil
+		}
+		if check := (&Submission{Platforms: add}); checkSubmission(check) != nil {
+			return checkSubmission(check)
+		}
+		if member != "" && !allowDuplicate {
+			dups, err := enrolments(ctx, tx, member, subID, add)
+			if err != nil {
+				return err
+			}
+			if len(dups) > 0 {
+				return &DuplicateError{Enrolments: dups}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET platforms = ? WHERE id = ?`,
+			strings.Join(append(have, add...), ","), subID); err != nil {
+			return err
+		}
+		return s.addStates(ctx, tx, subID, add)
+	})
+}
+
 func checkSubmission(sub *Submission) error {
 	if len(sub.Platforms) == 0 {
-		return errors.New("history: a submission needs at least one platform")
+		return errors.New("a submission needs at least one platform")
 	}
 	for i, p := range sub.Platforms {
 		if p == "" || strings.Contains(p, ",") {
-			return fmt.Errorf("history: bad platform name %q", p)
+			return fmt.Errorf("bad platform name %q", p)
 		}
 		if slices.Contains(sub.Platforms[:i], p) {
-			return fmt.Errorf("history: platform %q listed twice", p)
+			return fmt.Errorf("platform %q listed twice", p)
 		}
 	}
 	return nil

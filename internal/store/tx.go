@@ -1,8 +1,13 @@
 package store
 
 import (
+	"errors"
+
 	"context"
 	"database/sql"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 func boolInt(b bool) int {
@@ -26,4 +31,14 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return wrapQueryErr(tx.Commit())
+}
+
+// isUniqueViolation reports a UNIQUE or PRIMARY KEY constraint failing, by
+// SQLite's extended result code rather than by the wording of its message.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
