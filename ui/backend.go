@@ -16,9 +16,9 @@ import (
 // sender is what the console needs of internal/dispatch. *dispatch.Dispatcher
 // implements it.
 type sender interface {
-	Begin(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, error)
+	Enrol(ctx context.Context, req dispatch.EnrolRequest) (dispatch.EnrolPlan, error)
 	Send(ctx context.Context, sub store.Submission, platform string) platforms.Exchange
-	Queued(ctx context.Context) (int, error)
+	Stats(ctx context.Context) (store.QueueStats, error)
 	Drop(ctx context.Context, subID int64, platform string) error
 	Resend(ctx context.Context, subID int64, platform string) platforms.Exchange
 }
@@ -30,8 +30,9 @@ type historyStore interface {
 	Count(ctx context.Context, q store.Query) (int, error)
 	Get(ctx context.Context, id int64) (store.Submission, error)
 	Exchanges(ctx context.Context, subID int64) ([]store.StoredExchange, error)
-	SaveDraft(ctx context.Context, c platforms.Customer) error
-	LoadDraft(ctx context.Context) (platforms.Customer, bool, error)
+	Enrolments(ctx context.Context, member string, names ...string) ([]store.Enrolment, error)
+	SaveDraft(ctx context.Context, d store.Draft) error
+	LoadDraft(ctx context.Context) (store.Draft, bool, error)
 	ClearDraft(ctx context.Context) error
 	ExportContext(ctx context.Context, w io.Writer, q store.Query, format string) error
 	Path() string // the database file; exports go beside it
@@ -40,11 +41,6 @@ type historyStore interface {
 // Messages from the data layer. Every one names the submission it is about,
 // so results of several submissions in flight never mix.
 type (
-	beganMsg struct {
-		token int // the console's handle of the submit, before the store gives an ID
-		sub   store.Submission
-		err   error
-	}
 	sentMsg struct {
 		subID    int64
 		platform string
@@ -72,9 +68,9 @@ type (
 		data detailData
 		err  error
 	}
-	queuedMsg struct {
-		n   int
-		err error
+	statsMsg struct {
+		stats store.QueueStats
+		err   error
 	}
 	draftSavedMsg struct {
 		version int
@@ -96,33 +92,25 @@ func rowFromSubmission(sub store.Submission) *histRow {
 	return r
 }
 
+// stateOf is a platform's mark in the history: the store's state, with a
+// settled or waiting send shown by its outcome.
 func stateOf(ps store.PlatformState) string {
-	switch {
-	case ps.Dropped && (ps.Outcome == "" || cancelledUnsent(ps.Outcome, ps.Result.Code)):
+	switch ps.State {
+	case store.StateDropped:
 		return stateDropped
-	case ps.InFlight:
+	case store.StateInFlight:
 		return stateInFlight
-	case ps.Queued:
+	case store.StateQueued:
 		return stateQueued
-	case ps.Outcome == "":
+	case store.StatePending:
 		return statePending
 	}
 	return string(ps.Outcome)
 }
 
-// cancelledUnsent: a person cancelled before the request left, so nothing
-// was sent (failed, not unknown: the transport says unknown once it wrote).
-func cancelledUnsent(o platforms.Outcome, code string) bool {
-	return o == platforms.Failed && code == dispatch.CodeCancelled
-}
-
-// exchangeState is the row state an answer gives a platform.
-func exchangeState(ex platforms.Exchange) string {
-	if cancelledUnsent(ex.Result.Outcome, ex.Result.Code) {
-		return stateDropped
-	}
-	return string(ex.Result.Outcome)
-}
+// exchangeState is the row state an answer gives a platform until the row
+// is read again from the store.
+func exchangeState(ex platforms.Exchange) string { return string(ex.Result.Outcome) }
 
 // sendCmd sends one platform of a submission. A send the person cancelled
 // before it started comes back at once, recorded by the dispatcher as

@@ -306,7 +306,7 @@ func (d *detail) click(x, y int) {
 
 func (d *detail) tabLabel(v exchangeView) string {
 	state := v.state
-	if v.has {
+	if state == "" && v.has {
 		state = exchangeState(v.ex)
 	}
 	h := history{c: d.c}
@@ -420,7 +420,9 @@ func (d *detail) resultLines() []string {
 	if v.attempts > 1 {
 		add(lblAttempts, strconv.Itoa(v.attempts), nil)
 	}
-	if r.Retryable {
+	if r.Retryable && v.state == stateQueued {
+		// Only what will really be retried says so: a send waiting for a
+		// person is not, whatever its answer's kind.
 		add(lblRetry, text{"是", "yes"}.in(d.c.lang), nil)
 	}
 	add(lblError, ex.Error, st.errText.Render)

@@ -134,7 +134,7 @@ func TestEndToEndOfflineRetriedInBackground(t *testing.T) {
 		r := m.history.selected()
 		return r != nil && r.states["alsc"] == "ok" && r.states["youzan"] == "ok" && r.states["nxlink"] == "ok"
 	})
-	waitModel(t, tm, "the queue to empty", func(m *Model) bool { return m.queued == 0 })
+	waitModel(t, tm, "the queue to empty", func(m *Model) bool { return m.stats.Queued == 0 })
 	for _, p := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {
 		if n := sb2.Created(p); n != 1 {
 			t.Errorf("%s created %d customers", p, n)

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -142,15 +141,17 @@ type gatedSender struct {
 	gate chan struct{}
 }
 
-func (g gatedSender) Begin(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, error) {
+func (g gatedSender) Enrol(ctx context.Context, req dispatch.EnrolRequest) (dispatch.EnrolPlan, error) {
 	<-g.gate
-	return g.Dispatcher.Begin(context.WithoutCancel(ctx), c, names, source)
+	return g.Dispatcher.Enrol(ctx, req)
 }
 
-// esc before the store answered: the sends still go to the dispatcher, which
-// records each platform as cancelled and dropped; nothing reaches a platform,
-// the row shows "not sent", and the next start does not send it either.
-func TestEscBeforeBeginRecordsCancelled(t *testing.T) {
+// A cancel confirmed before the store answered: what was written ahead is
+// still sent to the dispatcher, which records each platform as cancelled;
+// nothing reaches a platform, ALSC and NXLink go back on the retry queue (a
+// replay cannot create a second customer), Youzan waits for a person, and
+// the row does not keep spinning.
+func TestCancelBeforeBeginRecordsCancelled(t *testing.T) {
 	e := newEnv(t)
 	gs := gatedSender{e.disp, make(chan struct{})}
 	m := newModel(Options{Platforms: e.ps, Lang: "en", NoColor: true}, gs, e.st)
@@ -160,24 +161,26 @@ func TestEscBeforeBeginRecordsCancelled(t *testing.T) {
 	d.press("tab")
 	d.typeText("13411111113")
 	d.press("ctrl+s")
-	d.press("esc")
+	d.press("esc") // navigation only
+	if d.m.subs[0].canceled {
+		t.Fatal("esc cancelled the submit")
+	}
+	d.press("ctrl+g", "y")
 	close(gs.gate)
 	d.settle()
 	subs, err := e.st.List(context.Background(), store.Query{})
 	if err != nil || len(subs) != 1 {
 		t.Fatalf("history %v %d", err, len(subs))
 	}
-	for _, p := range []string{"alsc", "youzan", "nxlink"} {
+	want := map[string]store.State{"alsc": store.StateQueued, "nxlink": store.StateQueued, "youzan": store.StateAttention}
+	for p, w := range want {
 		s := subs[0].States[p]
-		if s.Outcome != platforms.Failed || s.Result.Code != dispatch.CodeCancelled || !s.Dropped || s.Queued {
-			t.Errorf("%s: %+v", p, s)
-		}
-		if st := d.m.history.rows[0].states[p]; st != stateDropped {
-			t.Errorf("%s row state %q", p, st)
+		if s.Outcome != platforms.Failed || s.Result.Code != dispatch.CodeCancelled || s.State != w {
+			t.Errorf("%s: %+v, want %s", p, s, w)
 		}
 	}
-	if !strings.Contains(d.screen(), "– – –") {
-		t.Errorf("the row does not show not sent:\n%s", d.screen())
+	if d.m.animating() {
+		t.Errorf("the row still spins after its sends ended:\n%s", d.screen())
 	}
 	// Nothing was sent, so there is no request to copy.
 	d.press("ctrl+o", "enter")
@@ -186,9 +189,6 @@ func TestEscBeforeBeginRecordsCancelled(t *testing.T) {
 	if d.m.curl != nil || !strings.Contains(d.screen(), "nothing was sent to Alibaba ALSC: no request to copy") {
 		t.Errorf("c on a platform never sent:\n%s", d.screen())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	dispatch.New(e.st, e.ps, dispatch.Options{Poll: 20 * time.Millisecond}).Run(ctx, nil)
-	cancel()
 	for _, path := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {
 		if n := e.sb.Created(path); n != 0 {
 			t.Errorf("%s created %d", path, n)

@@ -47,14 +47,15 @@ const (
 	lineToggles
 	lineField
 	lineError
+	lineNote
 )
 
 // formLine is one line of the form's layout; the layout is rebuilt in Update
 // when the form changes so View only renders the visible window.
 type formLine struct {
 	kind  lineKind
-	field int    // lineField, lineError: the field; lineToggles: unused
-	text  string // lineGroup: title; lineError: the message line
+	field int    // lineField, lineError, lineNote: the field (-1: the toggles); lineToggles: unused
+	text  string // lineGroup: title; lineError, lineNote: the message line
 	cont  bool   // lineError: a wrapped continuation of the line above
 	// lineToggles: the toggles on this line and where each starts.
 	toggles []int
@@ -80,6 +81,10 @@ type form struct {
 
 	platErrs map[string][]platforms.FieldError
 	local    map[string]string // errors of the form itself (custom's syntax)
+
+	// notes are lines shown under a field (by key; "platforms" for the
+	// toggles) that are not errors: what the history knows of the member.
+	notes map[string][]string
 
 	submitted bool // a submit was tried: required errors show everywhere
 	version   int  // bumps on every edit, so a finished submit knows if the form moved on
@@ -448,6 +453,7 @@ func (f *form) relayout() {
 			x += w + 2
 		}
 		f.lines = append(f.lines, cur)
+		f.appendNotes("platforms", -1)
 	}
 	group := ""
 	errIndent := f.errIndent()
@@ -464,8 +470,37 @@ func (f *form) relayout() {
 				f.lines = append(f.lines, formLine{kind: lineError, field: i, text: part, cont: j > 0})
 			}
 		}
+		f.appendNotes(fl.spec.key, i)
 	}
 	f.offset = min(f.offset, max(0, len(f.lines)-f.height))
+}
+
+func (f *form) appendNotes(key string, field int) {
+	indent := f.errIndent()
+	if field < 0 {
+		indent = 2
+	}
+	for _, note := range f.notes[key] {
+		for j, part := range wrapLines(note, max(8, f.contentW()-indent-2)) {
+			f.lines = append(f.lines, formLine{kind: lineNote, field: field, text: part, cont: j > 0})
+		}
+	}
+}
+
+// setNotes replaces the notes under a field; nil removes them.
+func (f *form) setNotes(key string, lines []string) {
+	if equalStrings(f.notes[key], lines) {
+		return
+	}
+	if f.notes == nil {
+		f.notes = map[string][]string{}
+	}
+	if len(lines) == 0 {
+		delete(f.notes, key)
+	} else {
+		f.notes[key] = lines
+	}
+	f.relayout()
 }
 
 // errIndent puts messages under the value when there is room for them there.
@@ -884,6 +919,14 @@ func (f *form) view(focused bool) (lines []string, cx, cy int, ok bool) {
 			}
 			lines = append(lines, f.cached("e"+mark+l.text, func() string {
 				return strings.Repeat(" ", f.errIndent()) + st.errText.Render(mark+l.text)
+			}))
+		case lineNote:
+			indent := f.errIndent()
+			if l.field < 0 {
+				indent = 2
+			}
+			lines = append(lines, f.cached("n"+strconv.Itoa(indent)+l.text, func() string {
+				return strings.Repeat(" ", indent) + st.hint.Render(l.text)
 			}))
 		}
 	}

@@ -251,7 +251,11 @@ func TestResultWhileTypingKeepsFocusAndText(t *testing.T) {
 	}
 }
 
-func TestEscCancelsInFlight(t *testing.T) {
+// esc only navigates: sends in flight go on. Cancelling them is its own
+// key, asked first; a cancelled ALSC or NXLink send goes back on the retry
+// queue, a cancelled Youzan send waits for a person, and no row keeps
+// spinning after its sends ended.
+func TestCtrlGCancelsInFlightAfterAsking(t *testing.T) {
 	e := newEnv(t)
 	e.sb.SetFaults(sandbox.Faults{Latency: 30 * time.Second})
 	d := drive(t, e.model(t, "en"), 80, 24)
@@ -259,29 +263,51 @@ func TestEscCancelsInFlight(t *testing.T) {
 	d.press("tab")
 	d.typeText("13411111113")
 	d.press("ctrl+s")
-	d.until(func(msg tea.Msg) bool { _, ok := msg.(beganMsg); return ok })
+	d.until(func(msg tea.Msg) bool { _, ok := msg.(enrolledMsg); return ok })
 	if !strings.Contains(d.screen(), "sending") {
 		t.Errorf("no progress while in flight:\n%s", d.screen())
 	}
-	start := time.Now()
 	d.press("esc")
+	if d.m.inFlight() != 3 {
+		t.Fatalf("esc touched the sends: %d in flight", d.m.inFlight())
+	}
+	d.press("ctrl+g")
+	if !strings.Contains(d.screen(), "Cancel 3 send(s) in flight?") {
+		t.Fatalf("ctrl+g did not ask:\n%s", d.screen())
+	}
+	d.press("n")
+	if d.m.inFlight() != 3 || d.m.question != nil {
+		t.Fatalf("n cancelled anyway:\n%s", d.screen())
+	}
+	start := time.Now()
+	d.press("ctrl+g", "y")
 	d.settle()
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("cancel took %s", time.Since(start))
 	}
-	if len(d.m.subs) != 0 {
-		t.Errorf("%d submits still tracked", len(d.m.subs))
+	if len(d.m.subs) != 0 || d.m.animating() {
+		t.Errorf("%d submits still tracked, animating %v", len(d.m.subs), d.m.animating())
 	}
-	if !strings.Contains(d.screen(), "cancelled") {
+	if !strings.Contains(d.screen(), "cancelled 3 send(s)") {
 		t.Errorf("no cancel notice:\n%s", d.screen())
 	}
 	if d.value("name") != "Ann" {
 		t.Errorf("cancel cleared the form")
 	}
+	subs, err := e.st.List(context.Background(), store.Query{})
+	if err != nil || len(subs) != 1 {
+		t.Fatalf("history: %v, %d", err, len(subs))
+	}
+	want := map[string]store.State{"alsc": store.StateQueued, "nxlink": store.StateQueued, "youzan": store.StateAttention}
+	for p, w := range want {
+		if got := subs[0].States[p].State; got != w {
+			t.Errorf("%s after cancel: %s, want %s", p, got, w)
+		}
+	}
 	r := d.m.history.selected()
 	for _, p := range []string{"alsc", "youzan", "nxlink"} {
-		if s := r.states[p]; s == "ok" || s == stateInFlight || s == statePending {
-			t.Errorf("%s after cancel: %q", p, s)
+		if s := r.states[p]; s == stateInFlight || s == statePending {
+			t.Errorf("%s row after cancel: %q", p, s)
 		}
 	}
 }
@@ -378,7 +404,7 @@ func TestCtrlCKeepsDraftForNextStart(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("no draft: %v", err)
 	}
-	if draft.Name != "王小二" || draft.Mobile != "1341111" || !slices.Equal(draft.Tags, []string{"vip"}) {
+	if c := draft.Customer; c.Name != "王小二" || c.Mobile != "1341111" || !slices.Equal(c.Tags, []string{"vip"}) || draft.SubmissionID != 0 {
 		t.Errorf("draft %+v", draft)
 	}
 	d2 := drive(t, e.model(t, "en"), 80, 24)

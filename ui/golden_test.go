@@ -231,7 +231,7 @@ func seedHistory(t *testing.T, e *env) {
 			}
 		}
 		sub := &store.Submission{RequestID: fmt.Sprintf("req-%04d", i+1), Customer: s.c, Platforms: names,
-			Source: store.SourceConsole, Created: s.at}
+			Source: store.SourceConsole, Created: s.at, AllowDuplicate: true}
 		if err := e.st.Begin(ctx, sub); err != nil {
 			t.Fatal(err)
 		}

@@ -74,12 +74,12 @@ type clockSender struct {
 	at time.Time
 }
 
-func (c clockSender) Begin(ctx context.Context, cu platforms.Customer, names []string, source string) (store.Submission, error) {
-	sub, err := c.Dispatcher.Begin(ctx, cu, names, source)
+func (c clockSender) Enrol(ctx context.Context, req dispatch.EnrolRequest) (dispatch.EnrolPlan, error) {
+	plan, err := c.Dispatcher.Enrol(ctx, req)
 	if !c.at.IsZero() {
-		sub.Created = c.at
+		plan.Submission.Created = c.at
 	}
-	return sub, err
+	return plan, err
 }
 
 // driver runs a model the way a tea.Program does, but synchronously enough

@@ -113,9 +113,29 @@ var (
 	msgAllOK             = text{"%s 已全部成功，表单已清空", "%s: every platform said ok; form cleared"}
 	msgSomeFailed        = text{"%s 未全部成功，表单保留", "%s: not every platform said ok; form kept"}
 	msgKeptEdited        = text{"%s 已全部成功（表单已改动，未清空）", "%s: every platform said ok (form was edited, kept)"}
-	msgCancelled         = text{"已取消 %d 个进行中的请求", "cancelled %d send(s) in flight"}
+	msgCancelled         = text{"已取消 %d 个请求：可安全重发的已回到重试队列，其余在“待处理”里等你决定", "cancelled %d send(s): those safe to replay are back on the retry queue, the rest wait for you (a)"}
 	msgAlreadySending    = text{"这位客户正在发送中", "this customer is already being sent"}
-	msgDraftRestored     = text{"已恢复上次未提交的草稿", "restored the draft left last time"}
+	msgDraftRestored     = text{"已恢复你上次正在输入、尚未发送的草稿", "restored the draft you were typing (never sent)"}
+	msgBoundRestored     = text{"已恢复提交 #%d（%s）：ctrl+s 只补发还需要的平台", "restored submission #%d (%s): ctrl+s sends only what it still needs"}
+	msgYesNo             = text{"y 确定 / 其他键取消", "y yes / any other key no"}
+	msgNotDone           = text{"未执行", "not done"}
+	msgAskCancel         = text{"取消 %d 个进行中的请求？（可安全重发的回到重试队列，其余等你处理）", "Cancel %d send(s) in flight? (safe ones go back on the retry queue, others wait for you)"}
+	msgAskEditAccepted   = text{"%s 已接受修改前的资料。把修改后的资料作为新提交发往其余平台？", "%s accepted the record before your edit. Send the edited record to the others as a new submission?"}
+	msgAskDuplicate      = text{"此手机已在 %s 登记。仍要再创建一个客户？", "This mobile is enrolled on %s already. Create another customer anyway?"}
+	msgAskDrop           = text{"放弃 %s（提交 #%d）？不会再自动发送；之后仍可按 r 重新发送。", "Drop %s (submission #%d)? Nothing will send it again; r still resends it later."}
+	msgResending         = text{"正在重新发送 %s…", "resending %s…"}
+	msgNothingSent       = text{"未发送：%s", "nothing sent: %s"}
+	msgSendingSkip       = text{"发送到 %s；跳过 %s", "sending to %s; skipped %s"}
+	msgAgainHint         = text{"（ctrl+r 仍要再创建）", "(ctrl+r to create another anyway)"}
+	msgEnrolledAt        = text{"已登记", "enrolled"}
+	msgAlreadyCreated    = text{"已创建，不再发送", "already created, not sent again"}
+	msgNeedsYouShort     = text{"待处理", "needs you"}
+	msgNeedsYou          = text{"%d 待处理", "%d need you"}
+	whyCreated           = text{"%s 已创建（#%d）", "%s already created (#%d)"}
+	whySending           = text{"%s 正在发送或等待重试（#%d）", "%s being sent or queued (#%d)"}
+	whyAttention         = text{"%s 等你处理（#%d，按 a 查看）", "%s waits for you (#%d, a lists it)"}
+	whyRejected          = text{"%s 已拒绝原样资料：修改后再发", "%s refused the record as it is: edit it first"}
+	whyDropped           = text{"%s 已被放弃（#%d，在详情里按 r 重发）", "%s was dropped (#%d; r in the entry resends it)"}
 	msgQuitAsk           = text{"表单未提交。退出将丢失已输入内容？ y 退出 / n 返回", "The form is not sent. Quit and lose it? y quit / n stay"}
 	msgQuitInFlight      = text{"还有 %d 个请求在发送。仍要退出？ y 退出 / n 返回", "%d send(s) still in flight. Quit anyway? y quit / n stay"}
 	msgStoreError        = text{"存储错误：%v", "storage error: %v"}
@@ -153,7 +173,7 @@ var (
 	msgCurlSigned   = text{"sign 与时间戳按原样复制：它们不是密钥，但平台拒绝过期的时间戳（ALSC ±10 分钟；NXLink 1004），所以只能在短时间内重放。", "sign and timestamp are copied as sent: they are not secrets, but the platform refuses an old timestamp (ALSC: ±10 minutes; NXLink: 1004 timestamp expired), so the copy replays only for a short while."}
 	msgCurlLossy    = text{"正文含控制字符，屏幕上以转义显示：请用剪贴板里的内容。", "The body holds control characters, shown escaped here: use the clipboard copy, not the screen."}
 	msgCurlNUL      = text{"正文含 NUL 字节，命令行无法携带：此命令发出的字节会不同。", "The body holds NUL bytes, which no command line can carry: this command will not send the same bytes."}
-	msgLegend       = text{"✓ 成功  ◐ 部分成功  ✗ 被拒  ! 失败  ? 未知  ↻ 待重试  – 未发送  · 未选", "✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  – not sent  · not chosen"}
+	msgLegend       = text{"✓ 成功  ◐ 部分成功  ✗ 被拒  ! 失败  ? 未知  ↻ 待重试  – 已放弃  · 未选", "✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  – dropped  · not chosen"}
 )
 
 // Detail labels.

@@ -8,7 +8,8 @@ type globalKeys struct {
 	Quit    key.Binding
 	Help    key.Binding
 	Panes   key.Binding
-	Cancel  key.Binding
+	Cancel  key.Binding // cancel sends in flight (asks first)
+	Again   key.Binding // enrol a member found enrolled already (asks first)
 	HelpAlt key.Binding // "?" where it cannot be typed into a field
 }
 
@@ -35,6 +36,7 @@ type historyKeys struct {
 	Search           key.Binding
 	ClearSearch      key.Binding // esc while a search filters the rows
 	Export           key.Binding
+	Inbox            key.Binding // the sends waiting for a person
 }
 
 // searchKeys work while the search line is typed in.
@@ -79,7 +81,8 @@ func newKeyMaps(lang string) keyMaps {
 			Help:    b([]string{"f1"}, "f1/?", "帮助", "help"),
 			HelpAlt: key.NewBinding(key.WithKeys("?")),
 			Panes:   b([]string{"ctrl+o", "f2"}, "ctrl+o", "历史/表单", "history/form"),
-			Cancel:  b([]string{"esc"}, "esc", "取消发送", "cancel sends"),
+			Cancel:  b([]string{"ctrl+g"}, "ctrl+g", "取消发送", "cancel sends"),
+			Again:   b([]string{"ctrl+r"}, "ctrl+r", "仍要再创建", "enrol again anyway"),
 		},
 		form: formKeys{
 			Next:        b([]string{"tab", "enter"}, "tab", "下一项", "next field"),
@@ -108,6 +111,7 @@ func newKeyMaps(lang string) keyMaps {
 			Search:      b([]string{"/"}, "/", "搜索", "search"),
 			ClearSearch: b([]string{"esc"}, "esc", "清除搜索", "clear search"),
 			Export:      b([]string{"x"}, "x", "导出", "export"),
+			Inbox:       b([]string{"a"}, "a", "待处理", "needs you"),
 		},
 		search: searchKeys{
 			Done:   b([]string{"enter", "tab"}, "enter", "完成", "done"),

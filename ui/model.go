@@ -10,8 +10,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/internal/dispatch"
+	"github.com/custdesk/custdesk/internal/store"
 )
 
 type pane int
@@ -21,31 +21,6 @@ const (
 	paneHistory
 	paneDetail
 )
-
-// submitting is one submit of this console, from ctrl+s until every platform
-// answered or it was cancelled.
-type submitting struct {
-	token    int
-	id       int64 // 0 until the store wrote it ahead
-	name     string
-	version  int             // the form's version when sent: unchanged means clear it on success
-	focus    int             // the form's focus when sent: unchanged means go back to name
-	ctx      context.Context // esc cancels it
-	cancel   context.CancelFunc
-	started  time.Time
-	names    []string
-	results  map[string]platforms.Exchange
-	canceled bool
-}
-
-func (s *submitting) done() bool { return s.id != 0 && len(s.results) == len(s.names) }
-
-// draftTickMsg asks to save the draft if the form is still at version.
-type draftTickMsg struct{ version int }
-
-// draftDelay is how long typing must pause before the draft is written, so a
-// crash loses at most that much typing and a keystroke never waits on disk.
-const draftDelay = 800 * time.Millisecond
 
 // Model is the console's root: it owns the shared context, routes messages
 // to the focused component and lays the panes out.
@@ -76,7 +51,7 @@ type Model struct {
 	noticeErr   bool
 	showHelp    bool
 	confirmQuit bool
-	queued      int
+	stats       store.QueueStats
 	draftSaved  int // form version last written as a draft
 	quitting    bool
 	events      <-chan tea.Msg
@@ -85,6 +60,12 @@ type Model struct {
 
 	lines       map[string]string // see memo
 	confirmEdit bool              // e was pressed once over a form with unsent text
+
+	bound     *binding           // the submission the form was sent as; nil: a new member
+	skipped   []dispatch.Skipped // what the last submit did not send, and why
+	guard     guardState         // what the history knows of the member typed
+	question  *question          // a yes/no waiting for its answer
+	resending map[resendKey]bool // resends a person started, until answered
 
 	curl       *curlView          // copy as curl, open over the entry
 	searchStop context.CancelFunc // cancels the search in flight when a newer one starts
@@ -97,7 +78,7 @@ type Model struct {
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshQueued()}
+	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow()}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}
@@ -155,8 +136,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		m.history.frame = m.spin.View()
 		return m, cmd
-	case beganMsg:
-		return m, m.began(msg)
+	case enrolledMsg:
+		return m, m.enrolled(msg)
 	case sentMsg:
 		return m, m.sent(msg)
 	case droppedMsg:
@@ -192,10 +173,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return m, nil
-	case queuedMsg:
+	case statsMsg:
 		if msg.err == nil {
-			m.queued = msg.n
+			m.stats = msg.stats
 		}
+		return m, nil
+	case guardTickMsg:
+		return m, m.guardTick(msg)
+	case guardMsg:
+		m.guarded(msg)
 		return m, nil
 	case draftTickMsg:
 		return m, m.saveDraft(msg.version)
@@ -258,6 +244,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = false
 		return nil
 	}
+	if m.question != nil {
+		return m.answer(msg)
+	}
 	switch {
 	case key.Matches(msg, g.Quit):
 		return m.quit()
@@ -270,6 +259,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.stopSearchEditing()
 		return m.submit()
+	case key.Matches(msg, g.Cancel):
+		return m.askCancel()
 	case key.Matches(msg, g.Panes):
 		m.detail, m.curl = nil, nil
 		m.stopSearchEditing()
@@ -315,6 +306,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return m.openSearch()
 		case key.Matches(msg, hk.Export):
 			return m.export()
+		case key.Matches(msg, hk.Inbox):
+			return m.openInbox()
 		case key.Matches(msg, hk.ClearSearch) && m.history.search.visible():
 			return m.clearSearch()
 		}
@@ -328,9 +321,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.morePages()
 	}
-	if key.Matches(msg, g.Cancel) {
-		m.cancelAll()
-		return nil
+	switch {
+	case key.Matches(msg, g.Again):
+		return m.askDuplicate()
+	case key.Matches(msg, m.c.keys.form.Clear):
+		cmd := m.formUpdate(msg)
+		m.clearForm()
+		return tea.Batch(cmd, m.clearDraftCmd())
 	}
 	return m.formUpdate(msg)
 }
@@ -354,94 +351,9 @@ func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
 			v := m.form.version
 			cmd = tea.Batch(cmd, tea.Tick(draftDelay, func(time.Time) tea.Msg { return draftTickMsg{v} }))
 		}
+		cmd = tea.Batch(cmd, m.guardAfterEdit())
 	}
 	return cmd
-}
-
-// submit validates and, when the form is clean, writes the submission ahead
-// and sends it to every selected platform at once.
-func (m *Model) submit() tea.Cmd {
-	f := m.form
-	m.focus = paneForm
-	names := f.selectedNames()
-	if len(names) == 0 {
-		m.setNotice(m.c.tr(msgNoPlatform), true)
-		f.moveFocus(0)
-		return nil
-	}
-	f.submitted = true
-	f.validate()
-	f.relayout()
-	if n := f.problems(); n > 0 {
-		f.moveFocus(f.firstProblem())
-		f.ensureVisible()
-		m.setNotice(fmt.Sprintf(m.c.tr(msgFixErrors), n), true)
-		return nil
-	}
-	f.ensureVisible()
-	for _, s := range m.subs {
-		if s.version == f.version && !s.canceled {
-			m.setNotice(m.c.tr(msgAlreadySending), false)
-			return nil
-		}
-	}
-	if m.send == nil {
-		return nil
-	}
-	c, _ := f.customer()
-	m.nextToken++
-	ctx, cancel := context.WithCancel(m.ctx)
-	s := &submitting{token: m.nextToken, name: c.Name, version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
-		started: m.c.now(), names: names, results: map[string]platforms.Exchange{}}
-	m.subs = append(m.subs, s)
-	m.notice, m.noticeErr = "", false
-	send, token := m.send, s.token
-	begin := func() tea.Msg {
-		sub, err := send.Begin(ctx, c, names, "console")
-		return beganMsg{token: token, sub: sub, err: err}
-	}
-	return tea.Batch(begin, m.startSpinner())
-}
-
-func (m *Model) began(msg beganMsg) tea.Cmd {
-	var s *submitting
-	for _, x := range m.subs {
-		if x.token == msg.token {
-			s = x
-		}
-	}
-	if s == nil {
-		return nil
-	}
-	if msg.err != nil {
-		m.removeSub(s)
-		if s.canceled {
-			m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
-		} else {
-			m.setNotice(fmt.Sprintf(m.c.tr(msgBeginFailed), msg.err), true)
-		}
-		return nil
-	}
-	s.id = msg.sub.ID
-	row := rowFromSubmission(msg.sub)
-	for _, p := range s.names {
-		row.states[p] = stateInFlight
-	}
-	var refresh tea.Cmd
-	if filtered(m.history.search.shown) {
-		// Whether the new row matches is the store's to say: ask again.
-		refresh = m.refreshSearch()
-	} else {
-		m.history.prepend(row, m.focus != paneForm)
-	}
-	// Sends go out even when esc came before the store answered: with the
-	// context already cancelled, each comes back at once as cancelled and is
-	// recorded, so the history never keeps a submission pending forever.
-	cmds := make([]tea.Cmd, 0, len(s.names)+1)
-	for _, p := range s.names {
-		cmds = append(cmds, sendCmd(s.ctx, m.send, msg.sub, p))
-	}
-	return tea.Batch(append(cmds, refresh)...)
 }
 
 // afterChange refreshes what shows a submission whose state changed.
@@ -454,90 +366,6 @@ func (m *Model) afterChange(id int64) tea.Cmd {
 		cmds = append(cmds, loadDetail(m.hist, m.c, id))
 	}
 	return tea.Batch(cmds...)
-}
-
-func (m *Model) sent(msg sentMsg) tea.Cmd {
-	m.history.setState(msg.subID, msg.platform, exchangeState(msg.ex))
-	cmds := []tea.Cmd{m.afterChange(msg.subID)}
-	if msg.resend {
-		o := string(msg.ex.Result.Outcome)
-		m.setNotice(fmt.Sprintf(m.c.tr(msgResent), m.c.platformTitle(msg.platform), o), o != string(platforms.OK))
-	}
-	for _, s := range m.subs {
-		if s.id != msg.subID {
-			continue
-		}
-		s.results[msg.platform] = msg.ex
-		if !s.done() {
-			break
-		}
-		m.removeSub(s)
-		cmds = append(cmds, m.finished(s))
-	}
-	return tea.Batch(cmds...)
-}
-
-// finished decides what a completed submit does to the form: all ok clears it
-// for the next customer unless the cashier already moved on; anything else
-// keeps what was typed.
-func (m *Model) finished(s *submitting) tea.Cmd {
-	allOK := true
-	for _, ex := range s.results {
-		if ex.Result.Outcome != platforms.OK {
-			allOK = false
-		}
-	}
-	switch {
-	case s.canceled:
-		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
-	case !allOK:
-		m.setNotice(fmt.Sprintf(m.c.tr(msgSomeFailed), s.name), true)
-	case m.form.version != s.version:
-		m.setNotice(fmt.Sprintf(m.c.tr(msgKeptEdited), s.name), false)
-	default:
-		focusMoved := m.form.focus != s.focus
-		focus := m.form.focus
-		m.form.clear()
-		if focusMoved {
-			m.form.focusField(focus)
-			m.form.ensureVisible()
-		}
-		m.setNotice(fmt.Sprintf(m.c.tr(msgAllOK), s.name), false)
-		m.draftSaved = m.form.version
-		if m.hist != nil {
-			hs, v := m.hist, m.form.version
-			return func() tea.Msg {
-				ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-				defer cancel()
-				return draftSavedMsg{version: v, err: hs.ClearDraft(ctx)}
-			}
-		}
-	}
-	return nil
-}
-
-func (m *Model) removeSub(s *submitting) {
-	for i, x := range m.subs {
-		if x == s {
-			m.subs = append(m.subs[:i], m.subs[i+1:]...)
-			return
-		}
-	}
-}
-
-// cancelAll cancels every send still in flight.
-func (m *Model) cancelAll() {
-	n := 0
-	for _, s := range m.subs {
-		if !s.canceled {
-			s.canceled = true
-			s.cancel()
-			n += len(s.names) - len(s.results)
-		}
-	}
-	if n > 0 {
-		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), n), false)
-	}
 }
 
 func (m *Model) refreshRow(id int64) tea.Cmd {
@@ -559,8 +387,8 @@ func (m *Model) refreshQueued() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
-		n, err := send.Queued(ctx)
-		return queuedMsg{n: n, err: err}
+		stats, err := send.Stats(ctx)
+		return statsMsg{stats: stats, err: err}
 	}
 }
 
@@ -602,53 +430,6 @@ func (m *Model) morePages() tea.Cmd {
 	return loadPage(m.hist, h.search.shown, h.search.shownSeq, len(h.rows))
 }
 
-// resendOrDrop acts on the entry's platform that waits for a person.
-func (m *Model) resendOrDrop(resend bool) tea.Cmd {
-	v, ok := m.detail.current()
-	if !ok || m.send == nil || !(v.awaits || (!resend && v.state == stateQueued)) {
-		return nil
-	}
-	id, platform, send, ctx := m.detail.data.id, v.platform, m.send, m.ctx
-	if !resend {
-		return func() tea.Msg {
-			dctx, cancel := context.WithTimeout(ctx, storeTimeout)
-			defer cancel()
-			return droppedMsg{subID: id, platform: platform, err: send.Drop(dctx, id, platform)}
-		}
-	}
-	m.history.setState(id, platform, stateInFlight)
-	return tea.Batch(func() tea.Msg {
-		return sentMsg{subID: id, platform: platform, ex: send.Resend(ctx, id, platform), resend: true}
-	}, m.startSpinner())
-}
-
-// editEntry loads the entry's customer and platforms into the form. Over a
-// form with unsent text it asks for a second e first.
-func (m *Model) editEntry() tea.Cmd {
-	if m.detail == nil || !m.detail.loaded {
-		return nil
-	}
-	if !m.form.empty() && !m.confirmEdit {
-		m.confirmEdit = true
-		m.setNotice(m.c.tr(msgEditReplace), true)
-		return nil
-	}
-	m.confirmEdit = false
-	var names []string
-	for _, v := range m.detail.data.views {
-		names = append(names, v.platform)
-	}
-	m.form.selectPlatforms(names)
-	m.form.setCustomer(m.detail.data.customer)
-	m.form.submitted = false
-	m.form.focusField(m.form.indexOf("name"))
-	m.form.changed()
-	m.detail = nil
-	m.focus = paneForm
-	m.setNotice(m.c.tr(msgEdited), false)
-	return nil
-}
-
 func (m *Model) openDetail() tea.Cmd {
 	r := m.history.selected()
 	if r == nil || m.hist == nil {
@@ -661,35 +442,10 @@ func (m *Model) openDetail() tea.Cmd {
 	return loadDetail(m.hist, m.c, r.id)
 }
 
-func (m *Model) saveDraft(version int) tea.Cmd {
-	if m.hist == nil || version != m.form.version || version <= m.draftSaved {
-		return nil
-	}
-	c, _ := m.form.customer()
-	empty := m.form.empty()
-	hs := m.hist
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		defer cancel()
-		var err error
-		if empty {
-			err = hs.ClearDraft(ctx)
-		} else {
-			err = hs.SaveDraft(ctx, c)
-		}
-		return draftSavedMsg{version: version, err: err}
-	}
-}
-
 // quit keeps a half-typed form as a draft when there is a store to keep it
 // in, and asks first when it cannot, or when sends are still in flight.
 func (m *Model) quit() tea.Cmd {
-	inFlight := 0
-	for _, s := range m.subs {
-		if !s.canceled {
-			inFlight += len(s.names) - len(s.results)
-		}
-	}
+	inFlight := m.inFlight()
 	switch {
 	case inFlight > 0:
 		m.confirmQuit = true
@@ -711,14 +467,7 @@ func (m *Model) quitNow() tea.Cmd {
 	if m.hist != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
-		var err error
-		if m.form.empty() {
-			err = m.hist.ClearDraft(ctx)
-		} else {
-			c, _ := m.form.customer()
-			err = m.hist.SaveDraft(ctx, c)
-		}
-		if err != nil {
+		if err := m.writeDraft(ctx); err != nil {
 			m.setNotice(fmt.Sprintf(m.c.tr(msgStoreError), err), true)
 		}
 	}

@@ -60,7 +60,7 @@ func TestHelpOpensAndCloses(t *testing.T) {
 		t.Fatalf("? in a text field must type: %q, help %v", d.value("name"), d.m.showHelp)
 	}
 	d.press("f1")
-	if !strings.Contains(d.screen(), "History") || !strings.Contains(d.screen(), "not sent") {
+	if !strings.Contains(d.screen(), "History") || !strings.Contains(d.screen(), "dropped") {
 		t.Errorf("full help:\n%s", d.screen())
 	}
 	d.press("x")
@@ -81,7 +81,7 @@ func TestHistoryPagesAndMouse(t *testing.T) {
 	subs := make([]*store.Submission, n)
 	for i := range subs {
 		subs[i] = &store.Submission{Customer: platforms.Customer{Name: fmt.Sprintf("c%03d", i), Mobile: "13411111111"},
-			Platforms: []string{"alsc"}, Source: store.SourceImport, Created: fixedNow.Add(time.Duration(i) * time.Second)}
+			Platforms: []string{"alsc"}, Source: store.SourceImport, AllowDuplicate: true, Created: fixedNow.Add(time.Duration(i) * time.Second)}
 	}
 	if err := e.st.BeginMany(ctx, subs); err != nil {
 		t.Fatal(err)
@@ -255,6 +255,10 @@ func TestEntryResendDropAndEdit(t *testing.T) {
 	d.press("esc", "down", "enter") // Ann
 	d.settle()
 	d.press("d")
+	if !strings.Contains(d.screen(), "Drop Youzan (submission #") {
+		t.Fatalf("d did not ask first:\n%s", d.screen())
+	}
+	d.press("y")
 	d.settle()
 	v, _ := d.m.detail.current()
 	if v.awaits || !strings.Contains(d.screen(), "dropped Youzan") {
@@ -278,8 +282,16 @@ func TestEntryResendDropAndEdit(t *testing.T) {
 	if d.m.focus != paneForm || d.value("name") != "Bob" || d.value("mobile") != "13411111112" {
 		t.Errorf("edit loaded name %q mobile %q", d.value("name"), d.value("mobile"))
 	}
-	if got := d.m.form.selectedNames(); len(got) != 1 || got[0] != "youzan" {
-		t.Errorf("edit selected %v", got)
+	// Bob is created on Youzan now: the edit leaves it unticked and says so.
+	d.settle()
+	if got := d.m.form.selectedNames(); len(got) != 0 {
+		t.Errorf("edit selected %v, want nothing (Youzan is created)", got)
+	}
+	if !strings.Contains(d.screen(), "already created, not sent again: Youzan #") {
+		t.Errorf("no mark on the created platform:\n%s", d.screen())
+	}
+	if d.m.bound == nil || d.m.bound.id != h.rows[0].id {
+		t.Errorf("the form is not bound to the entry: %+v", d.m.bound)
 	}
 }
 
@@ -311,7 +323,7 @@ func TestDraftSavedWhileTyping(t *testing.T) {
 	d.send(draftTickMsg{version: d.m.form.version})
 	d.settle()
 	draft, ok, err := e.st.LoadDraft(context.Background())
-	if err != nil || !ok || draft.Name != "王小二" {
+	if err != nil || !ok || draft.Customer.Name != "王小二" {
 		t.Fatalf("draft %+v %v %v", draft, ok, err)
 	}
 	// Emptying the form clears it.

@@ -21,7 +21,7 @@ import (
 // key:value tokens anywhere on the line:
 //
 //	platform:nxlink      a configured platform, by name (a unique prefix will do)
-//	outcome:failed       ok, partial, rejected, failed, unknown, pending (prefix too)
+//	outcome:failed       ok, partial, rejected, failed, unknown, pending, attention, dropped (prefix too)
 //	since:2026-11-01     from that day (local time), or today, yesterday, 7d, 24h ago
 //	until:2026-11-30     up to and including that day (or today, yesterday, 7d, 24h ago)
 //
@@ -60,6 +60,8 @@ var outcomeWords = []struct {
 	{platforms.Failed, []string{"failed", "失败"}},
 	{platforms.Unknown, []string{"unknown", "未知"}},
 	{store.OutcomePending, []string{"pending", "未完成"}},
+	{store.OutcomeAttention, []string{"attention", "待处理"}},
+	{store.OutcomeDropped, []string{"dropped", "已放弃"}},
 }
 
 // parseSearch turns the search line into a query. A problem (a value that
@@ -170,8 +172,8 @@ func matchOutcome(v string) (platforms.Outcome, *text) {
 		return found[0], nil
 	}
 	return "", &text{
-		fmt.Sprintf("结果 %q 不明确或不存在：ok partial rejected failed unknown pending", v),
-		fmt.Sprintf("outcome %q: one of ok, partial, rejected, failed, unknown, pending", v)}
+		fmt.Sprintf("结果 %q 不明确或不存在：ok partial rejected failed unknown pending attention dropped", v),
+		fmt.Sprintf("outcome %q: one of ok, partial, rejected, failed, unknown, pending, attention, dropped", v)}
 }
 
 // parseWhen reads a day (its start, or the start of the next day for until,

@@ -323,7 +323,7 @@ func TestSearchPagesAndNewSubmissions(t *testing.T) {
 	subs := make([]*store.Submission, n)
 	for i := range subs {
 		subs[i] = &store.Submission{Customer: platforms.Customer{Name: fmt.Sprintf("Imp %03d", i), Mobile: "13411111111"},
-			Platforms: []string{"youzan"}, Source: store.SourceImport, Created: fixedNow.Add(time.Duration(i) * time.Second)}
+			Platforms: []string{"youzan"}, Source: store.SourceImport, AllowDuplicate: true, Created: fixedNow.Add(time.Duration(i) * time.Second)}
 	}
 	if err := e.st.BeginMany(ctx, subs); err != nil {
 		t.Fatal(err)
@@ -365,12 +365,12 @@ func TestSearchPagesAndNewSubmissions(t *testing.T) {
 		t.Fatalf("Ann found %v", got)
 	}
 	d.press("ctrl+o")
-	for _, name := range []string{"Zed Park", "Ann Smith"} {
-		d.m.form.clear()
+	for i, name := range []string{"Zed Park", "Ann Smith"} {
+		d.m.clearForm()
 		d.focusOn("name")
 		d.typeText(name)
 		d.press("tab")
-		d.typeText("13411111119")
+		d.typeText(fmt.Sprintf("1341111112%d", i))
 		d.press("ctrl+s")
 		d.settle()
 	}

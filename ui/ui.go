@@ -90,13 +90,7 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	if hs != nil {
 		rctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
-		if draft, ok, err := hs.LoadDraft(rctx); err != nil {
-			m.setNotice(errText(c, err), true)
-		} else if ok {
-			m.form.setCustomer(draft)
-			m.draftSaved = m.form.version
-			m.setNotice(c.tr(msgDraftRestored), false)
-		}
+		m.restoreDraft(rctx)
 		subs, err := hs.List(rctx, store.Query{Limit: historyPage})
 		if err == nil {
 			var total int

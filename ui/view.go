@@ -75,7 +75,7 @@ func (m *Model) cursorAt(x, y int) *tea.Cursor {
 }
 
 func (m *Model) titleLine() string {
-	return m.memo(fmt.Sprint("title", m.width, m.queued), m.renderTitle)
+	return m.memo(fmt.Sprint("title", m.width, m.stats.Queued, m.stats.Attention), m.renderTitle)
 }
 
 func (m *Model) renderTitle() string {
@@ -84,9 +84,16 @@ func (m *Model) renderTitle() string {
 	if m.sandbox != "" {
 		left += " " + st.banner.Render(" "+m.c.tr(msgSandbox)+m.sandbox+" ")
 	}
+	var parts []string
+	if n := m.stats.Attention; n > 0 {
+		parts = append(parts, st.errText.Render(strings.Replace(m.c.tr(msgNeedsYou), "%d", strconv.Itoa(n), 1)))
+	}
+	if n := m.stats.Queued; n > 0 {
+		parts = append(parts, st.notice.Render(strings.Replace(m.c.tr(msgQueued), "%d", strconv.Itoa(n), 1)))
+	}
 	right := ""
-	if m.queued > 0 {
-		right = st.notice.Render(strings.Replace(m.c.tr(msgQueued), "%d", strconv.Itoa(m.queued), 1)) + " "
+	if len(parts) > 0 {
+		right = strings.Join(parts, st.dim.Render(" · ")) + " "
 	}
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
@@ -107,7 +114,7 @@ func (m *Model) statusLine() string {
 		}
 		return padRight(st.dim.Render(" "+m.c.tr(msgSearchHint)), m.width)
 	}
-	if len(m.subs) > 0 && !m.confirmQuit {
+	if len(m.subs) > 0 && !m.confirmQuit && m.question == nil {
 		s := m.subs[len(m.subs)-1]
 		var b strings.Builder
 		b.WriteString(st.notice.Render(m.spin.View()) + " " + s.name + " ")
@@ -124,7 +131,7 @@ func (m *Model) statusLine() string {
 		if len(m.subs) > 1 {
 			b.WriteString(st.dim.Render(" (+" + strconv.Itoa(len(m.subs)-1) + ")"))
 		}
-		b.WriteString(st.dim.Render("  esc ✕"))
+		b.WriteString(st.dim.Render("  ctrl+g ✕"))
 		return padRight(b.String(), m.width)
 	}
 	if m.notice == "" {
@@ -195,9 +202,9 @@ func (m *Model) shortHelp() []key.Binding {
 		case m.searching():
 			return []key.Binding{sk.Done, sk.Clear, sk.Select, g.Submit, g.Help, g.Quit}
 		case m.history.search.visible():
-			return []key.Binding{h.Open, h.Search, h.ClearSearch, h.Export, h.Up, g.Help, g.Quit}
+			return []key.Binding{h.Open, h.Search, h.ClearSearch, h.Inbox, h.Export, h.Up, g.Help, g.Quit}
 		}
-		return []key.Binding{h.Open, h.Search, h.Export, h.Up, h.Back, g.Help, g.Quit}
+		return []key.Binding{h.Open, h.Search, h.Inbox, h.Export, h.Up, h.Back, g.Help, g.Quit}
 	}
 	fl := m.form.fields[m.form.focus]
 	bs := []key.Binding{g.Submit, f.Next}
@@ -209,8 +216,11 @@ func (m *Model) shortHelp() []key.Binding {
 	case kindTags:
 		bs = append(bs, f.AddTag)
 	}
-	if len(m.subs) > 0 {
+	if m.inFlight() > 0 {
 		bs = append(bs, g.Cancel)
+	}
+	if m.offerAgain() {
+		bs = append(bs, g.Again)
 	}
 	return append(bs, g.Panes, g.Help, g.Quit)
 }
@@ -228,9 +238,9 @@ func (m *Model) fullHelp(h int) []string {
 		title text
 		keys  []key.Binding
 	}{
-		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Panes, g.Help, g.Quit}},
+		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Again, g.Panes, g.Help, g.Quit}},
 		{text{"表单", "Form"}, []key.Binding{f.Next, f.Prev, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear}},
-		{text{"历史", "History"}, []key.Binding{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Search, export, hk.Back}},
+		{text{"历史", "History"}, []key.Binding{hk.Up, hk.PageUp, hk.Top, hk.Open, hk.Search, hk.Inbox, export}},
 		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, scroll, resendDrop, d.Edit, d.Curl, d.Close}},
 	}
 	hm := m.help

@@ -140,7 +140,7 @@ func TestConsoleKeepsAHalfTypedFormThroughSIGKILL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok && draft.Name == "王小二" && draft.Mobile == "13411111111" {
+		if ok && draft.Customer.Name == "王小二" && draft.Customer.Mobile == "13411111111" {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -18,7 +18,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	c.register(fs)
 	search := fs.String("search", "", "name, mobile or customer ID to look for")
 	platform := fs.String("platform", "", "only this platform")
-	outcome := fs.String("outcome", "", "only this outcome: ok, partial, rejected, failed, unknown")
+	outcome := fs.String("outcome", "", "only this outcome: ok, partial, rejected, failed, unknown, pending; attention (sends waiting for a person) or dropped")
 	since := fs.String("since", "", "only since this date (YYYY-MM-DD) or duration ago (e.g. 24h)")
 	limit := fs.Int("limit", 100, "at most this many submissions (0: all)")
 	output := fs.String("output", "text", "text, json or csv")
@@ -27,9 +27,10 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	q := store.Query{Text: *search, Platform: *platform, Outcome: platforms.Outcome(*outcome), Limit: *limit}
 	switch q.Outcome {
-	case "", platforms.OK, platforms.Partial, platforms.Rejected, platforms.Failed, platforms.Unknown:
+	case "", platforms.OK, platforms.Partial, platforms.Rejected, platforms.Failed, platforms.Unknown,
+		store.OutcomePending, store.OutcomeAttention, store.OutcomeDropped:
 	default:
-		return badInput("--outcome must be ok, partial, rejected, failed or unknown")
+		return badInput("--outcome must be ok, partial, rejected, failed, unknown, pending, attention or dropped")
 	}
 	if *since != "" {
 		t, err := parseSince(*since, time.Now())

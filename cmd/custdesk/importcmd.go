@@ -45,6 +45,7 @@ type importFlags struct {
 	report        string
 	rates         string
 	resendUnknown bool
+	allowDups     bool
 	lang          string
 	every         time.Duration
 }
@@ -63,6 +64,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.rates, "rate", "", "requests per second per platform, e.g. alsc=20,youzan=10,nxlink=5 (0 or off: no cap; an NXLink request carries up to 100 customers). "+
 		"Default: alsc=20,youzan=20,nxlink=5 for configured platforms, no cap on the built-in sandbox. Whatever the cap, a platform that answers "+
 		"with a rate limit (ALSC codes 7/8, HTTP 429, Retry-After) is paused and slowed down")
+	fs.BoolVar(&f.allowDups, "allow-duplicates", false, "send rows whose mobile (or e-mail) is enrolled already by an earlier submission; without it they are skipped and reported")
 	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "also resend rows whose earlier attempt may have created the customer on a platform where a resend is not idempotent (Youzan); use after checking the platform")
 	fs.StringVar(&f.lang, "lang", langFromEnv(), "language of the report's messages: zh or en")
 	fs.DurationVar(&f.every, "progress-every", 5*time.Second, "how often to print a progress line when stderr is not a terminal")
@@ -138,7 +140,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer st.Close()
 	imp, err := importer.Start(ctx, checked, importer.Options{
 		Platforms: chosen, Store: st, Concurrency: f.concurrency, Rates: rates,
-		ResendUnknown: f.resendUnknown, Operator: os.Getenv("USER"),
+		ResendUnknown: f.resendUnknown, AllowDuplicates: f.allowDups, Operator: os.Getenv("USER"),
 	})
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,9 +28,10 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	dryRun := fs.Bool("dry-run", false, "print the signed requests instead of sending them")
 	output := fs.String("output", "text", "text or json")
 	lang := fs.String("lang", langFromEnv(), "language of field errors: zh or en")
+	allowDup := fs.Bool("allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
 	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in DESIGN.md) from FILE or stdin.\n\n")
+		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in DESIGN.md) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -71,7 +73,10 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	defer st.Close()
 	d := dispatch.New(st, chosen, dispatch.Options{})
-	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit")
+	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit", *allowDup)
+	if errors.Is(err, store.ErrDuplicate) {
+		return &exitError{exitBadInput, fmt.Errorf("%w; nothing was sent (--allow-duplicate enrols it again anyway)", err)}
+	}
 	if err != nil {
 		return err
 	}

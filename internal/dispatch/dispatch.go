@@ -105,13 +105,15 @@ func (d *Dispatcher) defaultBackoff(attempt int) time.Duration {
 }
 
 // Begin writes the submission ahead. It validates nothing: callers validate.
-func (d *Dispatcher) Begin(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, error) {
+// A member enrolled already on one of the platforms is refused whole (a
+// *store.DuplicateError) unless allowDuplicate.
+func (d *Dispatcher) Begin(ctx context.Context, c platforms.Customer, names []string, source string, allowDuplicate bool) (store.Submission, error) {
 	for _, n := range names {
 		if d.byID[n] == nil {
 			return store.Submission{}, fmt.Errorf("platform %q is not configured", n)
 		}
 	}
-	sub := store.Submission{Customer: c, Platforms: append([]string(nil), names...), Source: source}
+	sub := store.Submission{Customer: c, Platforms: append([]string(nil), names...), Source: source, AllowDuplicate: allowDuplicate}
 	if err := d.st.Begin(ctx, &sub); err != nil {
 		return store.Submission{}, err
 	}
@@ -120,10 +122,10 @@ func (d *Dispatcher) Begin(ctx context.Context, c platforms.Customer, names []st
 
 // Send sends one platform of a begun submission and records the exchange.
 // When the answer may be retried safely (see Retryable), the platform is
-// queued for Run. A context cancelled by the caller (a person pressed esc)
-// records the attempt but queues nothing: the person decides what next.
-// Cancelled before the request could start, the platform is recorded as
-// failed with code CodeCancelled and dropped, never left pending.
+// queued for Run. A send a person cancelled (its context ended: the cancel
+// key, or quitting) is never abandoned: an idempotent platform goes back on
+// the retry queue, where replaying it cannot create a second customer; any
+// other waits in the attention inbox for a person to resend or drop it.
 func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform string) platforms.Exchange {
 	p := d.byID[platform]
 	if p == nil {
@@ -145,16 +147,16 @@ func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform st
 	return ex
 }
 
-// CodeCancelled is the result code of a send a person cancelled.
+// CodeCancelled is the result code of a send a person cancelled before its
+// request left.
 const CodeCancelled = "CANCELLED"
 
-// cancelledBeforeSend records that a person cancelled a platform before its
-// request left. Left alone, the platform would stay pending, reserved by this
-// process, and the next start would queue it and send it behind the person's
-// back. It is recorded as failed and dropped, so nothing automatic follows;
-// the write uses a context that is not cancelled, since the caller's is.
-// A platform that already has a verdict (a resend cancelled before it began)
-// keeps it: the cancelled resend changed nothing.
+// cancelledBeforeSend records a platform a person cancelled before its
+// request left. Left alone it would stay pending, reserved by this process.
+// It is recorded as failed CANCELLED and, like any cancelled send, queued
+// again when the platform is idempotent, else left for a person; the write
+// uses a context that is not cancelled, since the caller's is. A platform
+// that already has a verdict (a resend cancelled before it began) keeps it.
 func (d *Dispatcher) cancelledBeforeSend(ctx context.Context, sub store.Submission, platform string) platforms.Exchange {
 	ex := localFailure(sub, platform, CodeCancelled, "cancelled before sending")
 	ex.Error = ""
@@ -167,10 +169,19 @@ func (d *Dispatcher) cancelledBeforeSend(ctx context.Context, sub store.Submissi
 	if st, ok := cur.States[platform]; ok && (st.Outcome != "" || st.InFlight) {
 		return ex
 	}
-	if _, err := d.st.RecordAfter(wctx, sub.ID, ex, store.After{Drop: true}); err != nil {
+	if _, err := d.st.RecordAfter(wctx, sub.ID, ex, store.After{Retry: d.afterCancel(platform, 0)}); err != nil {
 		ex.Error = "the cancellation could not be saved in history: " + err.Error()
 	}
 	return ex
+}
+
+// afterCancel is when a cancelled send of platform goes out again by itself:
+// after the usual pause when replaying it is safe, never otherwise.
+func (d *Dispatcher) afterCancel(platform string, attempt int) time.Time {
+	if !d.opts.Idempotent(platform) {
+		return time.Time{}
+	}
+	return time.Now().Add(d.opts.Backoff(max(attempt, 1)))
 }
 
 // notStarted is the exchange for a send refused before anything left:
@@ -200,11 +211,13 @@ func (d *Dispatcher) sendClaimed(ctx context.Context, sub store.Submission, p pl
 }
 
 // record commits the exchange, queueing a retry when policy allows, and
-// reports whether one was queued. stopped: a person cancelled; the platform
-// is marked dropped so no sweep queues it behind their back.
+// reports whether one was queued. stopped: a person cancelled it while it
+// was on its way (see Send).
 func (d *Dispatcher) record(ctx context.Context, sub store.Submission, attempt int, ex *platforms.Exchange, stopped bool) bool {
 	var next time.Time
-	if !stopped && attempt < d.opts.MaxAttempts && Retryable(ex.Platform, *ex, d.opts.Idempotent) {
+	if stopped {
+		next = d.afterCancel(ex.Platform, attempt)
+	} else if attempt < d.opts.MaxAttempts && Retryable(ex.Platform, *ex, d.opts.Idempotent) {
 		pause := d.opts.Backoff(attempt)
 		if ra := ex.Result.RetryAfter; ra > pause {
 			pause = ra
@@ -212,7 +225,7 @@ func (d *Dispatcher) record(ctx context.Context, sub store.Submission, attempt i
 		next = time.Now().Add(pause)
 	}
 	// The answer must be kept even when the caller gave up waiting for it.
-	if _, err := d.st.RecordAfter(context.WithoutCancel(ctx), sub.ID, *ex, store.After{Retry: next, Drop: stopped}); err != nil {
+	if _, err := d.st.RecordAfter(context.WithoutCancel(ctx), sub.ID, *ex, store.After{Retry: next}); err != nil {
 		ex.Error = joinText(ex.Error, "the answer could not be saved in history: "+err.Error())
 		return false
 	}
@@ -237,9 +250,10 @@ func (d *Dispatcher) poke() {
 }
 
 // SendAll writes the submission ahead and sends it to every named platform
-// at once (`custdesk submit`). Exchanges come back in the order of names.
-func (d *Dispatcher) SendAll(ctx context.Context, c platforms.Customer, names []string, source string) (store.Submission, []platforms.Exchange, error) {
-	sub, err := d.Begin(ctx, c, names, source)
+// at once (`custdesk submit`). Exchanges come back in the order of names. A
+// member enrolled already is refused as Begin refuses it.
+func (d *Dispatcher) SendAll(ctx context.Context, c platforms.Customer, names []string, source string, allowDuplicate bool) (store.Submission, []platforms.Exchange, error) {
+	sub, err := d.Begin(ctx, c, names, source, allowDuplicate)
 	if err != nil {
 		return sub, nil, err
 	}

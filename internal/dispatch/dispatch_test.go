@@ -70,7 +70,7 @@ func TestSendOKIsFinal(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
 	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff})
-	sub, exs, err := d.SendAll(ctx, platforms.Customer{Name: "王小二", Mobile: "13411111111"}, []string{"alsc"}, store.SourceSubmit)
+	sub, exs, err := d.SendAll(ctx, platforms.Customer{Name: "王小二", Mobile: "13411111111"}, []string{"alsc"}, store.SourceSubmit, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestRetryReusesRequestIDUntilOK(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused, timedOutAfter, answer(platforms.Failed, 200, "7", true), okAnswer}}
 	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 20 * time.Millisecond})
-	sub, exs, err := d.SendAll(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"alsc"}, store.SourceConsole)
+	sub, exs, err := d.SendAll(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"alsc"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestYouzanUnknownWaitsForPerson(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{timedOutAfter, okAnswer}}
 	d := New(st, []platforms.Platform{yz}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
-	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"youzan"}, store.SourceConsole)
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"youzan"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestYouzanUnknownWaitsForPerson(t *testing.T) {
 		t.Fatalf("youzan unknown was sent again automatically: %d calls", n)
 	}
 	stats, _ := d.Stats(ctx)
-	if stats.Unresolved != 1 || stats.Queued != 0 {
+	if stats.Attention != 1 || stats.Queued != 0 {
 		t.Fatalf("stats = %+v", stats)
 	}
 	ex := d.Resend(ctx, sub.ID, "youzan")
@@ -179,7 +179,7 @@ func TestYouzanRefusedBeforeSendingIsRetried(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{refused, okAnswer}}
 	d := New(st, []platforms.Platform{yz}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
-	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "a"}, []string{"youzan"}, store.SourceConsole)
+	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "a"}, []string{"youzan"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestDropStopsRetries(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused}}
 	d := New(st, []platforms.Platform{alsc}, Options{Backoff: func(int) time.Duration { return time.Hour }})
-	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,29 +210,53 @@ func TestDropStopsRetries(t *testing.T) {
 	}
 }
 
-func TestCancelledByPersonIsNotRetried(t *testing.T) {
+// A send a person cancels on its way is never abandoned: ALSC (idempotent)
+// goes back on the retry queue and is sent again; Youzan (not idempotent)
+// waits in the attention inbox and is not.
+func TestCancelledByPersonIsNotAbandoned(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
-	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
+	d := New(st, []platforms.Platform{alsc, yz}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
-	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc", "youzan"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
-	ex := d.Send(ctx, sub, "alsc")
-	if ex.Result.Code != "CANCELLED" {
-		t.Fatalf("send = %+v", ex.Result)
+	go func() {
+		for len(alsc.Calls())+len(yz.Calls()) < 2 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	var wg sync.WaitGroup
+	for _, p := range []string{"alsc", "youzan"} {
+		wg.Go(func() {
+			if ex := d.Send(ctx, sub, p); ex.Result.Code != "CANCELLED" {
+				t.Errorf("%s: send = %+v", p, ex.Result)
+			}
+		})
 	}
-	s := state(t, st, sub.ID, "alsc")
-	if s.Queued || !s.Dropped || s.Outcome != platforms.Unknown {
-		t.Fatalf("state after cancel = %+v", s)
+	wg.Wait()
+	if s := state(t, st, sub.ID, "alsc"); s.State != store.StateQueued || s.Dropped {
+		t.Fatalf("alsc state after cancel = %+v, want queued", s)
 	}
-	ctxRun, stop := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	if s := state(t, st, sub.ID, "youzan"); s.State != store.StateAttention || !s.AwaitsPerson() || s.Outcome != platforms.Unknown {
+		t.Fatalf("youzan state after cancel = %+v, want in the attention inbox", s)
+	}
+	close(alsc.block)
+	close(yz.block)
+	ctxRun, stop := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	d.Run(ctxRun, nil)
 	stop()
-	if n := len(alsc.Calls()); n != 1 {
-		t.Fatalf("cancelled send retried: %d calls", n)
+	if n := len(alsc.Calls()); n != 2 {
+		t.Fatalf("alsc was sent %d times, want 2 (the cancelled call and its replay)", n)
+	}
+	if n := len(yz.Calls()); n != 1 {
+		t.Fatalf("youzan was sent %d times after its cancel, want 1", n)
+	}
+	if s := state(t, st, sub.ID, "alsc"); s.Outcome != platforms.OK {
+		t.Fatalf("alsc after its replay = %+v", s)
 	}
 }
 
@@ -241,7 +265,7 @@ func TestMaxAttemptsEndsRetries(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	nx := &fakePlatform{name: "nxlink", script: []platforms.Exchange{refused}}
 	d := New(st, []platforms.Platform{nx}, Options{Backoff: fastBackoff, MaxAttempts: 3, Poll: 10 * time.Millisecond})
-	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"nxlink"}, store.SourceConsole)
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"nxlink"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +287,7 @@ func TestSendWhileInFlightIsRefused(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
 	d := New(st, []platforms.Platform{alsc}, Options{})
-	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +311,7 @@ func TestSendWhileInFlightIsRefused(t *testing.T) {
 func TestUnknownPlatform(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	d := New(st, []platforms.Platform{&fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}}, Options{})
-	if _, err := d.Begin(context.Background(), platforms.Customer{Name: "a"}, []string{"nope"}, store.SourceConsole); err == nil {
+	if _, err := d.Begin(context.Background(), platforms.Customer{Name: "a"}, []string{"nope"}, store.SourceConsole, false); err == nil {
 		t.Fatal("Begin accepted an unconfigured platform")
 	}
 	if n, _ := st.Count(context.Background(), store.Query{}); n != 0 {
@@ -306,7 +330,7 @@ func TestTwoRunnersClaimEachRowOnce(t *testing.T) {
 	const n = 40
 	var ids []int64
 	for i := range n {
-		sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: fmt.Sprint("c", i)}, []string{"alsc"}, store.SourceImport)
+		sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: fmt.Sprint("c", i)}, []string{"alsc"}, store.SourceImport, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -405,7 +429,7 @@ func TestRunLetsAttemptsFinishOnShutdown(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused, okAnswer}}
 	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
-	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole)
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,7 +466,7 @@ func TestRunClaimsOnlyConfiguredPlatforms(t *testing.T) {
 	downA := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused}}
 	downY := &fakePlatform{name: "youzan", script: []platforms.Exchange{refused}}
 	seed := New(stA, []platforms.Platform{downA, downY}, Options{Backoff: fastBackoff})
-	sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc", "youzan"}, store.SourceConsole)
+	sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc", "youzan"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +489,7 @@ func TestCancelledBeforeSendIsRecorded(t *testing.T) {
 	ps := []platforms.Platform{alsc, yz}
 	d := New(st, ps, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
-	sub, err := d.Begin(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"alsc", "youzan"}, store.SourceConsole)
+	sub, err := d.Begin(ctx, platforms.Customer{Name: "a", Mobile: "13411111111"}, []string{"alsc", "youzan"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,8 +501,9 @@ func TestCancelledBeforeSendIsRecorded(t *testing.T) {
 			t.Fatalf("%s: send = %+v", p, ex)
 		}
 		s := state(t, st, sub.ID, p)
-		if s.Outcome != platforms.Failed || s.Result.Code != CodeCancelled || !s.Dropped || s.Queued || s.InFlight || s.AwaitsPerson() {
-			t.Fatalf("%s: state = %+v", p, s)
+		want := map[string]store.State{"alsc": store.StateQueued, "youzan": store.StateAttention}[p]
+		if s.Outcome != platforms.Failed || s.Result.Code != CodeCancelled || s.Dropped || s.State != want {
+			t.Fatalf("%s: state = %+v, want %s", p, s, want)
 		}
 		exs, err := st.Exchanges(context.Background(), sub.ID)
 		if err != nil {
@@ -497,11 +522,14 @@ func TestCancelledBeforeSendIsRecorded(t *testing.T) {
 	if n := len(alsc.Calls()) + len(yz.Calls()); n != 0 {
 		t.Fatalf("a cancelled send reached a platform: %d calls", n)
 	}
-	if q, err := d.Queued(context.Background()); err != nil || q != 0 {
-		t.Fatalf("queued %d, %v", q, err)
+	if q, err := d.Queued(context.Background()); err != nil || q != 1 {
+		t.Fatalf("queued %d, %v, want 1 (alsc)", q, err)
 	}
-
-	// The next start settles what this process left: nothing to send.
+	// The next start keeps both where they are: alsc on the queue (pushed
+	// past this test's window), youzan for a person.
+	if err := st.Queue(context.Background(), sub.ID, "alsc", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -511,12 +539,13 @@ func TestCancelledBeforeSendIsRecorded(t *testing.T) {
 	d2.Run(runCtx, nil)
 	stop()
 	if n := len(alsc.Calls()) + len(yz.Calls()); n != 0 {
-		t.Fatalf("the next start sent a cancelled customer: %d calls", n)
+		t.Fatalf("the next start sent a cancelled customer early: %d calls", n)
 	}
-	for _, p := range []string{"alsc", "youzan"} {
-		if s := state(t, st2, sub.ID, p); s.Outcome != platforms.Failed || !s.Dropped || s.Queued {
-			t.Errorf("%s after restart: %+v", p, s)
-		}
+	if s := state(t, st2, sub.ID, "alsc"); s.State != store.StateQueued {
+		t.Errorf("alsc after restart: %+v", s)
+	}
+	if s := state(t, st2, sub.ID, "youzan"); s.State != store.StateAttention {
+		t.Errorf("youzan after restart: %+v", s)
 	}
 }
 
@@ -526,7 +555,7 @@ func TestCancelledBeforeResendKeepsVerdict(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{timedOutAfter, okAnswer}}
 	d := New(st, []platforms.Platform{yz}, Options{Backoff: fastBackoff})
-	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "a"}, []string{"youzan"}, store.SourceConsole)
+	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "a"}, []string{"youzan"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func TestKillChild(t *testing.T) {
 	ctx := context.Background()
 	go d.Run(ctx, nil)
 	for i := first; ; i++ {
-		sub, err := d.Begin(ctx, customer(i), allPlatforms, store.SourceSubmit)
+		sub, err := d.Begin(ctx, customer(i), allPlatforms, store.SourceSubmit, false)
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(2)

@@ -77,7 +77,7 @@ func TestOfflineQueueDeliversWhenPlatformsReturn(t *testing.T) {
 	d := New(st, realClients(t, srv.URL, 2*time.Second), Options{Backoff: func(int) time.Duration { return 50 * time.Millisecond }, Poll: 20 * time.Millisecond})
 	var ids []int64
 	for i := range 3 {
-		sub, exs, err := d.SendAll(ctx, customer(i), allPlatforms, store.SourceConsole)
+		sub, exs, err := d.SendAll(ctx, customer(i), allPlatforms, store.SourceConsole, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,22 +133,22 @@ func TestSecretsNeverReachTheDatabase(t *testing.T) {
 	}
 	d := New(st, realClients(t, srv.URL, 2*time.Second), Options{Backoff: fastBackoff, MaxAttempts: 1})
 	for i := range 4 {
-		if _, _, err := d.SendAll(ctx, customer(i), allPlatforms, store.SourceSubmit); err != nil {
+		if _, _, err := d.SendAll(ctx, customer(i), allPlatforms, store.SourceSubmit, false); err != nil {
 			t.Fatal(err)
 		}
 	}
 	srv.SetFaults(sandbox.Faults{Rate: 1})
 	for i := 4; i < 12; i++ {
-		if _, _, err := d.SendAll(ctx, customer(i), allPlatforms, store.SourceSubmit); err != nil {
+		if _, _, err := d.SendAll(ctx, customer(i), allPlatforms, store.SourceSubmit, false); err != nil {
 			t.Fatal(err)
 		}
 	}
 	srv.SetFaults(sandbox.Faults{})
 	// A refusal: no mobile for ALSC's outer_id and no contact for NXLink.
-	if _, _, err := d.SendAll(ctx, platforms.Customer{Name: "x"}, allPlatforms, store.SourceSubmit); err != nil {
+	if _, _, err := d.SendAll(ctx, platforms.Customer{Name: "x"}, allPlatforms, store.SourceSubmit, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveDraft(ctx, customer(99)); err != nil {
+	if err := st.SaveDraft(ctx, store.Draft{Customer: customer(99)}); err != nil {
 		t.Fatal(err)
 	}
 	var stored bytes.Buffer
@@ -199,7 +199,7 @@ func TestFaultsRetriedToOKExactlyOnce(t *testing.T) {
 	d := New(st, realClients(t, srv.URL, 2*time.Second), Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
 	const n = 12
 	for i := range n {
-		if _, _, err := d.SendAll(ctx, customer(i), []string{"alsc", "nxlink"}, store.SourceImport); err != nil {
+		if _, _, err := d.SendAll(ctx, customer(i), []string{"alsc", "nxlink"}, store.SourceImport, false); err != nil {
 			t.Fatal(err)
 		}
 	}

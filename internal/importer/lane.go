@@ -66,6 +66,7 @@ type tally struct {
 	person    atomic.Int64 // left for a person: it may have been created
 	elsewhere atomic.Int64 // another process is sending it, or settled it meanwhile
 	dropped   atomic.Int64 // a person chose not to send it
+	enrolled  atomic.Int64 // another submission has the member: skipped
 	notSent   atomic.Int64 // stopped (ctrl+c) before it was sent
 	requests  atomic.Int64
 	retries   atomic.Int64
@@ -75,7 +76,7 @@ type tally struct {
 
 func (t *tally) done() int64 {
 	return t.ok.Load() + t.already.Load() + t.rejected.Load() + t.failed.Load() + t.unknown.Load() +
-		t.elsewhere.Load() + t.dropped.Load() + t.notSent.Load()
+		t.elsewhere.Load() + t.dropped.Load() + t.enrolled.Load() + t.notSent.Load()
 }
 
 // Attempt limits within one run; a re-run starts again.
@@ -106,6 +107,21 @@ func (l *lane) add(ctx context.Context, j *job) bool {
 }
 
 // notHandedOut settles a job the planner wrote ahead but never gave the lane.
+// enrolled settles a job whose row the duplicate guard refused: its member
+// is enrolled already (or being enrolled) by another submission.
+func (l *lane) enrolled(j *job) {
+	holder := int64(0)
+	for _, en := range j.sub.Duplicates {
+		if holder == 0 || en.Platform == l.name {
+			holder = en.SubmissionID
+		}
+	}
+	l.t.enrolled.Add(1)
+	l.r.note(j.row, l.name, "", "", fmt.Sprintf("already enrolled (submission %d)", holder))
+	l.pending.Add(1)
+	l.finish(j)
+}
+
 func (l *lane) notHandedOut(j *job) {
 	l.pending.Add(1)
 	l.stopped(j)

@@ -39,7 +39,10 @@ type Options struct {
 	// customer on a platform where a resend is not idempotent (Youzan): a
 	// person checked the platform and decided.
 	ResendUnknown bool
-	Operator      string
+	// AllowDuplicates sends rows whose mobile (or e-mail) is enrolled
+	// already by another submission; without it such rows are skipped.
+	AllowDuplicates bool
+	Operator        string
 	// Backoff is the pause before retry attempt n (1-based); nil: DefaultBackoff.
 	Backoff func(attempt int) time.Duration
 	// Linger is how long a partly filled batch waits for more rows while a
@@ -322,6 +325,11 @@ func (r *run) handOut(ctx context.Context, ready <-chan *chunkPlan) {
 			continue // nothing was written; the import is failing
 		}
 		for _, h := range cp.handouts {
+			if h.j.sub.ID == 0 {
+				// The write-ahead's duplicate guard refused the row.
+				h.l.enrolled(h.j)
+				continue
+			}
 			if stopped {
 				h.l.notHandedOut(h.j)
 			} else if !h.l.add(ctx, h.j) {
@@ -374,7 +382,7 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool, ready chan
 			case decideNew:
 				if newSub == nil {
 					newSub = &store.Submission{Customer: row.Customer, Source: store.SourceImport, Operator: r.opts.Operator,
-						ImportFile: r.checked.Digest, ImportRow: row.Line}
+						ImportFile: r.checked.Digest, ImportRow: row.Line, AllowDuplicate: r.opts.AllowDuplicates}
 					fresh = append(fresh, newSub)
 				}
 				newSub.Platforms = append(newSub.Platforms, l.name)

@@ -118,10 +118,13 @@ type PlatformSummary struct {
 	AwaitingPerson int `json:"awaiting_person"`
 	Elsewhere      int `json:"elsewhere"` // being sent or settled by another custdesk
 	Dropped        int `json:"dropped"`   // a person chose not to send again
-	NotSent        int `json:"not_sent"`  // the import stopped first
-	Requests       int `json:"requests"`
-	Retries        int `json:"retries"`
-	Throttled      int `json:"throttled"`
+	// Enrolled counts rows skipped because another submission has their
+	// mobile (or e-mail) on this platform already.
+	Enrolled  int `json:"already_enrolled"`
+	NotSent   int `json:"not_sent"` // the import stopped first
+	Requests  int `json:"requests"`
+	Retries   int `json:"retries"`
+	Throttled int `json:"throttled"`
 	// SendsPerSecond is customers settled by this run's requests per second
 	// of the run.
 	SendsPerSecond float64 `json:"sends_per_second"`
@@ -147,11 +150,11 @@ func (r *run) summary(ctx context.Context) Summary {
 		p := PlatformSummary{Platform: l.name, Title: l.p.Title(), Valid: r.checked.Valid,
 			OK: int(t.ok.Load()), AlreadyOK: int(t.already.Load()), Rejected: int(t.rejected.Load()),
 			Failed: int(t.failed.Load()), Unknown: int(t.unknown.Load()), AwaitingPerson: int(t.person.Load()),
-			Elsewhere: int(t.elsewhere.Load()), Dropped: int(t.dropped.Load()), NotSent: int(t.notSent.Load()),
+			Elsewhere: int(t.elsewhere.Load()), Dropped: int(t.dropped.Load()), Enrolled: int(t.enrolled.Load()), NotSent: int(t.notSent.Load()),
 			Requests: int(t.requests.Load()), Retries: int(t.retries.Load()), Throttled: int(t.throttled.Load())}
 		// Rows planned but never handed out because the import stopped are
 		// not counted anywhere else.
-		if settled := p.OK + p.AlreadyOK + p.Rejected + p.Failed + p.Unknown + p.Elsewhere + p.Dropped + p.NotSent; settled < p.Valid {
+		if settled := p.OK + p.AlreadyOK + p.Rejected + p.Failed + p.Unknown + p.Elsewhere + p.Dropped + p.Enrolled + p.NotSent; settled < p.Valid {
 			p.NotSent += p.Valid - settled
 		}
 		if secs := el.Seconds(); secs > 0 {
@@ -172,7 +175,7 @@ func (s Summary) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "platform\tok\talready ok\trejected\tfailed\tunknown\tnot sent\trequests\tretries\tthrottled")
 	for _, p := range s.Platforms {
-		notSent := p.NotSent + p.Elsewhere + p.Dropped
+		notSent := p.NotSent + p.Elsewhere + p.Dropped + p.Enrolled
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", p.Platform, p.OK, p.AlreadyOK, p.Rejected, p.Failed, p.Unknown,
 			notSent, p.Requests, p.Retries, p.Throttled)
 	}
@@ -189,6 +192,9 @@ func (s Summary) WriteText(w io.Writer) error {
 		}
 		if p.Dropped > 0 {
 			parts = append(parts, fmt.Sprintf("%d dropped by a person", p.Dropped))
+		}
+		if p.Enrolled > 0 {
+			parts = append(parts, fmt.Sprintf("%d already enrolled by an earlier submission (rerun with --allow-duplicates to enrol them again)", p.Enrolled))
 		}
 		for _, part := range parts {
 			fmt.Fprintf(w, "%s: %s\n", p.Platform, part)

@@ -44,6 +44,9 @@ type PlatformRecord struct {
 	Queued      bool     `json:"queued,omitempty"`
 	NextRetry   string   `json:"next_retry,omitempty"`
 	Dropped     bool     `json:"dropped,omitempty"`
+	// State is the platform's one state word (see store.State); attention
+	// marks the sends that wait for a person.
+	State State `json:"state"`
 }
 
 // ExchangeRecord is one attempt in an export: request as sent (secrets
@@ -76,7 +79,7 @@ func NewRecord(sub Submission) Record {
 		st := sub.States[name]
 		pr := PlatformRecord{Platform: name, Outcome: outcomeText(st), CustomerIDs: st.Result.CustomerIDs,
 			Code: st.Result.Code, SubCode: st.Result.SubCode, Message: st.Result.Message, Status: st.Status,
-			Attempts: st.Attempts, DurationMS: st.Duration.Milliseconds(), Queued: st.Queued, Dropped: st.Dropped}
+			Attempts: st.Attempts, DurationMS: st.Duration.Milliseconds(), Queued: st.Queued, Dropped: st.Dropped, State: st.State}
 		if st.Queued {
 			pr.NextRetry = st.NextRetry.Format(time.RFC3339)
 		}
@@ -85,13 +88,18 @@ func NewRecord(sub Submission) Record {
 	return r
 }
 
+// outcomeText is a platform's word in the CLI and exports: its outcome once
+// settled, else what it is waiting for. A dropped send says so whatever it
+// last answered.
 func outcomeText(st PlatformState) string {
-	switch {
-	case st.InFlight:
+	switch st.State {
+	case StateDropped:
+		return string(OutcomeDropped)
+	case StateInFlight:
 		return "sending"
-	case st.Queued:
+	case StateQueued:
 		return "queued"
-	case st.Outcome == "":
+	case StatePending:
 		return string(OutcomePending)
 	}
 	return string(st.Outcome)

@@ -221,4 +221,3 @@ func TestStateFiltersUseTheirIndexes(t *testing.T) {
 		}
 	}
 }
-

@@ -186,6 +186,9 @@ func (a *alscSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.gateway |= alscXMLBit
 	}
 	a.s.countCreated(PathALSC, 1)
+	if mobile, ok := alscString(fields["mobile"]); ok {
+		a.s.countMobile(PathALSC, mobile)
+	}
 	a.created[key] = c
 	a.write(w, c.answer())
 }

@@ -185,6 +185,7 @@ func (n *nxlinkSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id, whatsApp, isNew := n.store(keys[i], c, packed[i], *req.Type)
 		if isNew {
 			created++
+			n.s.countMobile(PathNXLink, c.SMSPhone)
 		}
 		result.SuccessItems = append(result.SuccessItems, nxSuccessItem{
 			Index: i, CustomerID: json.Number(strconv.FormatUint(id, 10)), WhatsAppPhone: whatsApp})

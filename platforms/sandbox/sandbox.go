@@ -120,6 +120,7 @@ type Server struct {
 	nextID   atomic.Uint64
 	requests sync.Map // path -> *atomic.Int64
 	created  sync.Map // path -> *atomic.Int64
+	byMobile mobileCounts
 }
 
 // New builds a sandbox server.

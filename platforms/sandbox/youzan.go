@@ -141,6 +141,7 @@ func (y *youzanSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	id := y.s.newID()
 	y.s.countCreated(PathYouzan, 1)
+	y.s.countMobile(PathYouzan, m.Mobile)
 	y.write(w, http.StatusOK, youzanEnvelope{Success: true, Code: youzanCodeOK, Message: "success", Data: &youzanData{OutOpenID: id}})
 }
 

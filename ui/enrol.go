@@ -1,0 +1,384 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/custdesk/custdesk/internal/dispatch"
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// A member, not a keypress, is what the console enrols. A form that was
+// sent stays bound to its submission until it is cleared; ctrl+s on a bound
+// form continues that submission (dispatch.Enrol decides, per platform,
+// what still needs sending), so pressing it again, or after a restart, can
+// never create a second customer.
+
+// binding is the submission the form was sent as.
+type binding struct {
+	id       int64
+	customer platforms.Customer // as sent
+}
+
+// submitting is one ctrl+s of this console, from the key until every
+// platform it sends to answered.
+type submitting struct {
+	token    int
+	id       int64 // 0 until Enrol wrote the submission ahead
+	name     string
+	version  int // the form's version when sent: unchanged means clear it on success
+	focus    int // the form's focus when sent: unchanged means go back to name
+	ctx      context.Context
+	cancel   context.CancelFunc
+	started  time.Time
+	names    []string // the platforms sent to (known once planned)
+	planned  bool
+	skipped  []dispatch.Skipped
+	results  map[string]platforms.Exchange
+	canceled bool
+}
+
+func (s *submitting) done() bool { return s.planned && len(s.results) == len(s.names) }
+
+// enrolledMsg answers a submit: what Enrol wrote ahead and will send.
+type enrolledMsg struct {
+	token int
+	plan  dispatch.EnrolPlan
+	err   error
+}
+
+// enrolHow carries what a person confirmed for this submit.
+type enrolHow struct {
+	confirmedEdit bool // send an edited record as a new submission
+	duplicate     bool // create another customer where the member exists
+}
+
+// submit validates and, when the form is clean, asks Enrol to write ahead
+// what the member still needs, then sends it to those platforms at once.
+func (m *Model) submit() tea.Cmd {
+	f := m.form
+	m.focus = paneForm
+	if len(f.selectedNames()) == 0 {
+		m.setNotice(m.c.tr(msgNoPlatform), true)
+		f.moveFocus(0)
+		return nil
+	}
+	f.submitted = true
+	f.validate()
+	f.relayout()
+	if n := f.problems(); n > 0 {
+		f.moveFocus(f.firstProblem())
+		f.ensureVisible()
+		m.setNotice(fmt.Sprintf(m.c.tr(msgFixErrors), n), true)
+		return nil
+	}
+	f.ensureVisible()
+	for _, s := range m.subs {
+		if s.version == f.version && !s.canceled && !s.done() {
+			m.setNotice(m.c.tr(msgAlreadySending), false)
+			return nil
+		}
+	}
+	return m.enrol(enrolHow{})
+}
+
+func (m *Model) enrol(how enrolHow) tea.Cmd {
+	if m.send == nil {
+		return nil
+	}
+	f := m.form
+	c, _ := f.customer()
+	req := dispatch.EnrolRequest{Customer: c, Platforms: f.selectedNames(), Source: store.SourceConsole,
+		Confirmed: how.confirmedEdit, AllowDuplicate: how.duplicate}
+	if m.bound != nil {
+		req.Bound = m.bound.id
+	}
+	m.nextToken++
+	ctx, cancel := context.WithCancel(m.ctx)
+	s := &submitting{token: m.nextToken, name: c.Name, version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
+		started: m.c.now(), names: req.Platforms, results: map[string]platforms.Exchange{}}
+	m.subs = append(m.subs, s)
+	m.notice, m.noticeErr = "", false
+	send, token := m.send, s.token
+	// Writing ahead must not be cut short by a cancel: a plan that was
+	// written is sent (a cancelled send is recorded as such, never lost).
+	wctx := context.WithoutCancel(ctx)
+	return tea.Batch(func() tea.Msg {
+		plan, err := send.Enrol(wctx, req)
+		return enrolledMsg{token: token, plan: plan, err: err}
+	}, m.startSpinner())
+}
+
+func (m *Model) subByToken(token int) *submitting {
+	for _, x := range m.subs {
+		if x.token == token {
+			return x
+		}
+	}
+	return nil
+}
+
+func (m *Model) enrolled(msg enrolledMsg) tea.Cmd {
+	s := m.subByToken(msg.token)
+	if s == nil {
+		return nil
+	}
+	var edit *dispatch.EditError
+	switch {
+	case errors.As(msg.err, &edit):
+		m.removeSub(s)
+		m.askEditAccepted(edit.Accepted)
+		return nil
+	case msg.err != nil:
+		m.removeSub(s)
+		m.setNotice(fmt.Sprintf(m.c.tr(msgBeginFailed), msg.err), true)
+		return m.lookupNow()
+	}
+	plan := msg.plan
+	m.skipped = plan.Skipped
+	if len(plan.Send) == 0 {
+		m.removeSub(s)
+		m.setNotice(m.nothingSent(plan.Skipped), true)
+		return m.lookupNow()
+	}
+	s.id, s.names, s.skipped, s.planned = plan.Submission.ID, plan.Send, plan.Skipped, true
+	m.bound = &binding{id: plan.Submission.ID, customer: plan.Submission.Customer}
+	row := rowFromSubmission(plan.Submission)
+	for _, p := range plan.Send {
+		row.states[p] = stateInFlight
+	}
+	var refresh tea.Cmd
+	switch {
+	case filtered(m.history.search.shown):
+		// Whether the row matches is the store's to say: ask again.
+		refresh = m.refreshSearch()
+	case plan.Continued:
+		m.history.replace(row)
+	default:
+		m.history.prepend(row, m.focus != paneForm)
+	}
+	if len(plan.Skipped) > 0 {
+		m.setNotice(m.sendingText(plan), false)
+	}
+	cmds := make([]tea.Cmd, 0, len(plan.Send)+3)
+	for _, p := range plan.Send {
+		cmds = append(cmds, sendCmd(s.ctx, m.send, plan.Submission, p))
+	}
+	return tea.Batch(append(cmds, refresh, m.saveDraftNow(), m.lookupNow())...)
+}
+
+func (m *Model) sent(msg sentMsg) tea.Cmd {
+	m.history.setState(msg.subID, msg.platform, exchangeState(msg.ex))
+	cmds := []tea.Cmd{m.afterChange(msg.subID), m.lookupNow()}
+	if msg.resend {
+		m.resending[resendKey{msg.subID, msg.platform}] = false
+		o := string(msg.ex.Result.Outcome)
+		m.setNotice(fmt.Sprintf(m.c.tr(msgResent), m.c.platformTitle(msg.platform), o), o != string(platforms.OK))
+	}
+	for _, s := range m.subs {
+		if s.id != msg.subID || !s.planned {
+			continue
+		}
+		s.results[msg.platform] = msg.ex
+		if !s.done() {
+			break
+		}
+		m.removeSub(s)
+		cmds = append(cmds, m.finished(s))
+	}
+	return tea.Batch(cmds...)
+}
+
+// finished decides what a completed submit does to the form: all ok clears
+// it (and its binding) for the next customer unless the cashier already
+// moved on; anything else keeps it bound, so ctrl+s continues it.
+func (m *Model) finished(s *submitting) tea.Cmd {
+	allOK := true
+	for _, ex := range s.results {
+		if ex.Result.Outcome != platforms.OK {
+			allOK = false
+		}
+	}
+	switch {
+	case s.canceled:
+		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
+	case !allOK:
+		m.setNotice(fmt.Sprintf(m.c.tr(msgSomeFailed), s.name), true)
+	case m.form.version != s.version:
+		m.setNotice(fmt.Sprintf(m.c.tr(msgKeptEdited), s.name), false)
+	default:
+		focusMoved := m.form.focus != s.focus
+		focus := m.form.focus
+		m.clearForm()
+		if focusMoved {
+			m.form.focusField(focus)
+			m.form.ensureVisible()
+		}
+		m.setNotice(fmt.Sprintf(m.c.tr(msgAllOK), s.name), false)
+		return m.clearDraftCmd()
+	}
+	return nil
+}
+
+// clearForm empties the form and forgets its binding: what is typed next is
+// another member.
+func (m *Model) clearForm() {
+	m.form.clear()
+	m.bound, m.skipped = nil, nil
+	m.guard = guardState{}
+	m.form.setNotes(mobileNoteKey, nil)
+	m.form.setNotes(platformsNoteKey, nil)
+	m.draftSaved = m.form.version
+}
+
+func (m *Model) clearDraftCmd() tea.Cmd {
+	if m.hist == nil {
+		return nil
+	}
+	hs, v := m.hist, m.form.version
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		return draftSavedMsg{version: v, err: hs.ClearDraft(ctx)}
+	}
+}
+
+func (m *Model) removeSub(s *submitting) {
+	for i, x := range m.subs {
+		if x == s {
+			m.subs = append(m.subs[:i], m.subs[i+1:]...)
+			return
+		}
+	}
+}
+
+// inFlight counts this console's sends not answered yet.
+func (m *Model) inFlight() int {
+	n := 0
+	for _, s := range m.subs {
+		if !s.canceled {
+			n += len(s.names) - len(s.results)
+		}
+	}
+	return n
+}
+
+// askCancel asks before cancelling the sends in flight: a cancelled send is
+// not lost (it goes back on the retry queue, or to the attention inbox),
+// but it is not what a stray key should do.
+func (m *Model) askCancel() tea.Cmd {
+	n := m.inFlight()
+	if n == 0 {
+		return nil
+	}
+	m.ask(fmt.Sprintf(m.c.tr(msgAskCancel), n), func() tea.Cmd {
+		m.cancelAll()
+		return nil
+	})
+	return nil
+}
+
+// cancelAll cancels every send still in flight.
+func (m *Model) cancelAll() {
+	n := 0
+	for _, s := range m.subs {
+		if !s.canceled {
+			s.canceled = true
+			s.cancel()
+			n += len(s.names) - len(s.results)
+		}
+	}
+	if n > 0 {
+		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), n), false)
+	}
+}
+
+// askEditAccepted asks before an edited record goes out as a new
+// submission while platforms accepted the record as it was.
+func (m *Model) askEditAccepted(accepted []string) {
+	titles := make([]string, len(accepted))
+	for i, p := range accepted {
+		titles[i] = m.c.platformTitle(p)
+	}
+	m.ask(fmt.Sprintf(m.c.tr(msgAskEditAccepted), strings.Join(titles, ", ")), func() tea.Cmd {
+		return m.enrol(enrolHow{confirmedEdit: true})
+	})
+}
+
+// askDuplicate asks before creating another customer for a member that the
+// last submit found enrolled already.
+func (m *Model) askDuplicate() tea.Cmd {
+	if !m.offerAgain() {
+		return nil
+	}
+	var created []string
+	for _, sk := range m.skipped {
+		if sk.Why == dispatch.WhyCreated || sk.Why == dispatch.WhyAttention {
+			created = append(created, m.c.platformTitle(sk.Platform))
+		}
+	}
+	if len(created) == 0 || m.send == nil {
+		return nil
+	}
+	m.ask(fmt.Sprintf(m.c.tr(msgAskDuplicate), strings.Join(created, ", ")), func() tea.Cmd {
+		return m.enrol(enrolHow{duplicate: true, confirmedEdit: true})
+	})
+	return nil
+}
+
+
+// skipText says, per platform, why a submit did not send to it.
+func (m *Model) skipText(skipped []dispatch.Skipped) string {
+	parts := make([]string, 0, len(skipped))
+	for _, sk := range skipped {
+		title := m.c.platformTitle(sk.Platform)
+		switch sk.Why {
+		case dispatch.WhyCreated:
+			parts = append(parts, fmt.Sprintf(m.c.tr(whyCreated), title, sk.Holder))
+		case dispatch.WhySending:
+			parts = append(parts, fmt.Sprintf(m.c.tr(whySending), title, sk.Holder))
+		case dispatch.WhyAttention:
+			parts = append(parts, fmt.Sprintf(m.c.tr(whyAttention), title, sk.Holder))
+		case dispatch.WhyRejected:
+			parts = append(parts, fmt.Sprintf(m.c.tr(whyRejected), title))
+		case dispatch.WhyDropped:
+			parts = append(parts, fmt.Sprintf(m.c.tr(whyDropped), title, sk.Holder))
+		}
+	}
+	out := strings.Join(parts, "; ")
+	for _, sk := range skipped {
+		if sk.Holder != 0 && (m.bound == nil || sk.Holder != m.bound.id) && sk.Why == dispatch.WhyCreated {
+			return out + " " + m.c.tr(msgAgainHint)
+		}
+	}
+	return out
+}
+
+func (m *Model) nothingSent(skipped []dispatch.Skipped) string {
+	return fmt.Sprintf(m.c.tr(msgNothingSent), m.skipText(skipped))
+}
+
+func (m *Model) sendingText(plan dispatch.EnrolPlan) string {
+	titles := make([]string, len(plan.Send))
+	for i, p := range plan.Send {
+		titles[i] = m.c.platformTitle(p)
+	}
+	return fmt.Sprintf(m.c.tr(msgSendingSkip), strings.Join(titles, ", "), m.skipText(plan.Skipped))
+}
+
+// offerAgain: the last submit skipped a platform where another submission
+// has the member, so ctrl+r (create another anyway) means something.
+func (m *Model) offerAgain() bool {
+	for _, sk := range m.skipped {
+		if sk.Why == dispatch.WhyCreated || sk.Why == dispatch.WhyAttention {
+			return true
+		}
+	}
+	return false
+}

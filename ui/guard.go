@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/custdesk/custdesk/internal/store"
+)
+
+// The duplicate guard, as the cashier sees it: while a mobile (or, without
+// one, an e-mail) is typed, the history is asked, after a pause and never on
+// the keystroke, where the member is enrolled already, and the answer shows
+// under the field. Enrol itself holds the line (in the store's transaction);
+// this only says so before ctrl+s.
+
+// Note keys of the form: under the mobile field, and under the toggles.
+const (
+	mobileNoteKey    = "mobile"
+	platformsNoteKey = "platforms"
+)
+
+// guardDelay is the pause in typing before the history is asked.
+const guardDelay = 300 * time.Millisecond
+
+type guardState struct {
+	key string // the member key shown (or being looked up)
+	seq int
+	ens []store.Enrolment
+}
+
+type (
+	guardTickMsg struct{ seq int }
+	guardMsg     struct {
+		key string
+		ens []store.Enrolment
+		err error
+	}
+)
+
+// guardAfterEdit asks again once typing pauses, when the member changed.
+func (m *Model) guardAfterEdit() tea.Cmd {
+	c, _ := m.form.customer()
+	key := store.MemberKey(c)
+	if key == m.guard.key {
+		return nil
+	}
+	m.guard = guardState{key: key, seq: m.guard.seq + 1}
+	m.showGuard()
+	if key == "" || m.hist == nil {
+		return nil
+	}
+	if !m.timers {
+		return m.lookupCmd()
+	}
+	seq := m.guard.seq
+	return tea.Tick(guardDelay, func(time.Time) tea.Msg { return guardTickMsg{seq} })
+}
+
+func (m *Model) guardTick(msg guardTickMsg) tea.Cmd {
+	if msg.seq != m.guard.seq {
+		return nil // typing went on
+	}
+	return m.lookupCmd()
+}
+
+// lookupNow asks again at once (a send changed what the history knows).
+func (m *Model) lookupNow() tea.Cmd {
+	if m.guard.key == "" || m.hist == nil {
+		return nil
+	}
+	return m.lookupCmd()
+}
+
+func (m *Model) lookupCmd() tea.Cmd {
+	hs, key := m.hist, m.guard.key
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		ens, err := hs.Enrolments(ctx, key)
+		return guardMsg{key: key, ens: ens, err: err}
+	}
+}
+
+func (m *Model) guarded(msg guardMsg) {
+	if msg.key != m.guard.key || msg.err != nil {
+		return // an answer for a mobile since changed; or none: Enrol still guards
+	}
+	m.guard.ens = msg.ens
+	m.showGuard()
+}
+
+// showGuard writes what is known under the mobile and the toggles. Under
+// the mobile: the member's enrolments by other submissions than the one the
+// form is bound to (the warning). Under the toggles: every platform where
+// the member is created already, which ctrl+s will not send to again.
+func (m *Model) showGuard() {
+	var others []store.Enrolment
+	var created []string
+	for _, en := range m.guard.ens {
+		if en.State == store.StateSettled {
+			created = append(created, fmt.Sprintf("%s #%d", m.c.platformTitle(en.Platform), en.SubmissionID))
+		}
+		if m.bound == nil || en.SubmissionID != m.bound.id {
+			others = append(others, en)
+		}
+	}
+	if len(created) == 0 {
+		m.form.setNotes(platformsNoteKey, nil)
+	} else {
+		m.form.setNotes(platformsNoteKey, []string{"✓ " + m.c.tr(msgAlreadyCreated) + ": " + strings.Join(created, ", ")})
+	}
+	if len(others) == 0 {
+		m.form.setNotes(mobileNoteKey, nil)
+		return
+	}
+	newest := others[0].Created
+	parts := make([]string, 0, len(others))
+	for _, en := range others {
+		if en.Created.After(newest) {
+			newest = en.Created
+		}
+		title := m.c.platformTitle(en.Platform)
+		switch en.State {
+		case store.StateSettled:
+			parts = append(parts, title+" ✓ "+shortID(en.CustomerIDs))
+		case store.StateAttention:
+			parts = append(parts, title+" ! "+m.c.tr(msgNeedsYouShort))
+		default:
+			parts = append(parts, title+" ↻")
+		}
+	}
+	when := newest.In(m.c.now().Location()).Format("01-02 15:04")
+	m.form.setNotes(mobileNoteKey, []string{m.c.tr(msgEnrolledAt) + " " + when + " · " + strings.Join(parts, ", ")})
+}
+
+// shortID keeps the start of a customer ID: enough to recognise it.
+func shortID(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	id := ids[0]
+	if r := []rune(id); len(r) > 8 {
+		return string(r[:6]) + "…"
+	}
+	return id
+}
