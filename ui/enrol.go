@@ -332,7 +332,6 @@ func (m *Model) askDuplicate() tea.Cmd {
 	return nil
 }
 
-
 // skipText says, per platform, why a submit did not send to it.
 func (m *Model) skipText(skipped []dispatch.Skipped) string {
 	parts := make([]string, 0, len(skipped))
