@@ -226,6 +226,19 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 	return nil
 }
 
+// unsent reports a form holding text that is in no submission: typed and
+// never sent, or edited since it was.
+func (m *Model) unsent() bool {
+	if m.form.empty() {
+		return false
+	}
+	if m.bound == nil {
+		return true
+	}
+	c, _ := m.form.customer()
+	return !dispatch.SameCustomer(c, m.bound.customer)
+}
+
 // clearForm empties the form and forgets its binding: what is typed next is
 // another member.
 func (m *Model) clearForm() {

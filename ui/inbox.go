@@ -77,7 +77,7 @@ func (m *Model) editEntry() tea.Cmd {
 	if m.detail == nil || !m.detail.loaded {
 		return nil
 	}
-	if !m.form.empty() && !m.confirmEdit {
+	if m.unsent() && !m.confirmEdit {
 		m.confirmEdit = true
 		m.setNotice(m.c.tr(msgEditReplace), true)
 		return nil

@@ -92,7 +92,7 @@ func (d *Dispatcher) Enrol(ctx context.Context, req EnrolRequest) (EnrolPlan, er
 		if err != nil {
 			return EnrolPlan{}, err
 		}
-		if sameCustomer(bound.Customer, req.Customer) {
+		if SameCustomer(bound.Customer, req.Customer) {
 			return d.continueBound(ctx, bound, req)
 		}
 		if acc := accepted(bound); len(acc) > 0 && !req.Confirmed {
@@ -230,9 +230,9 @@ func enrolmentWhy(en store.Enrolment) Why {
 	return WhySending
 }
 
-// sameCustomer compares records by their public JSON: an empty list and a
+// SameCustomer compares records by their public JSON: an empty list and a
 // missing one are the same record, as they are to every platform.
-func sameCustomer(a, b platforms.Customer) bool {
+func SameCustomer(a, b platforms.Customer) bool {
 	ja, errA := json.Marshal(a)
 	jb, errB := json.Marshal(b)
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
