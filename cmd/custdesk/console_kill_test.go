@@ -115,6 +115,34 @@ func TestConsoleSurvivesSIGKILL(t *testing.T) {
 	verifyExactlyOnce(t, srv, cfgPath, dataDir)
 }
 
+// TestConsoleSIGKILLThenSubmitAgain: killed at a random point after ctrl+s,
+// the console restarts (restoring the bound form, or the typing) and the
+// cashier presses ctrl+s again. Each member is still in the history once and
+// created once on every idempotent platform, never twice anywhere.
+func TestConsoleSIGKILLThenSubmitAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it under a pty")
+	}
+	bin := buildBinary(t)
+	srv, cfgPath := slowSandbox(t, 300*time.Millisecond)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
+	const runs = 4
+	for i := range runs {
+		c := startConsole(t, bin, "--config", cfgPath, "--data-dir", dataDir, "--lang", "en")
+		c.waitFor(t, "ctrl+s")
+		c.typeKeys(t, fmt.Sprintf("Member %d\t1351112%04d\x13", i, i))
+		time.Sleep(time.Duration(300+rng.IntN(900)) * time.Millisecond)
+		c.kill()
+		c = startConsole(t, bin, "--config", cfgPath, "--data-dir", dataDir, "--lang", "en")
+		c.waitFor(t, "ctrl+s")
+		c.typeKeys(t, "\x13")
+		time.Sleep(time.Duration(rng.IntN(900)) * time.Millisecond)
+		c.kill()
+	}
+	verifyExactlyOnce(t, srv, cfgPath, dataDir)
+}
+
 // TestConsoleKeepsAHalfTypedFormThroughSIGKILL: a cashier's half-typed form
 // survives the terminal being killed, and comes back on the next start.
 func TestConsoleKeepsAHalfTypedFormThroughSIGKILL(t *testing.T) {

@@ -130,10 +130,11 @@ type PlatformSummary struct {
 	SendsPerSecond float64 `json:"sends_per_second"`
 }
 
-// AllOK reports whether every valid row is ok on every platform.
+// AllOK reports whether every valid row is ok on every platform, or held
+// there by another submission of the same member (skipped, not failed).
 func (s Summary) AllOK() bool {
 	for _, p := range s.Platforms {
-		if p.OK+p.AlreadyOK != p.Valid {
+		if p.OK+p.AlreadyOK+p.Enrolled != p.Valid {
 			return false
 		}
 	}
