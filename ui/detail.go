@@ -202,6 +202,12 @@ func (d *detail) setData(data detailData) {
 	}
 	d.data, d.loaded = data, true
 	d.tab = 0
+	// Opened fresh, the entry shows first what waits for a person.
+	for i := len(data.views) - 1; keepTab == "" && i >= 0; i-- {
+		if data.views[i].awaits {
+			d.tab = i
+		}
+	}
 	for i, v := range data.views {
 		if v.platform == keepTab {
 			d.tab = i
@@ -429,6 +435,8 @@ func (d *detail) resultLines() []string {
 	switch {
 	case v.state == stateQueued && !v.nextRetry.IsZero():
 		add(lblNext, v.nextRetry.In(d.c.now().Location()).Format("15:04:05"), st.notice.Render)
+	case v.state == stateDropped:
+		lines = append(lines, "", st.dim.Render(d.c.tr(msgDroppedResend)))
 	case v.awaits:
 		why := msgAwaits
 		if v.platform == "youzan" && r.Outcome == platforms.Unknown {

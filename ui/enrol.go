@@ -345,31 +345,42 @@ func (m *Model) askDuplicate() tea.Cmd {
 	return nil
 }
 
-// skipText says, per platform, why a submit did not send to it.
+// skipText says why a submit did not send to each platform, one clause per
+// reason and holder ("Alibaba ALSC, Youzan already created (#1)"), short
+// enough for the status line at 80 columns.
 func (m *Model) skipText(skipped []dispatch.Skipped) string {
-	parts := make([]string, 0, len(skipped))
-	for _, sk := range skipped {
-		title := m.c.platformTitle(sk.Platform)
-		switch sk.Why {
-		case dispatch.WhyCreated:
-			parts = append(parts, fmt.Sprintf(m.c.tr(whyCreated), title, sk.Holder))
-		case dispatch.WhySending:
-			parts = append(parts, fmt.Sprintf(m.c.tr(whySending), title, sk.Holder))
-		case dispatch.WhyAttention:
-			parts = append(parts, fmt.Sprintf(m.c.tr(whyAttention), title, sk.Holder))
-		case dispatch.WhyRejected:
-			parts = append(parts, fmt.Sprintf(m.c.tr(whyRejected), title))
-		case dispatch.WhyDropped:
-			parts = append(parts, fmt.Sprintf(m.c.tr(whyDropped), title, sk.Holder))
-		}
+	type group struct {
+		why    dispatch.Why
+		holder int64
+		titles []string
 	}
-	out := strings.Join(parts, "; ")
+	var groups []*group
 	for _, sk := range skipped {
-		if sk.Holder != 0 && (m.bound == nil || sk.Holder != m.bound.id) && sk.Why == dispatch.WhyCreated {
-			return out + " " + m.c.tr(msgAgainHint)
+		var g *group
+		for _, x := range groups {
+			if x.why == sk.Why && x.holder == sk.Holder {
+				g = x
+			}
 		}
+		if g == nil {
+			g = &group{why: sk.Why, holder: sk.Holder}
+			groups = append(groups, g)
+		}
+		g.titles = append(g.titles, m.c.platformTitle(sk.Platform))
 	}
-	return out
+	words := map[dispatch.Why]text{dispatch.WhyCreated: whyCreated, dispatch.WhySending: whySending,
+		dispatch.WhyAttention: whyAttention, dispatch.WhyRejected: whyRejected, dispatch.WhyDropped: whyDropped}
+	parts := make([]string, 0, len(groups))
+	for _, g := range groups {
+		titles := strings.Join(g.titles, ", ")
+		if g.why == dispatch.WhyRejected {
+			parts = append(parts, fmt.Sprintf(m.c.tr(words[g.why]), titles))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf(m.c.tr(words[g.why]), titles, g.holder))
+	}
+	// ctrl+r, create another anyway, is offered in the help bar.
+	return strings.Join(parts, "; ")
 }
 
 func (m *Model) nothingSent(skipped []dispatch.Skipped) string {
@@ -388,7 +399,7 @@ func (m *Model) sendingText(plan dispatch.EnrolPlan) string {
 // has the member, so ctrl+r (create another anyway) means something.
 func (m *Model) offerAgain() bool {
 	for _, sk := range m.skipped {
-		if sk.Why == dispatch.WhyCreated || sk.Why == dispatch.WhyAttention {
+		if (sk.Why == dispatch.WhyCreated || sk.Why == dispatch.WhyAttention) && (m.bound == nil || sk.Holder != m.bound.id) {
 			return true
 		}
 	}

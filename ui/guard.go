@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,6 +99,11 @@ func (m *Model) guarded(msg guardMsg) {
 // form is bound to (the warning). Under the toggles: every platform where
 // the member is created already, which ctrl+s will not send to again.
 func (m *Model) showGuard() {
+	rank := map[string]int{}
+	for i, p := range m.c.platforms {
+		rank[p.Name()] = i
+	}
+	slices.SortStableFunc(m.guard.ens, func(a, b store.Enrolment) int { return rank[a.Platform] - rank[b.Platform] })
 	var others []store.Enrolment
 	var created []string
 	for _, en := range m.guard.ens {
@@ -137,14 +143,15 @@ func (m *Model) showGuard() {
 	m.form.setNotes(mobileNoteKey, []string{m.c.tr(msgEnrolledAt) + " " + when + " · " + strings.Join(parts, ", ")})
 }
 
-// shortID keeps the start of a customer ID: enough to recognise it.
+// shortID keeps the end of a customer ID, where IDs handed out one after
+// another differ: enough to tell it on the platform.
 func shortID(ids []string) string {
 	if len(ids) == 0 {
 		return ""
 	}
 	id := ids[0]
-	if r := []rune(id); len(r) > 8 {
-		return string(r[:6]) + "…"
+	if r := []rune(id); len(r) > 6 {
+		return "…" + string(r[len(r)-4:])
 	}
 	return id
 }

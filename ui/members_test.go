@@ -230,7 +230,7 @@ func TestMemberSameMobileInAFreshForm(t *testing.T) {
 	waitScreen(t, c.tm, "enrolled ")
 	typeKeys(c.tm, "ctrl+s")
 	c.notice(t, "nothing sent")
-	c.notice(t, "ctrl+r to create another anyway")
+	waitScreen(t, c.tm, "ctrl+r enrol again anyway")
 	g.assertOnce(t, "13411111111")
 	typeKeys(c.tm, "ctrl+r")
 	c.notice(t, "Create another customer anyway?")

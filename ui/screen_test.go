@@ -255,7 +255,7 @@ func TestEntryResendDropAndEdit(t *testing.T) {
 	d.press("esc", "down", "enter") // Ann
 	d.settle()
 	d.press("d")
-	if !strings.Contains(d.screen(), "Drop Youzan (submission #") {
+	if !strings.Contains(d.screen(), "Drop Youzan (#") {
 		t.Fatalf("d did not ask first:\n%s", d.screen())
 	}
 	d.press("y")

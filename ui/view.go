@@ -159,12 +159,12 @@ func (m *Model) helpLine() string {
 	if m.focus == paneForm {
 		kind = m.form.fields[m.form.focus].spec.kind
 	}
-	awaits := false
+	awaits := ""
 	if m.focus == paneDetail && m.detail != nil {
 		v, _ := m.detail.current()
-		awaits = v.awaits
+		awaits = fmt.Sprint(v.awaits, v.state)
 	}
-	key := fmt.Sprint("help", m.focus, kind, len(m.subs) > 0, awaits, m.width, m.searching(), m.history.search.visible(), m.curl != nil)
+	key := fmt.Sprint("help", m.focus, kind, m.inFlight() > 0, m.offerAgain(), awaits, m.width, m.searching(), m.history.search.visible(), m.curl != nil)
 	return m.memo(key, func() string { return padRight(m.help.ShortHelpView(m.shortHelp()), m.width) })
 }
 
@@ -194,6 +194,8 @@ func (m *Model) shortHelp() []key.Binding {
 		bs := []key.Binding{d.Close, d.NextPlatform, d.Mode}
 		if v, ok := m.detail.current(); ok && v.awaits {
 			bs = append(bs, d.Resend, d.Drop)
+		} else if ok && v.state == stateDropped {
+			bs = append(bs, d.Resend)
 		}
 		return append(bs, d.Curl, d.Edit, d.Up, g.Help)
 	case paneHistory:
