@@ -337,3 +337,66 @@ func focus(tm *teatest.TestModel, key string) {
 	}, reply: reply})
 	<-reply
 }
+
+// A restart tells a draft from a submitted form: a form that was sent comes
+// back bound to its submission, with its platforms' states, and ctrl+s
+// continues it (here: only the platform still missing).
+func TestMemberRestartRestoresTheSubmission(t *testing.T) {
+	g := newGateway(t)
+	g.setDown(true, sandbox.PathNXLink)
+	dir := t.TempDir()
+	ps, err := config.Sandbox(g.url).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func() (*store.Store, *dispatch.Dispatcher, *driver) {
+		st, err := store.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		disp := dispatch.New(st, ps, dispatch.Options{Backoff: func(int) time.Duration { return time.Hour }})
+		m := newModel(Options{Platforms: ps, Lang: "en", NoColor: true}, disp, st)
+		m.timers = false
+		return st, disp, drive(t, m, 80, 24)
+	}
+	st, _, d := open()
+	d.typeText("周九")
+	d.press("tab")
+	d.typeText("13166666666")
+	d.press("ctrl+s")
+	d.settle()
+	if d.m.bound == nil {
+		t.Fatal("a sent form is not bound to its submission")
+	}
+	// The queued NXLink send is dropped by a person, so only ctrl+s sends it.
+	if err := st.Drop(context.Background(), d.m.bound.id, "nxlink"); err != nil {
+		t.Fatal(err)
+	}
+	d.press("ctrl+c")
+	st.Close()
+
+	st, _, d = open()
+	defer st.Close()
+	if d.m.bound == nil || !strings.Contains(d.screen(), "restored submission #1 (Alibaba ALSC ✓ Youzan ✓ NXLink –)") {
+		t.Fatalf("not restored as the submission:\n%s", d.screen())
+	}
+	g.setDown(false, sandbox.PathNXLink)
+	d.press("ctrl+s")
+	d.settle()
+	if !strings.Contains(d.screen(), "every platform said ok") || !d.m.form.empty() {
+		t.Fatalf("ctrl+s did not continue the submission:\n%s", d.screen())
+	}
+	g.assertOnce(t, "13166666666")
+	if n, _ := st.Count(context.Background(), store.Query{}); n != 1 {
+		t.Errorf("%d submissions, want the one continued", n)
+	}
+	// A form never sent comes back as typing.
+	d.typeText("吴十")
+	d.press("ctrl+c")
+	st.Close()
+	st, _, d = open()
+	defer st.Close()
+	if d.m.bound != nil || !strings.Contains(d.screen(), "restored the draft you were typing") {
+		t.Errorf("an unsent draft came back as:\n%s", d.screen())
+	}
+}
