@@ -190,7 +190,7 @@ func TestMemberPartialThenSubmitAgain(t *testing.T) {
 	c.notice(t, "not every platform said ok")
 	typeKeys(c.tm, "ctrl+s")
 	c.notice(t, "nothing sent")
-	c.notice(t, "NXLink being sent or queued")
+	c.notice(t, "NXLink in progress")
 	g.setDown(false, sandbox.PathNXLink)
 	if ok, _ := settled(t, c.st, "13411111111"); ok != 3 {
 		t.Errorf("%d platforms ok, want 3", ok)
