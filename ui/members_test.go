@@ -265,7 +265,7 @@ func TestMemberEditPartialEntry(t *testing.T) {
 	c.notice(t, "not every platform said ok")
 	c.idle(t)
 	typeKeys(c.tm, "ctrl+o", "enter")
-	waitScreen(t, c.tm, "#1")
+	waitModel(t, c.tm, "the entry", func(m *Model) bool { return m.detail != nil && m.detail.loaded })
 	typeKeys(c.tm, "e")
 	c.notice(t, "loaded into the form")
 	waitModel(t, c.tm, "only NXLink ticked", func(m *Model) bool {
