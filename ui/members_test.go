@@ -81,15 +81,6 @@ func (g *gateway) created(mobile string) map[string]int64 {
 	return out
 }
 
-func (g *gateway) assertAtMostOnce(t *testing.T, mobile string) {
-	t.Helper()
-	for p, n := range g.created(mobile) {
-		if n > 1 {
-			t.Errorf("%s holds %d customers for %s", p, n, mobile)
-		}
-	}
-}
-
 func (g *gateway) assertOnce(t *testing.T, mobile string) {
 	t.Helper()
 	for p, n := range g.created(mobile) {
