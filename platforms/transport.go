@@ -333,16 +333,3 @@ func Clip(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n]) + "…"
 }
-
-// MaskString is what a secret is replaced with wherever it would be shown.
-const MaskString = "******"
-
-// Mask replaces every occurrence of each non-empty secret in s.
-func Mask(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, MaskString)
-		}
-	}
-	return s
-}

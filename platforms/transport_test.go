@@ -245,13 +245,6 @@ func TestDoParserPanicIsContained(t *testing.T) {
 	}
 }
 
-func TestMask(t *testing.T) {
-	got := Mask("secret+abc+secret", "secret", "")
-	if got != MaskString+"+abc+"+MaskString {
-		t.Fatalf("got %q", got)
-	}
-}
-
 func TestParseMobile(t *testing.T) {
 	cases := []struct {
 		in     string

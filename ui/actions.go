@@ -209,7 +209,7 @@ func (m *Model) copyCurl() tea.Cmd {
 		m.setNotice(fmt.Sprintf(m.c.tr(msgCurlNothing), v.title), true)
 		return nil
 	}
-	cmd := buildCurl(v.platform, v.ex.Request)
+	cmd := buildCurl(v.ex.Request)
 	title := m.c.tr(msgCurlTitle) + " · " + v.title + " · #" + strconv.FormatInt(m.detail.data.id, 10)
 	m.curl = newCurlView(m.c, title, cmd)
 	m.curl.setSize(m.width, max(1, m.height-m.bodyTop-2))
