@@ -80,7 +80,9 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	if *wait > 0 && !settled(sub) {
+	// With the history failing, waiting would only replace the answers in
+	// hand (not in the history) with what the history holds.
+	if *wait > 0 && !settled(sub) && !anyUnrecorded(exchanges) {
 		if exchanges, err = waitForRetries(ctx, d, sub, *wait); err != nil {
 			return err
 		}
@@ -94,12 +96,17 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	for _, ex := range exchanges {
-		if ex.Result.Outcome != platforms.OK {
+		if ex.Result.Outcome != platforms.OK || ex.Unrecorded != "" {
 			return &exitError{exitNotOK, nil}
 		}
 	}
 	return nil
 }
+
+func anyUnrecorded(exs []platforms.Exchange) bool { return unrecordedReason(exs) != "" }
+
+// maxSubmitInput bounds what submit reads: one customer is a few hundred bytes.
+const maxSubmitInput = 1 << 20
 
 // readCustomer decodes one customer, refusing unknown fields so a typo in a
 // field name is an error rather than a silently missing value.
@@ -114,9 +121,12 @@ func readCustomer(path string, stdin io.Reader) (platforms.Customer, error) {
 		defer f.Close()
 		r, name = f, path
 	}
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(r, maxSubmitInput+1))
 	if err != nil {
 		return platforms.Customer{}, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if len(data) > maxSubmitInput {
+		return platforms.Customer{}, fmt.Errorf("%s: input is larger than 1 MiB; submit takes one customer (use custdesk import for many)", name)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -188,13 +198,19 @@ type exchangeJSON struct {
 	Error        string           `json:"error,omitempty"`
 	Truncated    bool             `json:"truncated,omitempty"`
 	Response     string           `json:"response"`
+	// Recorded: the answer is in the history. false means the customer IDs
+	// above exist nowhere else (the history could not be written).
+	Recorded bool `json:"recorded"`
+	// Unrecorded says why it is not.
+	Unrecorded string `json:"unrecorded,omitempty"`
 }
 
 func printExchangesJSON(w io.Writer, subID int64, exs []platforms.Exchange) error {
 	out := make([]exchangeJSON, len(exs))
 	for i, ex := range exs {
 		out[i] = exchangeJSON{ex.Platform, subID, ex.RequestID, ex.Result, ex.Status,
-			float64(ex.Duration.Microseconds()) / 1000, ex.Error, ex.Truncated, string(ex.Response)}
+			float64(ex.Duration.Microseconds()) / 1000, ex.Error, ex.Truncated, string(ex.Response),
+			ex.Unrecorded == "", ex.Unrecorded}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -215,6 +231,8 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 		}
 		msg := r.Message
 		switch {
+		case ex.Unrecorded != "":
+			msg += " [NOT in the history: it could not be written]"
 		case r.Outcome == platforms.OK || r.Outcome == platforms.Rejected:
 		case dispatch.Retryable(ex.Platform, ex, dispatch.DefaultIdempotent):
 			msg += " [queued: the console retries it]"
@@ -226,8 +244,21 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if why := unrecordedReason(exs); why != "" {
+		_, err := fmt.Fprintf(w, "submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n", subID, why)
+		return err
+	}
 	_, err := fmt.Fprintf(w, "submission %d recorded; custdesk history shows it\n", subID)
 	return err
+}
+
+func unrecordedReason(exs []platforms.Exchange) string {
+	for _, ex := range exs {
+		if ex.Unrecorded != "" {
+			return ex.Unrecorded
+		}
+	}
+	return ""
 }
 
 func settled(sub store.Submission) bool {

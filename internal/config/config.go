@@ -183,7 +183,7 @@ func Parse(data []byte) (*Loaded, error) {
 	var f File
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
-		return nil, err
+		return nil, tomlError(err)
 	}
 	l := &Loaded{File: f}
 	if und := md.Undecoded(); len(und) > 0 {
@@ -216,7 +216,7 @@ func (l *Loaded) resolve() error {
 			*v = val
 		}
 		if secret && *v != "" {
-			l.secrets = append(l.secrets, *v)
+			l.addSecret(key, *v, &errs)
 		}
 	}
 	if a := l.Platforms.ALSC; a != nil {
@@ -236,6 +236,7 @@ func (l *Loaded) resolve() error {
 		env("platforms.nxlink.access_key", &n.AccessKey, false)
 		env("platforms.nxlink.access_secret", &n.AccessSecret, true)
 	}
+	l.urlSecrets()
 	return errors.Join(errs...)
 }
 
