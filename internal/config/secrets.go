@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
@@ -49,7 +50,8 @@ func isWord(s string) bool {
 	return true
 }
 
-// urlSecrets collects the passwords in the platforms' URLs, so that an
+// urlSecrets collects the passwords in the platforms' URLs (as written, as
+// escaped, and as the Basic credentials net/http makes of them), so that an
 // answer echoing one has it masked like any other secret.
 func (l *Loaded) urlSecrets() {
 	var urls []string
@@ -68,7 +70,10 @@ func (l *Loaded) urlSecrets() {
 			continue
 		}
 		if pw, ok := u.User.Password(); ok && len(pw) >= platforms.MinSecretLength {
-			l.secrets = append(l.secrets, pw, url.PathEscape(pw), url.QueryEscape(pw))
+			// net/http sends URL userinfo as Basic authorisation: its base64
+			// form is what an echoed Authorization header carries.
+			basic := base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + pw))
+			l.secrets = append(l.secrets, pw, url.PathEscape(pw), url.QueryEscape(pw), basic)
 		}
 	}
 }
