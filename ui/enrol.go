@@ -205,7 +205,10 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 			allOK = false
 		}
 	}
+	unrecorded, lost := m.unrecordedNotice(s)
 	switch {
+	case lost:
+		m.setNotice(unrecorded, true)
 	case s.canceled:
 		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
 	case !allOK:
