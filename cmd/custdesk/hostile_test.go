@@ -371,3 +371,42 @@ func TestSubmitInputOverOneMiB(t *testing.T) {
 		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
 	}
 }
+
+// An import against a platform that quotes the secrets in its refusal: the
+// rows that are not ok are listed without them.
+func TestHostileEchoedSecretsNeverReachImportOutput(t *testing.T) {
+	dir := isolate(t)
+	h := newHostile(t)
+	cfg := h.config(t)
+	h.serve(func(p string, w http.ResponseWriter, r *http.Request, _ []byte) {
+		quoted, _ := json.Marshal("bad token " + r.Header.Get("Authorization") + " key " + r.Header.Get("X-Api-Key"))
+		fmt.Fprintf(w, `{"success":false,"code":401,"message":%s}`, quoted)
+	})
+	file := filepath.Join(dir, "one.jsonl")
+	if err := os.WriteFile(file, []byte(wang+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, output := range []string{"text", "json"} {
+		r := runCLI(t, "", "import", "--config", cfg, "--data-dir", filepath.Join(dir, "d-"+output), "--platform", "youzan", "--output", output, file)
+		if r.code != exitNotOK || !strings.Contains(r.stdout+r.stderr, "bad token") {
+			t.Fatalf("%s: exit %d\n%s\n%s", output, r.code, r.stdout, r.stderr)
+		}
+		noSecrets(t, "import --output "+output, r.stdout+r.stderr)
+	}
+}
+
+// config check, and every command at start-up, refuse a secret too short to
+// be real (and to mask safely), naming the key and never the value.
+func TestShortSecretIsRefused(t *testing.T) {
+	dir := isolate(t)
+	p := filepath.Join(dir, "short.toml")
+	if err := os.WriteFile(p, []byte("[platforms.nxlink]\naccess_key = \"ak\"\naccess_secret = \"a\"\ntenant_id = 1\napp_key = \"k\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"config", "check", p}, {"submit", "--config", p}} {
+		r := runCLI(t, wang, args...)
+		if r.code == exitOK || !strings.Contains(r.stderr, "platforms.nxlink.access_secret") || !strings.Contains(r.stderr, "shorter than 8") {
+			t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+}
