@@ -109,6 +109,19 @@ func MaskURL(raw, envPrefix string) (string, []Redaction) {
 	return t.Shown(), t.Redactions()
 }
 
+// URLForMessage is raw as a configuration error may quote it: its password
+// masked, and none of it when it does not parse and holds a user part.
+func URLForMessage(raw string) string {
+	if _, err := url.Parse(raw); err != nil {
+		if strings.Contains(raw, "@") {
+			return "(not shown: it holds a user name or password)"
+		}
+		return raw
+	}
+	s, _ := MaskURL(raw, "CUSTDESK")
+	return s
+}
+
 // Redact is the exchange as it may be kept, shown or printed. The request was
 // masked by position when it was built; its body and signed string are left
 // as they are. What the

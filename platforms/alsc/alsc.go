@@ -87,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Gateway == "" {
 		errs = append(errs, errors.New("gateway is missing (e.g. "+ProductionGateway+")"))
 	} else if u, err := url.Parse(cfg.Gateway); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("gateway %q is not an http(s) URL", cfg.Gateway))
+		errs = append(errs, fmt.Errorf("gateway %q is not an http(s) URL", platforms.URLForMessage(cfg.Gateway)))
 	}
 	if cfg.AppKey == "" {
 		errs = append(errs, errors.New("app_key is missing"))
@@ -161,7 +161,7 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 
 	req, err := http.NewRequest(http.MethodPost, c.cfg.Gateway, strings.NewReader(body.Sent()))
 	if err != nil {
-		return nil, trace, fmt.Errorf("gateway %q: %w", c.cfg.Gateway, err)
+		return nil, trace, fmt.Errorf("gateway %q: %w", trace.URL, err)
 	}
 	req.Header.Set("Content-Type", ContentType)
 

@@ -115,16 +115,16 @@ func endpointURL(base string) (endpoint, traceURL string, urlMasks []platforms.R
 	}
 	u, err := url.Parse(base)
 	if err != nil {
-		return "", "", nil, fmt.Errorf("youzan: base_url %q: %v", base, err)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q is not a URL", platforms.URLForMessage(base))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", "", nil, fmt.Errorf("youzan: base_url %q must start with http:// or https://", base)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q must start with http:// or https://", platforms.URLForMessage(base))
 	}
 	if u.Host == "" {
-		return "", "", nil, fmt.Errorf("youzan: base_url %q has no host", base)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q has no host", platforms.URLForMessage(base))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", "", nil, fmt.Errorf("youzan: base_url %q must not carry a query or fragment", base)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q must not carry a query or fragment", platforms.URLForMessage(base))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
