@@ -161,7 +161,7 @@ func TestHostileRedirectsAreNotFollowed(t *testing.T) {
 					t.Errorf("%d %s: history has %+v", status, ex.Platform, h)
 				}
 			}
-			text := runCLI(t, wang, "submit", "--config", cfg, "--data-dir", dataDir)
+			text := runCLI(t, wang, "submit", "--config", cfg, "--data-dir", t.TempDir())
 			for _, p := range []string{"alsc", "youzan", "nxlink"} {
 				if !containsFields(text.stdout, p, "failed", "code", code) {
 					t.Errorf("%d: text output lacks %s failed %s:\n%s", status, p, code, text.stdout)
@@ -225,7 +225,7 @@ func TestHostileEchoedSecretsNeverReachStdout(t *testing.T) {
 	if !strings.Contains(r.stdout, platforms.MaskString) {
 		t.Errorf("nothing masked in:\n%s", r.stdout)
 	}
-	text := runCLI(t, wang, "submit", "--config", cfg, "--data-dir", dataDir)
+	text := runCLI(t, wang, "submit", "--config", cfg, "--data-dir", t.TempDir())
 	noSecrets(t, "submit (text)", text.stdout+text.stderr)
 	for _, id := range []string{"1001", "2002", "3003"} {
 		if !strings.Contains(text.stdout, "id "+id) {
