@@ -244,10 +244,11 @@ func (r *run) plan(ctx context.Context, resume bool) error {
 	h := sha256.New()
 	in := r.checked.Input
 	in.Format, in.Encoding = r.checked.Format, r.checked.Encoding
-	rows, err := openRows(io.TeeReader(f, h), in)
+	rows, err := openRows(f, h, in)
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
 	// Chunks are written ahead while earlier ones are handed out, so reading
 	// the file never waits for a commit; planAhead bounds how far ahead.
 	ready := make(chan *chunkPlan, planAhead)
