@@ -28,9 +28,10 @@ type Input struct {
 // Checked is what the first pass over a file found.
 type Checked struct {
 	Input
-	// Digest identifies the file's exact bytes ("sha256:…"). With a row's line
-	// number it is the row's key in history, so a re-run of the same file
-	// resumes and a changed file starts afresh.
+	// Digest identifies the file's exact bytes ("sha256:…", and "#SHEET"
+	// for a workbook's sheet). With a row's line number it is the row's key
+	// in history, so a re-run of the same file resumes and a changed file
+	// starts afresh.
 	Digest   string
 	Format   Format
 	Encoding Encoding // as detected: auto becomes utf-8, gbk or utf-16
@@ -121,7 +122,7 @@ func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(P
 			}
 		}
 	}
-	c.Digest = digestString(h)
+	c.Digest = digestString(h) + rows.keySuffix()
 	c.Normalised = norm.list()
 	c.Encoding = rows.Encoding()
 	if c.Encoding == EncodingAuto {

@@ -96,6 +96,7 @@ type Reader struct {
 	format  Format
 	columns []ColumnMap
 	close   func() error
+	sheet   string // a workbook's sheet being read
 }
 
 // NewReader reads customers from r. An empty format is sniffed from the first
@@ -151,6 +152,16 @@ func (r *Reader) Encoding() Encoding {
 		return EncodingUTF8
 	}
 	return r.decoded.used()
+}
+
+// keySuffix is added to the file's digest to key its rows in history: a
+// workbook's sheets number their rows independently, so the sheet is part
+// of the key ("sha256:…#会员").
+func (r *Reader) keySuffix() string {
+	if r.sheet == "" {
+		return ""
+	}
+	return "#" + r.sheet
 }
 
 // Close releases what the reader holds (a workbook's temporary files).

@@ -287,7 +287,7 @@ func (r *run) plan(ctx context.Context, resume bool) error {
 	if err := r.planChunk(ctx, chunk, resume, ready); err != nil {
 		return err
 	}
-	if got := digestString(h); got != r.checked.Digest {
+	if got := digestString(h) + rows.keySuffix(); got != r.checked.Digest {
 		return fmt.Errorf("%s changed while it was being imported (digest %s, checked %s); rows sent so far are in history under the old digest", r.checked.Path, got, r.checked.Digest)
 	}
 	return nil

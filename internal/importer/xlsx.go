@@ -97,7 +97,7 @@ func xlsxReader(f *excelize.File, sheet string, co ColumnOptions) (*Reader, erro
 			}
 		}
 	}
-	return &Reader{next: next, format: FormatXLSX, columns: maps, close: closeAll}, nil
+	return &Reader{next: next, format: FormatXLSX, columns: maps, close: closeAll, sheet: sheet}, nil
 }
 
 // sheetRows walks a sheet's rows twice in step: stored values and shown ones.
