@@ -941,7 +941,7 @@ func (f *form) view(focused bool) (lines []string, cx, cy int, ok bool) {
 				return strings.Repeat(" ", indent) + st.hint.Render(l.text)
 			}))
 		case lineHint:
-			lines = append(lines, f.cached("h"+l.text, func() string { return f.renderHint(l.text) }))
+			lines = append(lines, f.renderHint(l.text))
 		}
 	}
 	blank := f.cached("blank", func() string { return "" })

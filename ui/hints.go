@@ -48,9 +48,11 @@ func (f *form) appendHint(lines []formLine, i int) []formLine {
 	return append(lines, formLine{kind: lineHint, field: i, text: msgSentAs.in(f.c.lang) + h})
 }
 
-// renderHint draws a hint where messages go, clipped to the form's width.
+// renderHint draws a hint where messages go, clipped and padded to the
+// form's width. It is not cached with the static lines: a hint changes with
+// every keystroke, and the cache would keep each one.
 func (f *form) renderHint(s string) string {
 	indent := f.errIndent()
 	s = ansi.Truncate("→ "+s, max(4, f.contentW()-indent), "…")
-	return strings.Repeat(" ", indent) + f.c.st.hint.Render(s)
+	return padRight(strings.Repeat(" ", indent)+f.c.st.hint.Render(s), f.contentW())
 }
