@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,7 +164,9 @@ func mapHeader(header []string, opts ColumnOptions) ([]column, []ColumnMap, erro
 
 func chooseField(i int, name string, m map[string]string, used map[string]bool) (field, by string) {
 	key := headerKey(name)
-	for k, v := range m {
+	// In key order, so that a column two entries could name maps the same way on every run.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
 		pos, isPos := strings.CutPrefix(strings.ToLower(k), "col")
 		if (key != "" && headerKey(k) == key) || (isPos && pos == strconv.Itoa(i+1)) {
 			used[k] = true
