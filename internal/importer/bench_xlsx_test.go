@@ -96,3 +96,28 @@ func generateXLSX(tb testing.TB, dir string, rows int) string {
 	}
 	return path
 }
+
+// BenchmarkCheckXLSX and BenchmarkCheckCSV time the reading side alone: one
+// checking pass (read, map, normalise, validate for three platforms) over
+// the same -import.rows customers, as a workbook and as a GBK CSV. Sending
+// dominates an import; these show what the workbook costs on top.
+func BenchmarkCheckXLSX(b *testing.B) {
+	benchCheck(b, generateXLSX(b, b.TempDir(), *benchRows))
+}
+
+func BenchmarkCheckCSV(b *testing.B) {
+	benchCheck(b, generate(b, genOptions{rows: *benchRows, dir: b.TempDir(), gbk: true}).path)
+}
+
+func benchCheck(b *testing.B, path string) {
+	ps := sandboxPlatforms(b, "http://127.0.0.1:1")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		c, err := Check(context.Background(), Input{Path: path}, ps, nil)
+		if err != nil || c.Valid != *benchRows {
+			b.Fatalf("%+v %v", c, err)
+		}
+	}
+	b.ReportMetric(float64(*benchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
