@@ -10,6 +10,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/internal/termsafe"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -84,7 +85,8 @@ const historyPage = 200
 const storeTimeout = 5 * time.Second
 
 func rowFromSubmission(sub store.Submission) *histRow {
-	r := &histRow{id: sub.ID, created: sub.Created, name: sub.Customer.Name, mobile: sub.Customer.Mobile,
+	// The row is drawn on every frame: its text is made terminal-safe once, here.
+	r := &histRow{id: sub.ID, created: sub.Created, name: termsafe.Line(sub.Customer.Name), mobile: termsafe.Line(sub.Customer.Mobile),
 		states: map[string]string{}, dirty: true}
 	for _, p := range sub.Platforms {
 		r.states[p] = stateOf(sub.States[p])

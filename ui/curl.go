@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/custdesk/custdesk/internal/termsafe"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -242,7 +243,7 @@ func (r *shellRenderer) quoted(s string) {
 		}
 		shown := raw
 		if r.display {
-			if e := escapeControl(raw); e != raw {
+			if e := termsafe.Text(raw); e != raw {
 				shown, r.lossy = e, true
 			}
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/internal/termsafe"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -101,7 +102,7 @@ func (m *Model) enrol(how enrolHow) tea.Cmd {
 	}
 	m.nextToken++
 	ctx, cancel := context.WithCancel(m.ctx)
-	s := &submitting{token: m.nextToken, name: c.Name, version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
+	s := &submitting{token: m.nextToken, name: termsafe.Line(c.Name), version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
 		started: m.c.now(), names: req.Platforms, results: map[string]platforms.Exchange{}}
 	m.subs = append(m.subs, s)
 	m.notice, m.noticeErr = "", false

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/internal/termsafe"
 )
 
 type pane int
@@ -476,7 +477,9 @@ func (m *Model) quitNow() tea.Cmd {
 	return tea.Quit
 }
 
-func (m *Model) setNotice(s string, isErr bool) { m.notice, m.noticeErr = s, isErr }
+// setNotice shows s on the status line. Notices quote errors, file names
+// and customers' names, so they pass the terminal sanitiser.
+func (m *Model) setNotice(s string, isErr bool) { m.notice, m.noticeErr = termsafe.Line(s), isErr }
 
 func (m *Model) animating() bool {
 	if len(m.subs) > 0 {

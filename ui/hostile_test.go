@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/dispatch"
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/internal/termsafe"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// hostileBody is what a hostile platform answers: escape sequences in every
+// field, in 7-bit form, as UTF-8 C1 characters and as raw 8-bit bytes (which
+// json.Valid lets through), bidi overrides and zero-width characters.
+const hostileBody = `{"code":"E\u001b]0;pwned\u0007","msg":"\u001b[2J\u001b]52;c;aGk=\u0007` + "\x9b31m\x9d0;t\x9c" +
+	`","message":"\u009b31m\u202Eevil\u200B","sub_code":"\u001b]8;;http://evil.example\u001b\\link","sub_msg":"x\u2066y",` +
+	`"error_response":{"code":15,"msg":"\u001b[31mred","sub_code":"isv.\u001b[5m","sub_msg":"\u202Ecba"}}`
+
+// sgr matches the styling the console itself writes; anything else of
+// ESC's is the platform's and must not reach the terminal.
+var sgr = regexp.MustCompile("\x1b\\[[0-9;:]*m")
+
+// assertTerminalSafe fails when a frame carries, beside the console's own
+// styling, any byte or character a terminal acts on or hides.
+func assertTerminalSafe(t *testing.T, what, frame string) {
+	t.Helper()
+	for i, l := range strings.Split(sgr.ReplaceAllString(frame, ""), "\n") {
+		if !termsafe.Safe(l) {
+			t.Fatalf("%s: line %d carries %q", what, i, l)
+		}
+	}
+}
+
+func TestHostilePlatformNeverReachesTheTerminal(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Evil", "\x9b2J\u202e")
+		_, _ = w.Write([]byte(hostileBody))
+	}))
+	t.Cleanup(srv.Close)
+	ps, err := config.Sandbox(srv.URL).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	disp := dispatch.New(st, ps, dispatch.Options{Backoff: func(int) time.Duration { return time.Hour }})
+
+	// A customer recorded before names were checked, with an OSC 8 link, a
+	// color and a bidi override in the name.
+	legacy := &store.Submission{RequestID: "req-\x1b]0;t\x07", Platforms: []string{"alsc"}, Source: store.SourceConsole,
+		Customer: platforms.Customer{Name: "\x1b]8;;http://evil.example\x1b\\王小二\x1b]8;;\x1b\\\x1b[31m\u202E", Mobile: "13411111111\u200B"}}
+	if err := st.Begin(context.Background(), legacy); err != nil {
+		t.Fatal(err)
+	}
+
+	m := newModel(Options{Platforms: ps, Lang: "en", NoColor: true}, disp, st)
+	m.timers = false
+	m.c.now = func() time.Time { return fixedNow }
+	d := drive(t, m, 120, 40)
+	d.settle()
+	d.typeText("王小二")
+	d.press("tab")
+	d.typeText("13411111111")
+	d.press("ctrl+s")
+	d.settle()
+	assertTerminalSafe(t, "form after the answers", d.m.View().Content)
+
+	d.press("ctrl+o")
+	d.settle()
+	frame := d.m.View().Content
+	assertTerminalSafe(t, "history list", frame)
+	if !strings.Contains(frame, `\x1b]8;;http://evil.ex`) || !strings.Contains(frame, "⟨U+") {
+		t.Errorf("the legacy name is not shown escaped:\n%s", unstyled(frame))
+	}
+	for _, row := range []string{"the new submission", "the legacy one"} {
+		d.press("enter")
+		d.settle()
+		for range 3 { // every platform's tab
+			for range modeCount { // every view
+				assertTerminalSafe(t, row+" entry", d.m.View().Content)
+				d.press("v")
+			}
+			d.press("tab")
+		}
+		d.press("esc")
+		d.settle()
+		d.press("down")
+	}
+	// The exact-bytes view shows the raw 8-bit CSI as an escape, so support
+	// still sees what came.
+	d.press("up", "enter")
+	d.settle()
+	d.press("v")
+	if s := d.m.View().Content; !strings.Contains(s, `\x9d0;t\x9c`) {
+		t.Errorf("the bytes view hides the hostile bytes:\n%s", unstyled(s))
+	}
+}
+
+func unstyled(s string) string { return sgr.ReplaceAllString(s, "") }
