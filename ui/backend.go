@@ -10,7 +10,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
-	"github.com/custdesk/custdesk/internal/termsafe"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 	"github.com/custdesk/custdesk/platforms"
 )
 

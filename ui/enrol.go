@@ -11,8 +11,8 @@ import (
 
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
-	"github.com/custdesk/custdesk/internal/termsafe"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // A member, not a keypress, is what the console enrols. A form that was

@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/custdesk/custdesk/internal/termsafe"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 	"github.com/custdesk/custdesk/platforms"
 )
 

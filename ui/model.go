@@ -12,7 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
-	"github.com/custdesk/custdesk/internal/termsafe"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 type pane int
