@@ -10,8 +10,8 @@ import (
 
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
-	"github.com/custdesk/custdesk/platforms/termsafe"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // sender is what the console needs of internal/dispatch. *dispatch.Dispatcher

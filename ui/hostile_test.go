@@ -12,8 +12,8 @@ import (
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
-	"github.com/custdesk/custdesk/platforms/termsafe"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // hostileBody is what a hostile platform answers: escape sequences in every
