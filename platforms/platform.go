@@ -65,9 +65,10 @@ type Trace struct {
 	Redactions []Redaction `json:"redactions,omitempty"`
 }
 
-// ValidateAll runs every given platform's rules on c.
+// ValidateAll runs the rules every platform shares (CheckCharacters), then
+// every given platform's rules, on c.
 func ValidateAll(c Customer, ps []Platform) []FieldError {
-	var errs []FieldError
+	errs := CheckCharacters(c)
 	for _, p := range ps {
 		errs = append(errs, p.Validate(c)...)
 	}

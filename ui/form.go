@@ -366,7 +366,10 @@ func (f *form) messages(fl *formField) []string {
 		titles[msg] = append(titles[msg], e.Title)
 	}
 	for _, msg := range order {
-		out = append(out, strings.Join(titles[msg], ", ")+": "+msg)
+		if who := strings.Join(titles[msg], ", "); who != "" {
+			msg = who + ": " + msg
+		}
+		out = append(out, msg)
 	}
 	return out
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
@@ -108,3 +110,29 @@ func TestHostilePlatformNeverReachesTheTerminal(t *testing.T) {
 }
 
 func unstyled(s string) string { return sgr.ReplaceAllString(s, "") }
+
+// A bidi override pasted into the name is refused by the form with the
+// same error in either language, shown as an escape, and nothing is sent.
+func TestFormRefusesInvisibleCharacters(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{
+		{"en", "character 4, U+202E, is a control"},
+		{"zh", "第 4 个字符 U+202E 是控制字符"},
+	} {
+		e := newEnv(t)
+		d := drive(t, e.model(t, c.lang), 120, 40)
+		d.settle()
+		d.send(tea.PasteMsg{Content: "王小二\u202Egpj.exe"})
+		d.press("tab")
+		d.typeText("13411111111")
+		d.press("ctrl+s")
+		d.settle()
+		frame := d.m.View().Content
+		assertTerminalSafe(t, c.lang+" form", frame)
+		if s := unstyled(frame); !strings.Contains(s, c.want) || !strings.Contains(s, "王小二⟨U+202E⟩gpj") {
+			t.Errorf("%s: the form does not name the character:\n%s", c.lang, s)
+		}
+		if subs, err := e.st.List(context.Background(), store.Query{}); err != nil || len(subs) != 0 {
+			t.Errorf("%s: %d submissions recorded (%v)", c.lang, len(subs), err)
+		}
+	}
+}
