@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 func runConfig(args []string, stdout, stderr io.Writer) error {
@@ -29,15 +30,15 @@ func runConfig(args []string, stdout, stderr io.Writer) error {
 			return &exitError{exitBadInput, err}
 		}
 		for _, w := range l.Warnings {
-			fmt.Fprintln(stderr, "warning:", w)
+			fmt.Fprintln(stderr, "warning:", termsafe.Line(w))
 		}
 		ps, err := l.Build()
 		if err != nil {
 			return &exitError{exitBadInput, err}
 		}
-		fmt.Fprintf(stdout, "%s: ok\n", path)
+		fmt.Fprintf(stdout, "%s: ok\n", termsafe.Line(path))
 		for _, p := range ps {
-			fmt.Fprintf(stdout, "  %-7s %s\n", p.Name(), p.Title())
+			fmt.Fprintf(stdout, "  %-7s %s\n", p.Name(), termsafe.Line(p.Title()))
 		}
 		return nil
 	case "init":

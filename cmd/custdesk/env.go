@@ -13,6 +13,7 @@ import (
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/sandbox"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // common holds the flags every command that talks to platforms shares.
@@ -86,7 +87,7 @@ func locate(c common, stderr io.Writer) (*env, error) {
 				return nil, &exitError{exitBadInput, err}
 			}
 			for _, w := range l.Warnings {
-				fmt.Fprintln(stderr, "custdesk: warning:", w)
+				fmt.Fprintln(stderr, "custdesk: warning:", termsafe.Line(w))
 			}
 			e.cfg = l
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/custdesk/custdesk/internal/importer"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 const importUsage = `usage: custdesk import FILE.csv|FILE.jsonl [flags]
@@ -120,9 +121,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return &exitError{exitBadInput, err}
 	}
-	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", file, checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
+	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", termsafe.Line(file), checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
 	if checked.Invalid > 0 {
-		fmt.Fprintf(stderr, "custdesk: %d problem(s) in %d row(s) written to %s\n", checked.Problems, checked.Invalid, reportPath)
+		fmt.Fprintf(stderr, "custdesk: %d problem(s) in %d row(s) written to %s\n", checked.Problems, checked.Invalid, termsafe.Line(reportPath))
 	}
 	switch {
 	case checked.Rows == 0:
@@ -155,7 +156,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	sum, runErr := imp.Wait()
 
 	if f.output == "json" {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(termsafe.JSONWriter(stdout)) // exact JSON, and safe on a terminal
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(sum); err != nil {

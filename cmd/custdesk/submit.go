@@ -17,6 +17,7 @@ import (
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -59,7 +60,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	if errs := platforms.ValidateAll(cust, chosen); len(errs) > 0 {
 		for _, fe := range errs {
-			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, fe.Message(*lang))
+			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(*lang)))
 		}
 		return &exitError{exitBadInput, fmt.Errorf("%d field error(s); nothing was sent", len(errs))}
 	}
@@ -164,17 +165,17 @@ func printDryRun(w io.Writer, c platforms.Customer, ps []platforms.Platform, out
 		out = append(out, dryRunRequest{p.Name(), tr.Method, tr.URL, tr.Headers, string(tr.Body), tr.Signed})
 	}
 	if output == "json" {
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(termsafe.JSONWriter(w)) // exact JSON, and safe on a terminal
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
 	for _, r := range out {
-		fmt.Fprintf(w, "== %s\n%s %s\n", r.Platform, r.Method, r.URL)
+		fmt.Fprintf(w, "== %s\n%s %s\n", r.Platform, r.Method, termsafe.Line(r.URL))
 		for _, k := range sortedHeaderKeys(r.Headers) {
-			fmt.Fprintf(w, "%s: %s\n", k, r.Headers[k])
+			fmt.Fprintf(w, "%s: %s\n", termsafe.Line(k), termsafe.Line(r.Headers[k]))
 		}
-		fmt.Fprintf(w, "\n%s\n\nsigned: %s\n\n", r.Body, r.Signed)
+		fmt.Fprintf(w, "\n%s\n\nsigned: %s\n\n", termsafe.Text(r.Body), termsafe.Text(r.Signed))
 	}
 	return nil
 }
@@ -212,7 +213,7 @@ func printExchangesJSON(w io.Writer, subID int64, exs []platforms.Exchange) erro
 			float64(ex.Duration.Microseconds()) / 1000, ex.Error, ex.Truncated, string(ex.Response),
 			ex.Unrecorded == "", ex.Unrecorded}
 	}
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(termsafe.JSONWriter(w)) // exact JSON, and safe on a terminal
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
@@ -239,7 +240,10 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 		case r.Outcome == platforms.Unknown:
 			msg += " [not retried automatically: resend or drop it from the console's history]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, r.Outcome, detail, msg, ex.Duration.Round(time.Millisecond))
+		// Every cell is the platform's text: made terminal-safe, and with no
+		// tab or newline left to break the table.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, termsafe.Line(string(r.Outcome)), termsafe.Line(detail),
+			termsafe.Line(msg), ex.Duration.Round(time.Millisecond))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

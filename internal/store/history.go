@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // Record is a submission as `custdesk history` and exports write it: the
@@ -177,7 +178,7 @@ func WriteHistory(ctx context.Context, w io.Writer, st *Store, q Query, format s
 			// The name goes last: tabwriter counts runes, not display columns,
 			// so a wide (Chinese) name would misalign any column after it.
 			_, err := fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", sub.ID, sub.Created.Local().Format("2006-01-02 15:04:05"),
-				oneLine(sub.Customer.Mobile), strings.Join(marks, " "), oneLine(sub.Customer.Name))
+				termsafe.Line(sub.Customer.Mobile), termsafe.Line(strings.Join(marks, " ")), termsafe.Line(sub.Customer.Name))
 			return err
 		})
 		if err != nil {
@@ -276,13 +277,4 @@ func (s *Store) writeCSV(ctx context.Context, w io.Writer, q Query) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
 }

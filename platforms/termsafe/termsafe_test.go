@@ -1,6 +1,9 @@
 package termsafe
 
 import (
+	"bytes"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -119,4 +122,54 @@ func BenchmarkLineHostile(b *testing.B) {
 	for b.Loop() {
 		_ = Text(s)
 	}
+}
+
+func TestJSONKeepsTheMeaning(t *testing.T) {
+	in := map[string]string{"m": "a\x7f\u009b31m\u202Eb\u200B\U000E0041c 王", "k\u2066": "x"}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := JSON(b)
+	checkSafe(t, string(out), false)
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil || !reflect.DeepEqual(back, in) {
+		t.Fatalf("%s decodes to %q (%v)", out, back, err)
+	}
+	if safe := []byte(`{"a":"王小二"}`); &JSON(safe)[0] != &safe[0] {
+		t.Error("safe JSON was copied")
+	}
+}
+
+func TestJSONWriterJoinsCutCharacters(t *testing.T) {
+	b, _ := json.Marshal("王\u202E二")
+	var out bytes.Buffer
+	w := JSONWriter(&out)
+	for i := range b {
+		if _, err := w.Write(b[i : i+1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := out.String(); got != `"王\u202e二"` {
+		t.Errorf("got %s", got)
+	}
+}
+
+// FuzzJSON: any JSON string value survives JSON unchanged in meaning, and
+// the result is terminal-safe.
+func FuzzJSON(f *testing.F) {
+	f.Add("a\u202Eb\x9b\u009b\x7f")
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Skip()
+		}
+		out := JSON(b)
+		checkSafe(t, string(out), false)
+		var back, want string
+		_ = json.Unmarshal(b, &want)
+		if err := json.Unmarshal(out, &back); err != nil || back != want {
+			t.Fatalf("%q -> %s -> %q (%v)", s, out, back, err)
+		}
+	})
 }
