@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/custdesk/custdesk/internal/importer"
+	"github.com/custdesk/custdesk/internal/private"
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
@@ -264,7 +265,7 @@ func (r *lazyReport) open() error {
 	if r.w != nil {
 		return nil
 	}
-	f, err := os.Create(r.path)
+	f, err := private.Create(r.path) // the rows' personal data: 0600
 	if err != nil {
 		return err
 	}
