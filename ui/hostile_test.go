@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -133,6 +137,44 @@ func TestFormRefusesInvisibleCharacters(t *testing.T) {
 		}
 		if subs, err := e.st.List(context.Background(), store.Query{}); err != nil || len(subs) != 0 {
 			t.Errorf("%s: %d submissions recorded (%v)", c.lang, len(subs), err)
+		}
+	}
+}
+
+// The x export's CSV opens in a spreadsheet as data: a byte order mark, and
+// every cell that would be a formula starts with '.
+func TestExportCSVIsSpreadsheetSafe(t *testing.T) {
+	e := newEnv(t)
+	sub := &store.Submission{RequestID: "req-1", Platforms: []string{"alsc"}, Source: store.SourceConsole,
+		Customer: platforms.Customer{Name: `=HYPERLINK("http://evil.example","王小二")`, Mobile: "+86-13411111111",
+			Remark: "+cmd|' /C calc'!A0", Address: "@SUM(1)", Level: "-12.5"}}
+	if err := e.st.Begin(context.Background(), sub); err != nil {
+		t.Fatal(err)
+	}
+	d := drive(t, e.model(t, "en"), 120, 40)
+	d.settle()
+	d.press("ctrl+o", "x")
+	d.settle()
+	b, err := os.ReadFile(filepath.Join(e.dir, "history-20250314-150926.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		t.Errorf("no byte order mark: %q", b[:min(len(b), 16)])
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	cells := strings.Join(rows[1], "|")
+	for _, want := range []string{`'=HYPERLINK("http://evil.example","王小二")`, "'+86-13411111111", "'+cmd|' /C calc'!A0", "'@SUM(1)", "|-12.5|"} {
+		if !strings.Contains("|"+cells+"|", want) {
+			t.Errorf("no %q in %q", want, cells)
+		}
+	}
+	for _, c := range rows[1] {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && c != "-12.5" {
+			t.Errorf("cell %q would be a formula", c)
 		}
 	}
 }

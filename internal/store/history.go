@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
@@ -250,13 +250,18 @@ var csvHeader = []string{"id", "created", "request_id", "source", "operator", "i
 	"platform", "outcome", "customer_ids", "code", "sub_code", "message", "status", "attempts", "duration_ms"}
 
 // writeCSV writes one row per submission and platform, the customer's
-// fields under their public names (so the file can be imported again).
+// fields under their public names (so the file can be imported again). It is
+// spreadsheet-safe (csvsafe): a byte order mark, and no cell a spreadsheet
+// would evaluate as a formula.
 func (s *Store) writeCSV(ctx context.Context, w io.Writer, q Query) error {
-	cw := csv.NewWriter(w)
+	cw, err := csvsafe.NewWriter(w)
+	if err != nil {
+		return err
+	}
 	if err := cw.Write(append(append([]string{}, csvHeader...), platforms.Fields...)); err != nil {
 		return err
 	}
-	err := s.each(ctx, q, func(sub Submission) error {
+	err = s.each(ctx, q, func(sub Submission) error {
 		r := NewRecord(sub)
 		var cust []string
 		for _, f := range platforms.Fields {
@@ -275,6 +280,5 @@ func (s *Store) writeCSV(ctx context.Context, w io.Writer, q Query) error {
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
