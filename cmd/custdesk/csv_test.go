@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // history --output csv neutralises formulas and starts with a byte order
@@ -57,4 +58,45 @@ func TestImportRestoresNeutralisedCells(t *testing.T) {
 	if !strings.Contains(h.stdout, `"mobile": "+86-13411111111"`) || !strings.Contains(h.stdout, `"remark": "=1+1"`) {
 		t.Errorf("history:\n%s", h.stdout)
 	}
+}
+
+// Excel's "Unicode text" export: UTF-16 with a byte order mark, tab
+// separated. The check pass and the sending pass read it alike, and a
+// re-run resumes instead of refusing the file.
+func TestImportUTF16BothPassesAndRerun(t *testing.T) {
+	for _, order := range []string{"le", "be"} {
+		t.Run(order, func(t *testing.T) {
+			dir := isolate(t)
+			file := filepath.Join(dir, "unicode.txt")
+			if err := os.WriteFile(file, utf16Text(order == "be", "name\tmobile\r\n王小二\t13411111111\r\n李四\t13411111112\r\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for run := 1; run <= 2; run++ {
+				r := runCLI(t, "", "import", file, "--platform", "alsc")
+				if r.code != exitOK || !strings.Contains(r.stderr, "2 rows, 2 valid, 0 invalid (csv, utf-16)") {
+					t.Fatalf("run %d: exit %d\n%s\n%s", run, r.code, r.stdout, r.stderr)
+				}
+			}
+			h := runCLI(t, "", "history", "--output", "json")
+			if n := strings.Count(h.stdout, `"request_id"`); n != 2 || !strings.Contains(h.stdout, "李四") {
+				t.Errorf("%d submissions after two runs:\n%s", n, h.stdout)
+			}
+		})
+	}
+}
+
+func utf16Text(bigEndian bool, s string) []byte {
+	units := utf16.Encode([]rune(s))
+	out := []byte{0xFF, 0xFE}
+	if bigEndian {
+		out = []byte{0xFE, 0xFF}
+	}
+	for _, u := range units {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
 }
