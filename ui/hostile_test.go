@@ -14,6 +14,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/dispatch"
@@ -126,6 +127,16 @@ func TestFormRefusesInvisibleCharacters(t *testing.T) {
 		d := drive(t, e.model(t, c.lang), 120, 40)
 		d.settle()
 		d.send(tea.PasteMsg{Content: "王小二\u202Egpj.exe"})
+		// The cursor stands right after the text as shown, escape included.
+		v := d.m.View()
+		shown := "王小二⟨U+202E⟩gpj.exe"
+		for y, l := range strings.Split(ansi.Strip(v.Content), "\n") {
+			if i := strings.Index(l, shown); i >= 0 {
+				if x := ansi.StringWidth(l[:i+len(shown)]); v.Cursor == nil || v.Cursor.X != x || v.Cursor.Y != y {
+					t.Errorf("%s: cursor at %+v, want column %d row %d", c.lang, v.Cursor, x, y)
+				}
+			}
+		}
 		d.press("tab")
 		d.typeText("13411111111")
 		d.press("ctrl+s")

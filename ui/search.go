@@ -14,6 +14,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // The search line of the history pane ("/"). Free words match name, mobile,
@@ -265,15 +266,17 @@ func (s *searchLine) render(st *styles, w int) (string, int) {
 		}
 		return padRight(prompt+ph, w), 2
 	}
+	// A pasted bidi or zero-width character shows as its escape, and the
+	// cursor counts the escape's width (runeWidth, shownWidth).
 	runes := []rune(v)
 	if !s.editing {
-		return padRight(prompt+st.value.Render(ansi.Truncate(v, iw, "…")), w), 2
+		return padRight(prompt+st.value.Render(ansi.Truncate(termsafe.Line(v), iw, "…")), w), 2
 	}
 	s.scroll(iw)
 	left := min(s.left, len(runes))
 	pos := min(s.input.Position(), len(runes))
-	x := 2 + ansi.StringWidth(string(runes[left:pos]))
-	return padRight(prompt+st.value.Render(ansi.Truncate(string(runes[left:]), iw, "")), w), x
+	x := 2 + shownWidth(string(runes[left:pos]))
+	return padRight(prompt+st.value.Render(ansi.Truncate(termsafe.Line(string(runes[left:])), iw, "")), w), x
 }
 
 // Search messages.
