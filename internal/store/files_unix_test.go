@@ -47,7 +47,7 @@ func TestDatabaseFilesArePrivateInAnOpenDirectory(t *testing.T) {
 	if err := st.Begin(context.Background(), &sub); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveDraft(context.Background(), platforms.Customer{Name: "半"}); err != nil {
+	if err := st.SaveDraft(context.Background(), Draft{Customer: platforms.Customer{Name: "半"}}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, FileName)
