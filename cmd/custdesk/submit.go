@@ -249,7 +249,7 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 		return err
 	}
 	if why := unrecordedReason(exs); why != "" {
-		_, err := fmt.Fprintf(w, "submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n", subID, why)
+		_, err := fmt.Fprintf(w, "submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n", subID, termsafe.Line(why))
 		return err
 	}
 	_, err := fmt.Fprintf(w, "submission %d recorded; custdesk history shows it\n", subID)
