@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -89,25 +88,10 @@ func (s *Store) Drop(ctx context.Context, subID int64, platform string) error {
 
 func (s *Store) setState(ctx context.Context, subID int64, platform, set string, args ...any) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var inFlight int64
-		var owner string
-		err := tx.QueryRowContext(ctx, `SELECT in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
-			subID, platform).Scan(&inFlight, &owner)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("history: submission %d has no platform %q: %w", subID, platform, ErrNotFound)
-		}
-		if err != nil {
+		if _, err := s.takeOverTx(ctx, tx, subID, platform); err != nil {
 			return err
 		}
-		if inFlight != 0 {
-			if s.owner.alive(owner) {
-				return ErrInFlight
-			}
-			if err := s.interruptTx(ctx, tx, subID, platform, inFlight); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE states SET `+set+` WHERE submission_id = ? AND platform = ?`,
+		_, err := tx.ExecContext(ctx, `UPDATE states SET `+set+` WHERE submission_id = ? AND platform = ?`,
 			append(args, subID, platform)...)
 		return err
 	})
