@@ -225,7 +225,7 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 			m.form.ensureVisible()
 		}
 		m.setNotice(fmt.Sprintf(m.c.tr(msgAllOK), s.name), false)
-		return m.clearDraftCmd()
+		return m.saveDraftNow() // the form is empty: the draft is forgotten
 	}
 	return nil
 }
@@ -252,18 +252,6 @@ func (m *Model) clearForm() {
 	m.form.setNotes(mobileNoteKey, nil)
 	m.form.setNotes(platformsNoteKey, nil)
 	m.draftSaved = m.form.version
-}
-
-func (m *Model) clearDraftCmd() tea.Cmd {
-	if m.hist == nil {
-		return nil
-	}
-	hs, v := m.hist, m.form.version
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		defer cancel()
-		return draftSavedMsg{version: v, err: hs.ClearDraft(ctx)}
-	}
 }
 
 func (m *Model) removeSub(s *submitting) {

@@ -328,7 +328,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.c.keys.form.Clear):
 		cmd := m.formUpdate(msg)
 		m.clearForm()
-		return tea.Batch(cmd, m.clearDraftCmd())
+		return tea.Batch(cmd, m.saveDraftNow())
 	}
 	return m.formUpdate(msg)
 }

@@ -32,7 +32,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	allowDup := fs.Bool("allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
 	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in DESIGN.md) from FILE or stdin.\n\n")
+		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
