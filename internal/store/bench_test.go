@@ -14,8 +14,15 @@ import (
 	"github.com/custdesk/custdesk/platforms"
 )
 
-// benchSize is the history the budgets are stated for.
-const benchSize = 100_000
+// benchSize is how many submissions the benchmarks' history holds:
+// CUSTDESK_BENCH_SIZE (the issues' budgets are stated for 100000 and
+// 1000000), else a small history so a benchmark smoke run in CI stays fast.
+var benchSize = func() int {
+	if n, err := strconv.Atoi(os.Getenv("CUSTDESK_BENCH_SIZE")); err == nil && n > 0 {
+		return n
+	}
+	return 10_000
+}()
 
 var (
 	benchOnce sync.Once
