@@ -47,7 +47,11 @@ func benchHistory(b *testing.B) string {
 		}
 		os.RemoveAll(benchDir)
 		start := time.Now()
-		if benchErr = seedBench(benchDir, benchSize); benchErr == nil {
+		seed := seedBench
+		if benchSize > growBase {
+			seed = seedLarge
+		}
+		if benchErr = seed(benchDir, benchSize); benchErr == nil {
 			benchErr = os.WriteFile(done, nil, 0o600)
 		}
 		b.Logf("seeded %d submissions in %s", benchSize, time.Since(start).Round(time.Second))
