@@ -103,8 +103,9 @@ func growCopy(ctx context.Context, st *Store, k, base, count int, maxEx int64) e
 				s.platforms, s.operator, s.source, s.import_file, s.import_row, s.created + :minutes, replace(s.member, s.mobile, ` + newMobile + `)
 			FROM submissions s WHERE s.id <= :count`,
 		`INSERT INTO exchanges (id, submission_id, platform, attempt, started, in_flight, outcome, meta, request_body, response)
-			SELECT e.id + :exoff, e.submission_id + :off, e.platform, e.attempt, e.started + :minutes, e.in_flight, e.outcome, e.meta, e.request_body, e.response
-			FROM exchanges e WHERE e.submission_id <= :count`,
+			SELECT e.id + :exoff, e.submission_id + :off, e.platform, e.attempt, e.started + :minutes, e.in_flight, e.outcome,
+				replace(replace(e.meta, s.request_id, ` + newRID + `), ` + oldCID + `, ` + newCID + `), e.request_body, e.response
+			FROM exchanges e JOIN submissions s ON s.id = e.submission_id WHERE e.submission_id <= :count`,
 		`INSERT INTO states (submission_id, platform, outcome, result, attempts, status, duration, exchange_id, queued, next_retry, in_flight, owner, dropped)
 			SELECT t.submission_id + :off, t.platform, t.outcome, replace(t.result, ` + oldCID + `, ` + newCID + `), t.attempts, t.status, t.duration,
 				CASE WHEN t.exchange_id = 0 THEN 0 ELSE t.exchange_id + :exoff END, t.queued, t.next_retry, t.in_flight, t.owner, t.dropped
