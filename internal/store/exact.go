@@ -21,7 +21,10 @@ type exactCond struct {
 // nearly every row's postings to find them (a second at a million
 // submissions); the exact indexes answer with one probe.
 var (
-	byMember     = exactCond{cond: `%s IN (SELECT id FROM submissions WHERE member = ?)`, probe: `SELECT 1 FROM submissions WHERE member = ?`}
+	// "member <> ''" is submissions_member's own condition: without it the
+	// planner cannot use that partial index.
+	byMember = exactCond{cond: `%s IN (SELECT id FROM submissions WHERE member = ? AND member <> '')`,
+		probe: `SELECT 1 FROM submissions WHERE member = ? AND member <> ''`}
 	byCustomerID = exactCond{cond: `%s IN (SELECT submission_id FROM customer_ids WHERE id = ?)`, probe: `SELECT 1 FROM customer_ids WHERE id = ?`}
 )
 

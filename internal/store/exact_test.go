@@ -78,8 +78,8 @@ func TestSearchFindsWholeNumbersExactly(t *testing.T) {
 		t.Errorf("whole numbers still searched through the trigram index: %s", query)
 	}
 	for _, step := range queryPlan(t, st, query, args...) {
-		if strings.Contains(step, "search") && !strings.Contains(step, "customer_ids") {
-			t.Errorf("plan step %q reads the trigram index", step)
+		if strings.HasPrefix(step, "SCAN") {
+			t.Errorf("plan step %q reads a whole table", step)
 		}
 	}
 }
