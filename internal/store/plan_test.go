@@ -88,3 +88,57 @@ func TestPollQueriesUseDueIndex(t *testing.T) {
 		})
 	}
 }
+
+// A text search with nothing but words of three characters or more walks the
+// trigram index newest first and stops at the page: no step collects and
+// sorts every match (a fragment like "138" matches a tenth of the history).
+func TestTextSearchWalksTheTrigramIndex(t *testing.T) {
+	st, _ := openTemp(t)
+	exactHistory(t, st)
+	for _, text := range []string{"138", "王小一 134", "13411 王小一"} {
+		q, err := st.exactWords(context.Background(), Query{Text: text, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		query, args := q.plan().listSQL()
+		steps := queryPlan(t, st, query+` LIMIT 50`, args...)
+		if len(steps) == 0 || !strings.HasPrefix(steps[0], "SCAN search VIRTUAL TABLE") {
+			t.Errorf("%q: the walk does not start at the trigram index: %q", text, steps)
+		}
+		for _, s := range steps {
+			if strings.Contains(s, "TEMP B-TREE") || strings.Contains(s, "LIST SUBQUERY") {
+				t.Errorf("%q: step %q collects the matches", text, s)
+			}
+		}
+		if got, want := listIDs(t, st, text), bruteForce(t, st, text); !equalIDs(got, want) {
+			t.Errorf("%q: found %v, want %v", text, got, want)
+		}
+	}
+}
+
+// bruteForce is the IDs of every submission whose search text holds every
+// word, newest first.
+func bruteForce(t *testing.T, st *Store, text string) []int64 {
+	t.Helper()
+	rows, err := st.read.QueryContext(context.Background(), `SELECT rowid, text FROM search ORDER BY rowid DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			t.Fatal(err)
+		}
+		all := true
+		for _, w := range strings.Fields(text) {
+			all = all && strings.Contains(s, w)
+		}
+		if all {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

@@ -65,6 +65,13 @@ type plan struct {
 	idArgs    []any
 	dateConds []string // on submissions.created
 	dateArgs  []any
+	// match is the trigram index's query for the words of three characters
+	// or more. Without an outcome, platform or short word, the list walks
+	// the trigram index itself newest first (walkMatch), stopping at the
+	// page, instead of collecting every match first: a common fragment
+	// ("138") matches a tenth of a million rows.
+	match     string
+	walkMatch bool
 }
 
 func (q Query) plan() plan {
@@ -82,10 +89,7 @@ func (q Query) plan() plan {
 		}
 		p.short = append(p.short, "%"+likeEscape(word)+"%")
 	}
-	if len(fts) > 0 {
-		p.idConds = append(p.idConds, `%s IN (SELECT rowid FROM search WHERE search MATCH ?)`)
-		p.idArgs = append(p.idArgs, strings.Join(fts, " AND "))
-	}
+	p.match = strings.Join(fts, " AND ")
 	if q.beforeID > 0 {
 		p.idConds = append(p.idConds, `%s < ?`)
 		p.idArgs = append(p.idArgs, q.beforeID)
@@ -140,6 +144,12 @@ func (p plan) where(idCol string, withDates, byNames bool) (string, []any) {
 		}
 		args = append(args, pat)
 	}
+	switch {
+	case p.match != "" && p.walkMatch:
+		conds, args = append(conds, `search MATCH ?`), append(args, p.match)
+	case p.match != "":
+		conds, args = append(conds, idCol+` IN (SELECT rowid FROM search WHERE search MATCH ?)`), append(args, p.match)
+	}
 	for _, c := range p.idConds {
 		conds = append(conds, fmt.Sprintf(c, idCol))
 	}
@@ -173,6 +183,10 @@ func (p plan) walkSQL(cols string) (string, []any) {
 	case len(p.short) > 0:
 		where, args := p.where("n.id", true, true)
 		return `SELECT ` + cols + ` FROM names n CROSS JOIN submissions ON submissions.id = n.id` + where + ` ORDER BY n.id DESC`, args
+	case p.match != "":
+		p.walkMatch = true
+		where, args := p.where("search.rowid", true, false)
+		return `SELECT ` + cols + ` FROM search CROSS JOIN submissions ON submissions.id = search.rowid` + where + ` ORDER BY search.rowid DESC`, args
 	}
 	where, args := p.where("submissions.id", true, false)
 	return `SELECT ` + cols + ` FROM submissions` + where + ` ORDER BY submissions.id DESC`, args
