@@ -37,7 +37,7 @@ func TestConsoleInTmuxMatchesAFullRepaint(t *testing.T) {
 	}
 	_ = exec.Command("tmux", "kill-session", "-t", session).Run()
 	tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-		"env TERM=xterm-256color LANG=en_US.UTF-8 "+bin+" "+strings.Join(e.args(perfBin{}), " "))
+		"env TERM=xterm-256color LANG=en_US.UTF-8 "+bin+" "+strings.Join(e.args(t, perfBin{}), " "))
 	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", session).Run() })
 
 	capture := func() string { return tmux("capture-pane", "-p", "-t", session) }
