@@ -162,6 +162,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.runSearch(0)
 	case searchMsg:
 		return m, m.searched(msg)
+	case countMsg:
+		return m, m.counted(msg)
 	case exportedMsg:
 		m.exported(msg)
 		return m, nil
