@@ -48,7 +48,7 @@ func (c *Client) Request(requestID string, cu platforms.Customer) CustomerCreate
 		Email:      strings.TrimSpace(cu.Email),
 		Gender:     wireGender(cu.Gender),
 		Invoice:    strings.TrimSpace(cu.Invoice),
-		LevelID:    strings.TrimSpace(cu.Level),
+		LevelID:    platforms.Mapping{Levels: c.cfg.Levels}.Level(cu.Level),
 		Mobile:     WireMobile(cu.Mobile),
 		Name:       strings.TrimSpace(cu.Name),
 		OperatorID: c.cfg.OperatorID,
