@@ -42,42 +42,47 @@ type Platforms struct {
 
 // ALSC is [platforms.alsc].
 type ALSC struct {
-	Gateway    string   `toml:"gateway"`
-	AppKey     string   `toml:"app_key"`
-	AppSecret  string   `toml:"app_secret"`
-	SignMethod string   `toml:"sign_method,omitempty"`
-	Session    string   `toml:"session,omitempty"`
-	Channel    string   `toml:"channel,omitempty"`
-	OuterType  string   `toml:"outer_type,omitempty"`
-	ShopID     string   `toml:"shop_id,omitempty"`
-	OutShopID  string   `toml:"out_shop_id,omitempty"`
-	BrandID    string   `toml:"brand_id,omitempty"`
-	OutBrandID string   `toml:"out_brand_id,omitempty"`
-	OperatorID string   `toml:"operator_id,omitempty"`
-	Timeout    Duration `toml:"timeout,omitempty"`
+	Gateway    string            `toml:"gateway"`
+	AppKey     string            `toml:"app_key"`
+	AppSecret  string            `toml:"app_secret"`
+	SignMethod string            `toml:"sign_method,omitempty"`
+	Session    string            `toml:"session,omitempty"`
+	Channel    string            `toml:"channel,omitempty"`
+	OuterType  string            `toml:"outer_type,omitempty"`
+	ShopID     string            `toml:"shop_id,omitempty"`
+	OutShopID  string            `toml:"out_shop_id,omitempty"`
+	BrandID    string            `toml:"brand_id,omitempty"`
+	OutBrandID string            `toml:"out_brand_id,omitempty"`
+	OperatorID string            `toml:"operator_id,omitempty"`
+	Timeout    Duration          `toml:"timeout,omitempty"`
+	Levels     map[string]string `toml:"levels,omitempty"`
 }
 
 // Youzan is [platforms.youzan].
 type Youzan struct {
-	BaseURL    string            `toml:"base_url"`
-	AppID      string            `toml:"app_id"`
-	RootKdtID  int64             `toml:"root_kdt_id,omitempty"`
-	OutStoreID string            `toml:"out_store_id,omitempty"`
-	Headers    map[string]string `toml:"headers,omitempty"`
-	Timeout    Duration          `toml:"timeout,omitempty"`
+	BaseURL      string            `toml:"base_url"`
+	AppID        string            `toml:"app_id"`
+	RootKdtID    int64             `toml:"root_kdt_id,omitempty"`
+	OutStoreID   string            `toml:"out_store_id,omitempty"`
+	Headers      map[string]string `toml:"headers,omitempty"`
+	Timeout      Duration          `toml:"timeout,omitempty"`
+	Levels       map[string]string `toml:"levels,omitempty"`
+	CustomFields map[string]string `toml:"custom_fields,omitempty"`
 }
 
 // NXLink is [platforms.nxlink].
 type NXLink struct {
-	BaseURL       string   `toml:"base_url"`
-	AccessKey     string   `toml:"access_key"`
-	AccessSecret  string   `toml:"access_secret"`
-	SignAlgorithm string   `toml:"sign_algorithm,omitempty"`
-	TenantID      int64    `toml:"tenant_id"`
-	AppKey        string   `toml:"app_key"`
-	Type          *int     `toml:"type,omitempty"` // nil: NXLink's default, 1 (merge)
-	StrictBinding bool     `toml:"strict_binding"`
-	Timeout       Duration `toml:"timeout,omitempty"`
+	BaseURL       string            `toml:"base_url"`
+	AccessKey     string            `toml:"access_key"`
+	AccessSecret  string            `toml:"access_secret"`
+	SignAlgorithm string            `toml:"sign_algorithm,omitempty"`
+	TenantID      int64             `toml:"tenant_id"`
+	AppKey        string            `toml:"app_key"`
+	Type          *int              `toml:"type,omitempty"` // nil: NXLink's default, 1 (merge)
+	StrictBinding bool              `toml:"strict_binding"`
+	Timeout       Duration          `toml:"timeout,omitempty"`
+	Levels        map[string]int    `toml:"levels,omitempty"`
+	CustomFields  map[string]string `toml:"custom_fields,omitempty"`
 }
 
 // Duration is a time.Duration written as "10s" in TOML.
@@ -297,13 +302,13 @@ func (l *Loaded) Build() ([]platforms.Platform, error) {
 			Gateway: a.Gateway, AppKey: a.AppKey, AppSecret: a.AppSecret, SignMethod: a.SignMethod,
 			Session: a.Session, Channel: a.Channel, OuterType: a.OuterType,
 			ShopID: a.ShopID, OutShopID: a.OutShopID, BrandID: a.BrandID, OutBrandID: a.OutBrandID,
-			OperatorID: a.OperatorID, Timeout: a.Timeout.Duration,
+			OperatorID: a.OperatorID, Timeout: a.Timeout.Duration, Levels: a.Levels,
 		}))
 	}
 	if y := l.Platforms.Youzan; y != nil {
 		add(youzan.New(youzan.Config{
 			BaseURL: y.BaseURL, AppID: y.AppID, RootKdtID: y.RootKdtID, OutStoreID: y.OutStoreID,
-			Headers: y.Headers, Timeout: y.Timeout.Duration,
+			Headers: y.Headers, Timeout: y.Timeout.Duration, Levels: y.Levels, CustomFields: y.CustomFields,
 		}))
 	}
 	if n := l.Platforms.NXLink; n != nil {
@@ -317,6 +322,7 @@ func (l *Loaded) Build() ([]platforms.Platform, error) {
 		if n.BaseURL == "" {
 			c.BaseURL = nxlink.DefaultConfig().BaseURL
 		}
+		c.Levels, c.CustomFields = n.Levels, n.CustomFields
 		if n.Type != nil {
 			c.Type = *n.Type
 		}
