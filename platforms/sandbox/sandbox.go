@@ -96,14 +96,20 @@ type simulator interface {
 }
 
 type simFactory struct {
-	path string
-	make func(s *Server) simulator
+	path    string
+	methods []string
+	make    func(s *Server) simulator
 }
 
 var factories []simFactory
 
-func register(path string, make func(s *Server) simulator) {
-	factories = append(factories, simFactory{path, make})
+// register adds a simulator at path, answering the given HTTP methods (POST
+// when none is given).
+func register(path string, make func(s *Server) simulator, methods ...string) {
+	if len(methods) == 0 {
+		methods = []string{http.MethodPost}
+	}
+	factories = append(factories, simFactory{path, methods, make})
 }
 
 // Server is the sandbox as an http.Handler.
@@ -134,7 +140,9 @@ func New(cfg Config) *Server {
 	for _, f := range factories {
 		sim := f.make(s)
 		s.sims[f.path] = sim
-		s.mux.Handle("POST "+f.path, s.withFaults(f.path, sim))
+		for _, m := range f.methods {
+			s.mux.Handle(m+" "+f.path, s.withFaults(f.path, sim))
+		}
 	}
 	return s
 }
