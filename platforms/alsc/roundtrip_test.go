@@ -152,9 +152,9 @@ func TestRoundTripRefusals(t *testing.T) {
 		subCode string
 		msg     string
 	}{
-		{name: "wrong secret", mod: func(c *alsc.Config) { c.AppSecret = "not-the-secret" }, code: "25", msg: "Invalid Signature"},
-		{name: "wrong secret, md5", mod: func(c *alsc.Config) { c.AppSecret = "x"; c.SignMethod = alsc.SignMD5 }, code: "25", msg: "Invalid Signature"},
-		{name: "unknown app key", mod: func(c *alsc.Config) { c.AppKey = "nobody" }, code: "29", subCode: "isv.appkey-not-exists", msg: "Invalid App Key"},
+		{name: "wrong secret", mod: func(c *alsc.Config) { c.AppSecret = "not-the-secret" }, code: "25", msg: "Invalid signature"},
+		{name: "wrong secret, md5", mod: func(c *alsc.Config) { c.AppSecret = "x"; c.SignMethod = alsc.SignMD5 }, code: "25", msg: "Invalid signature"},
+		{name: "unknown app key", mod: func(c *alsc.Config) { c.AppKey = "nobody" }, code: "29", subCode: "isv.appkey-not-exists", msg: "Invalid app Key"},
 		{name: "stale timestamp", at: -11 * time.Minute, code: "31", msg: "10 分钟"},
 		{name: "timestamp from the future", at: 11 * time.Minute, code: "31", msg: "Invalid Timestamp"},
 		{name: "missing outer_id (no mobile)", cu: func(c *platforms.Customer) { c.Mobile = "" },
