@@ -8,60 +8,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/policy/policytest"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
 
+// The queue retries exactly what the one policy says, for every answer of
+// its fixtures, with the real clients' traits.
 func TestRetryablePolicy(t *testing.T) {
-	cases := []struct {
-		platform string
-		ex       platforms.Exchange
-		want     bool
-	}{
-		{"alsc", okAnswer, false},
-		{"alsc", rejected, false},
-		{"alsc", refused, true},
-		{"alsc", timedOutAfter, true},
-		{"alsc", answer(platforms.Failed, 200, "7", true), true},
-		{"alsc", answer(platforms.Failed, 200, "BAD_BODY", false), true},
-		{"alsc", answer(platforms.Failed, 0, "TLS", false), false},
-		{"alsc", answer(platforms.Unknown, 0, store.Interrupted, true), true},
-		{"nxlink", answer(platforms.Failed, 502, "HTTP 502", true), true},
-		{"nxlink", answer(platforms.Partial, 200, "", false), false},
-		{"youzan", refused, true},
-		{"youzan", answer(platforms.Failed, 0, "TIMEOUT", true), true},
-		{"youzan", answer(platforms.Failed, 429, "HTTP 429", true), true},
-		{"youzan", answer(platforms.Failed, 503, "HTTP 503", true), true},
-		{"youzan", answer(platforms.Failed, 200, "500", true), true},
-		{"youzan", answer(platforms.Failed, 500, "HTTP 500", true), false},
-		{"youzan", answer(platforms.Failed, 504, "HTTP 504", true), false},
-		{"youzan", answer(platforms.Failed, 200, "BAD_BODY", false), false},
-		{"youzan", timedOutAfter, false},
-		{"youzan", answer(platforms.Unknown, 200, "READ", true), false},
-		{"youzan", answer(platforms.Unknown, 0, store.Interrupted, true), false},
-		{"youzan", rejected, false},
-	}
-	for _, c := range cases {
-		if got := Retryable(c.platform, c.ex, DefaultIdempotent); got != c.want {
-			t.Errorf("Retryable(%s, %s status %d code %s) = %v, want %v", c.platform, c.ex.Result.Outcome, c.ex.Status, c.ex.Result.Code, got, c.want)
+	d := New(nil, realClients(t, "http://127.0.0.1:1", time.Second), Options{})
+	for _, c := range policytest.Cases(t) {
+		if got := d.Retryable(c.Exchange()); got != (c.Want == "retry") {
+			t.Errorf("Retryable(%s %s %s status %d) = %v, want %s", c.Platform, c.Outcome, c.Code, c.Status, got, c.Want)
 		}
 	}
-}
-
-func TestDefaultBackoffGrowsWithJitter(t *testing.T) {
-	d := New(nil, nil, Options{})
-	for attempt, nominal := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 4: 8 * time.Second, 12: 5 * time.Minute, 500: 5 * time.Minute} {
-		seen := map[time.Duration]bool{}
-		for range 50 {
-			p := d.opts.Backoff(attempt)
-			if p < nominal/2 || p > nominal {
-				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", attempt, p, nominal/2, nominal)
-			}
-			seen[p] = true
-		}
-		if len(seen) < 10 {
-			t.Errorf("backoff(%d) has no jitter: %d distinct values in 50", attempt, len(seen))
-		}
+	gone := answer(platforms.Unknown, 0, "TIMEOUT", true)
+	gone.Platform = "removed"
+	if d.Retryable(gone) {
+		t.Error("a platform no longer configured must not be replayed")
 	}
 }
 

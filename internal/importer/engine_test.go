@@ -34,6 +34,12 @@ func (f *fakePlatform) Name() string                                       { ret
 func (f *fakePlatform) Title() string                                      { return strings.ToUpper(f.name) }
 func (f *fakePlatform) Validate(platforms.Customer) []platforms.FieldError { return nil }
 func (f *fakePlatform) MaxBatch() int                                      { return max(f.batch, 1) }
+
+// Traits are the real platforms': the fake named youzan is the one without
+// an idempotency key.
+func (f *fakePlatform) Traits() platforms.Traits {
+	return platforms.Traits{Idempotent: f.name != "youzan"}
+}
 func (f *fakePlatform) Build(platforms.Submission) (*http.Request, platforms.Trace, error) {
 	return nil, platforms.Trace{}, nil
 }

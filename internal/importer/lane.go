@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,10 +31,11 @@ type job struct {
 // lane sends one platform's jobs: its own workers, token bucket and batching,
 // so a slow or throttled platform never holds back the others.
 type lane struct {
-	r     *run
-	p     platforms.Platform
-	name  string
-	batch int
+	r      *run
+	p      platforms.Platform
+	name   string
+	traits platforms.Traits
+	batch  int
 
 	in      chan *job // from the planner; closed when it is done
 	retry   chan *job // attempts to make again
@@ -87,7 +87,7 @@ func newLane(r *run, p platforms.Platform, perSecond float64) *lane {
 	if perSecond > 0 {
 		limit = rate.Limit(perSecond)
 	}
-	l := &lane{r: r, p: p, name: p.Name(), batch: max(1, p.MaxBatch()),
+	l := &lane{r: r, p: p, name: p.Name(), traits: p.Traits(), batch: max(1, p.MaxBatch()),
 		in: make(chan *job, max(2*r.opts.Concurrency*p.MaxBatch(), 4*planChunk)), retry: make(chan *job), quit: make(chan struct{}),
 		limiter: rate.NewLimiter(limit, 1), ceiling: limit}
 	return l
@@ -484,7 +484,7 @@ func (l *lane) settle(ctx context.Context, j *job, r platforms.Result, status in
 	} else {
 		j.tries++
 	}
-	if retryNow(l.name, r, status) && j.tries < l.r.opts.MaxAttempts && j.limits < maxThrottled && ctx.Err() == nil {
+	if retryNow(l.traits, r, status) && j.tries < l.r.opts.MaxAttempts && j.limits < maxThrottled && ctx.Err() == nil {
 		j.expect = r.Outcome
 		l.t.retries.Add(1)
 		delay := time.Duration(0) // a throttled lane already pauses every worker
@@ -508,7 +508,7 @@ func (l *lane) final(j *job, r platforms.Result, status int) {
 	default:
 		l.t.failed.Add(1)
 	}
-	if !mayResend(l.name, r.Outcome, r, status) {
+	if !mayResend(l.traits, r.Outcome, r, status) {
 		l.t.person.Add(1)
 	}
 	l.r.note(j.row, l.name, r.Outcome, r.Code, r.Message)
@@ -532,12 +532,4 @@ func (l *lane) again(ctx context.Context, j *job, delay time.Duration) {
 	case <-ctx.Done():
 		l.stopped(j)
 	}
-}
-
-// DefaultBackoff waits 200 ms, doubling per attempt up to 5 s, with ±50 %
-// jitter so that rows failed together do not return together.
-func DefaultBackoff(attempt int) time.Duration {
-	d := 200 * time.Millisecond << min(max(attempt-1, 0), 5)
-	d = min(d, 5*time.Second)
-	return d/2 + rand.N(d)
 }

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/policy"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -43,7 +44,8 @@ type Options struct {
 	// already by another submission; without it such rows are skipped.
 	AllowDuplicates bool
 	Operator        string
-	// Backoff is the pause before retry attempt n (1-based); nil: DefaultBackoff.
+	// Backoff is the pause before retry attempt n (1-based); nil:
+	// policy.Import, from 200 ms doubling up to 5 s, with jitter.
 	Backoff func(attempt int) time.Duration
 	// Linger is how long a partly filled batch waits for more rows while a
 	// worker is free; 0 means 20 ms.
@@ -115,7 +117,7 @@ func Start(ctx context.Context, c Checked, opts Options) (*Import, error) {
 		opts.MaxAttempts = DefaultMaxAttempts
 	}
 	if opts.Backoff == nil {
-		opts.Backoff = DefaultBackoff
+		opts.Backoff = policy.Import.Pause
 	}
 	if opts.Linger <= 0 {
 		opts.Linger = 20 * time.Millisecond
@@ -452,7 +454,7 @@ func (r *run) decide(l *lane, row int, cur current) decision {
 		// A fresh request_id: ALSC answers a replayed one with its first
 		// answer, the same refusal, even when the cause (a setting) is fixed.
 		return decideNew
-	case mayResend(l.name, st.Outcome, st.Result, st.Status):
+	case mayResend(l.traits, st.Outcome, st.Result, st.Status):
 		return decideSend
 	case r.opts.ResendUnknown:
 		return decideSend
