@@ -20,7 +20,5 @@ func (c *Client) Traits() platforms.Traits {
 		Idempotent:   true,
 		ImportRate:   ImportRate,
 		ReplayWindow: TimestampWindow,
-		SignField:    "sign",
-		Secrets:      []platforms.SecretVar{{Where: platforms.InBody, Name: "session", Var: "CUSTDESK_ALSC_SESSION"}},
 	}
 }

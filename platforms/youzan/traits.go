@@ -8,12 +8,5 @@ const ImportRate = 20
 // Traits: MemberCreateExtension has no idempotency key, so a second attempt
 // after one that reached the connector may create the member twice.
 func (c *Client) Traits() platforms.Traits {
-	return platforms.Traits{
-		ImportRate: ImportRate,
-		Secrets: []platforms.SecretVar{
-			{Where: platforms.InHeader, Name: "Authorization", Var: "CUSTDESK_YOUZAN_TOKEN"},
-			{Where: platforms.InHeader, Var: "CUSTDESK_YOUZAN_", Suffix: true},
-			{Where: platforms.InURL, Var: "CUSTDESK_YOUZAN_PASSWORD"},
-		},
-	}
+	return platforms.Traits{ImportRate: ImportRate}
 }
