@@ -72,7 +72,7 @@ const alscTimeWindow = 10 * time.Minute
 func init() {
 	// TOP takes GET as well as POST on /router/rest: system and business
 	// parameters alike may travel in the query string.
-	register(PathALSC, func(s *Server) simulator { return &alscSim{s: s, created: map[alscKey]alscCreated{}} },
+	register("ALSC", PathALSC, func(s *Server) simulator { return &alscSim{s: s, created: map[alscKey]alscCreated{}} },
 		http.MethodPost, http.MethodGet)
 }
 

@@ -41,7 +41,7 @@ const (
 )
 
 func init() {
-	register(PathNXLink, func(s *Server) simulator {
+	register("NXLink", PathNXLink, func(s *Server) simulator {
 		return &nxlinkSim{s: s, byKey: map[nxKey]nxStored{}, seats: nxSeatSet(s.cfg.NXLinkSeatUsers)}
 	})
 }
