@@ -154,7 +154,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		terminal = true
 		progressOut = colorprofile.NewWriter(stderr, os.Environ()) // honours NO_COLOR
 	}
-	importer.Watch(ctx, imp, progressOut, terminal, f.every)
+	watch(ctx, imp, progressOut, terminal, f.every)
 	sum, runErr := imp.Wait()
 
 	if f.output == "json" {
