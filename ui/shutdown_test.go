@@ -53,7 +53,7 @@ func TestRunWaitsForAnswersDuringTheShutdownGrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := dispatch.New(st, []platforms.Platform{g}, dispatch.Options{Backoff: func(int) time.Duration { return time.Millisecond }, Poll: 10 * time.Millisecond})
-	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "王小二", Mobile: "13411111111"}, []string{g.Name()}, store.SourceConsole)
+	sub, _, err := d.SendAll(context.Background(), platforms.Customer{Name: "王小二", Mobile: "13411111111"}, []string{g.Name()}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
