@@ -81,7 +81,6 @@ var (
 	okAnswer      = answer(platforms.OK, 200, "", false)
 	refused       = answer(platforms.Failed, 0, "CONN_REFUSED", true)
 	timedOutAfter = answer(platforms.Unknown, 0, "TIMEOUT", true)
-	rejected      = answer(platforms.Rejected, 200, "isv.invalid-parameter", false)
 )
 
 func openStore(t *testing.T, dir string) *store.Store {
