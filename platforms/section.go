@@ -14,6 +14,9 @@ type Section interface {
 	// "headers.Authorization"); secret marks the values to keep out of
 	// history, logs and screen. visit may replace the value.
 	Settings(visit func(key string, value *string, secret bool))
+	// URLs are the section's endpoint URLs as written, so that a password in
+	// one is masked wherever an answer echoes it.
+	URLs() []string
 	// Build checks the section and makes the platform's client.
 	Build() (Platform, error)
 }

@@ -72,8 +72,9 @@ func Next(t platforms.Traits, r platforms.Result, status int) Action {
 //
 // On an idempotent platform every answer that is not a verdict is retried
 // when it may pass next time: retryable failures, unknown outcomes (timeout
-// after sending, connection lost, crash while in flight) and answers that
-// could not be read, since the replay tells what the first attempt did.
+// after sending, connection lost, crash while in flight, a 2xx too large to
+// read) and answers that could not be read, since the replay tells what the
+// first attempt did.
 //
 // On a platform that is not idempotent, only a retryable failure that
 // certainly created nothing (see notApplied) is retried.
@@ -84,7 +85,7 @@ func ShouldRetry(t platforms.Traits, r platforms.Result, status int) bool {
 		return false
 	}
 	if t.Idempotent {
-		return r.Retryable || r.Code == codeBadBody || r.Code == codeTooLarge
+		return r.Retryable || r.Code == codeBadBody
 	}
 	return r.Retryable && notApplied(r.Outcome, r, status)
 }

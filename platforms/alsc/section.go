@@ -30,6 +30,9 @@ func (s *Section) Settings(visit func(key string, value *string, secret bool)) {
 	visit("session", &s.Session, true)
 }
 
+// URLs are the configured endpoint URLs.
+func (s *Section) URLs() []string { return []string{s.Gateway} }
+
 // Build makes the client.
 func (s *Section) Build() (platforms.Platform, error) {
 	c, err := New(Config{

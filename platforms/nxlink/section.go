@@ -26,6 +26,9 @@ func (s *Section) Settings(visit func(key string, value *string, secret bool)) {
 	visit("access_secret", &s.AccessSecret, true)
 }
 
+// URLs are the configured endpoint URLs.
+func (s *Section) URLs() []string { return []string{s.BaseURL} }
+
 // Build makes the client, starting from the documented defaults: type's zero
 // value (0) would mean "replace".
 func (s *Section) Build() (platforms.Platform, error) {

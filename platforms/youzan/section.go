@@ -33,6 +33,9 @@ func (s *Section) Settings(visit func(key string, value *string, secret bool)) {
 	}
 }
 
+// URLs are the configured endpoint URLs.
+func (s *Section) URLs() []string { return []string{s.BaseURL} }
+
 // Build makes the client.
 func (s *Section) Build() (platforms.Platform, error) {
 	c, err := New(Config{
