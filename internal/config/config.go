@@ -159,7 +159,7 @@ func decode(data []byte) (File, toml.MetaData, error) {
 		}
 		sec := k.New()
 		if err := md.PrimitiveDecode(prim, sec); err != nil {
-			return File{}, md, fmt.Errorf("platforms.%s: %w", k.Name, err)
+			return File{}, md, err // names its line and key already
 		}
 		f.Platforms[k.Name] = sec
 	}

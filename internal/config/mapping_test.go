@@ -17,7 +17,7 @@ custom_fields = { card = "会员卡号" }
 
 [platforms.nxlink]
 access_key = "ak"
-access_secret = "s"
+access_secret = "nx-secret-1234"
 tenant_id = 1
 app_key = "k"
 levels = { gold = 4 }
