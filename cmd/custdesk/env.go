@@ -10,9 +10,11 @@ import (
 	"strings"
 
 	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/private"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/sandbox"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // common holds the flags every command that talks to platforms shares.
@@ -35,6 +37,7 @@ type env struct {
 	platforms []platforms.Platform
 	sandbox   *sandbox.Running // nil unless running on the built-in sandbox
 	dataDir   string
+	stderr    io.Writer // where warnings go
 }
 
 // setup loads the configuration, or starts the built-in sandbox when there is
@@ -73,7 +76,7 @@ func setupQuiet(c common, stderr io.Writer) (*env, error) { return locate(c, std
 // locate loads the configuration file if there is one (cfg stays nil when
 // custdesk runs on the sandbox) and settles the data directory.
 func locate(c common, stderr io.Writer) (*env, error) {
-	e := &env{}
+	e := &env{stderr: stderr}
 	if !c.forceSandbox {
 		p, err := config.Locate(c.configPath)
 		switch {
@@ -86,7 +89,7 @@ func locate(c common, stderr io.Writer) (*env, error) {
 				return nil, &exitError{exitBadInput, err}
 			}
 			for _, w := range l.Warnings {
-				fmt.Fprintln(stderr, "custdesk: warning:", w)
+				fmt.Fprintln(stderr, "custdesk: warning:", termsafe.Line(w))
 			}
 			e.cfg = l
 		}
@@ -160,6 +163,9 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	st, err := store.Open(e.dataDir)
 	if err != nil {
 		return nil, err // the store's errors say what is wrong and name --data-dir
+	}
+	if w := private.DirWarning(e.dataDir); w != "" && e.stderr != nil {
+		fmt.Fprintln(e.stderr, "custdesk: warning:", termsafe.Line(w))
 	}
 	if e.cfg != nil {
 		st.MaskSecrets(e.cfg.Secrets()...)

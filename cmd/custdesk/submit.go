@@ -17,6 +17,7 @@ import (
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -31,7 +32,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	allowDup := fs.Bool("allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
 	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in DESIGN.md) from FILE or stdin.\n\n")
+		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -60,7 +61,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	cust, errs := prepare(cust, chosen, stderr)
 	if len(errs) > 0 {
 		for _, fe := range errs {
-			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, fe.Message(*lang))
+			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(*lang)))
 		}
 		return &exitError{exitBadInput, fmt.Errorf("%d field error(s); nothing was sent", len(errs))}
 	}
@@ -91,7 +92,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *output == "json" {
 		err = printExchangesJSON(stdout, sub.ID, exchanges)
 	} else {
-		err = printExchangesText(stdout, sub.ID, exchanges)
+		err = printExchangesText(stdout, sub.ID, exchanges, d.Retryable)
 	}
 	if err != nil {
 		return err
@@ -165,17 +166,17 @@ func printDryRun(w io.Writer, c platforms.Customer, ps []platforms.Platform, out
 		out = append(out, dryRunRequest{p.Name(), tr.Method, tr.URL, tr.Headers, string(tr.Body), tr.Signed})
 	}
 	if output == "json" {
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(termsafe.JSONWriter(w)) // exact JSON, and safe on a terminal
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
 	for _, r := range out {
-		fmt.Fprintf(w, "== %s\n%s %s\n", r.Platform, r.Method, r.URL)
+		fmt.Fprintf(w, "== %s\n%s %s\n", r.Platform, r.Method, termsafe.Line(r.URL))
 		for _, k := range sortedHeaderKeys(r.Headers) {
-			fmt.Fprintf(w, "%s: %s\n", k, r.Headers[k])
+			fmt.Fprintf(w, "%s: %s\n", termsafe.Line(k), termsafe.Line(r.Headers[k]))
 		}
-		fmt.Fprintf(w, "\n%s\n\nsigned: %s\n\n", r.Body, r.Signed)
+		fmt.Fprintf(w, "\n%s\n\nsigned: %s\n\n", termsafe.Text(r.Body), termsafe.Text(r.Signed))
 	}
 	return nil
 }
@@ -213,13 +214,13 @@ func printExchangesJSON(w io.Writer, subID int64, exs []platforms.Exchange) erro
 			float64(ex.Duration.Microseconds()) / 1000, ex.Error, ex.Truncated, string(ex.Response),
 			ex.Unrecorded == "", ex.Unrecorded}
 	}
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(termsafe.JSONWriter(w)) // exact JSON, and safe on a terminal
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
 }
 
-func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) error {
+func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange, retryable func(platforms.Exchange) bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, ex := range exs {
 		r := ex.Result
@@ -235,18 +236,21 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 		case ex.Unrecorded != "":
 			msg += " [NOT in the history: it could not be written]"
 		case r.Outcome == platforms.OK || r.Outcome == platforms.Rejected:
-		case dispatch.Retryable(ex.Platform, ex, dispatch.DefaultIdempotent):
+		case retryable(ex):
 			msg += " [queued: the console retries it]"
 		case r.Outcome == platforms.Unknown:
 			msg += " [not retried automatically: resend or drop it from the console's history]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, r.Outcome, detail, msg, ex.Duration.Round(time.Millisecond))
+		// Every cell is the platform's text: made terminal-safe, and with no
+		// tab or newline left to break the table.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, termsafe.Line(string(r.Outcome)), termsafe.Line(detail),
+			termsafe.Line(msg), ex.Duration.Round(time.Millisecond))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if why := unrecordedReason(exs); why != "" {
-		_, err := fmt.Fprintf(w, "submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n", subID, why)
+		_, err := fmt.Fprintf(w, "submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n", subID, termsafe.Line(why))
 		return err
 	}
 	_, err := fmt.Fprintf(w, "submission %d recorded; custdesk history shows it\n", subID)

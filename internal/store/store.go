@@ -94,6 +94,9 @@ func Open(dir string) (*Store, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
+	if err := prepareFiles(path); err != nil {
+		return nil, err
+	}
 	own, err := newOwner(filepath.Join(dir, "owners"))
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)

@@ -21,7 +21,7 @@ const (
 	HeaderSign      = "sign"
 	// HeaderAlgorithm selects SHA-256. It is sent only for sha256 (md5 is the
 	// platform default) and is not itself signed: the published SHA-256 vector
-	// of PLATFORMS.md is the digest of the same string as the MD5 one, which
+	// (see testdata) is the digest of the same string as the MD5 one, which
 	// holds only the four common headers.
 	HeaderAlgorithm = "algorithm"
 )

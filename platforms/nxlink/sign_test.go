@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The published vectors of PLATFORMS.md §3 (NXLink's public signing convention)
+// The published vectors of NXLink's public signing convention
 // and the SHA-256 digest of its first row.
 func TestSignPublishedVectors(t *testing.T) {
 	headers := map[string]string{
