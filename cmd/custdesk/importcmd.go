@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
 
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/importer"
@@ -171,7 +170,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	progressOut := stderr
 	terminal := false
-	if file, ok := stderr.(*os.File); ok && term.IsTerminal(file.Fd()) {
+	if isTerminal(stderr) {
 		terminal = true
 		progressOut = colorprofile.NewWriter(stderr, os.Environ()) // honours NO_COLOR
 	}
