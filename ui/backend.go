@@ -157,6 +157,18 @@ func loadRow(hs historyStore, id int64) tea.Cmd {
 	}
 }
 
+// loadRowQuiet reads a row again, saying nothing when it cannot: the next
+// change reads it again.
+func loadRowQuiet(hs historyStore, id int64) tea.Cmd {
+	load := loadRow(hs, id)
+	return func() tea.Msg {
+		if r, ok := load().(rowMsg); ok && r.err == nil {
+			return r
+		}
+		return nil
+	}
+}
+
 // platInfo names a configured platform for code running off the update loop.
 type platInfo struct{ name, title string }
 

@@ -8,13 +8,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
-	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // The search line of the history pane ("/"). Free words match name, mobile,
@@ -80,34 +77,8 @@ func parseSearch(line string, plats []platInfo, now time.Time) (store.Query, *te
 		if v == "" {
 			continue // still being typed
 		}
-		switch k {
-		case keyPlatform:
-			name, p := matchPlatform(v, plats)
-			if p != nil {
-				return store.Query{}, p
-			}
-			if q.Platform != "" && q.Platform != name {
-				return store.Query{}, &text{"只能按一个平台筛选", "one platform at a time"}
-			}
-			q.Platform = name
-		case keyOutcome:
-			o, p := matchOutcome(v)
-			if p != nil {
-				return store.Query{}, p
-			}
-			q.Outcome = o
-		case keySince, keyUntil:
-			t, ok := parseWhen(v, now, k == keyUntil)
-			if !ok {
-				return store.Query{}, &text{
-					fmt.Sprintf("日期 %q 无法识别：用 2026-11-01、today、yesterday、7d 或 24h", v),
-					fmt.Sprintf("date %q: use 2026-11-01, today, yesterday, 7d or 24h", v)}
-			}
-			if k == keySince {
-				q.Since = t
-			} else {
-				q.Until = t
-			}
+		if p := applyFilter(&q, k, v, plats, now); p != nil {
+			return store.Query{}, p
 		}
 	}
 	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
@@ -115,6 +86,40 @@ func parseSearch(line string, plats []platInfo, now time.Time) (store.Query, *te
 	}
 	q.Text = strings.Join(words, " ")
 	return q, nil
+}
+
+// applyFilter sets one key:value filter on q.
+func applyFilter(q *store.Query, k searchKey, v string, plats []platInfo, now time.Time) *text {
+	switch k {
+	case keyPlatform:
+		name, p := matchPlatform(v, plats)
+		if p != nil {
+			return p
+		}
+		if q.Platform != "" && q.Platform != name {
+			return &text{"只能按一个平台筛选", "one platform at a time"}
+		}
+		q.Platform = name
+	case keyOutcome:
+		o, p := matchOutcome(v)
+		if p != nil {
+			return p
+		}
+		q.Outcome = o
+	case keySince, keyUntil:
+		t, ok := parseWhen(v, now, k == keyUntil)
+		if !ok {
+			return &text{
+				fmt.Sprintf("日期 %q 无法识别：用 2026-11-01、today、yesterday、7d 或 24h", v),
+				fmt.Sprintf("date %q: use 2026-11-01, today, yesterday, 7d or 24h", v)}
+		}
+		if k == keySince {
+			q.Since = t
+		} else {
+			q.Until = t
+		}
+	}
+	return nil
 }
 
 // cutKey splits a key:value token whose key is a known filter. Anything else
@@ -221,8 +226,7 @@ func filtered(q store.Query) bool {
 // dropped, so a slow query never overwrites a newer one's rows. Pages of
 // the rows shown carry their own generation (shownSeq) for the same reason.
 type searchLine struct {
-	input   textinput.Model
-	left    int // first visible rune: the line scrolls by display width
+	input   lineInput
 	editing bool
 	problem *text
 
@@ -233,22 +237,13 @@ type searchLine struct {
 }
 
 func newSearchLine(c *common) searchLine {
-	in := textinput.New()
-	in.Prompt = ""
-	in.SetVirtualCursor(false)
-	in.Placeholder = c.tr(msgSearchPlaceholder)
-	return searchLine{input: in}
+	return searchLine{input: newLineInput(c.tr(msgSearchPlaceholder))}
 }
 
 // visible: the pane shows the line while it is typed in, and while a search
 // filters the rows, so a filtered view never passes for the whole history.
 func (s *searchLine) visible() bool {
-	return s.editing || s.input.Value() != "" || filtered(s.shown)
-}
-
-// scroll keeps the cursor inside w columns, as the form's fields do.
-func (s *searchLine) scroll(w int) {
-	s.left = scrollStart(s.input.Value(), s.input.Position(), s.left, w)
+	return s.editing || s.input.value() != "" || filtered(s.shown)
 }
 
 // render is the line at width w and the cursor's column in it.
@@ -258,25 +253,7 @@ func (s *searchLine) render(st *styles, w int) (string, int) {
 		prompt = st.focusMark.Render("/ ")
 	}
 	iw := max(1, w-2)
-	v := s.input.Value()
-	if v == "" {
-		ph := ""
-		if s.editing {
-			ph = st.placehold.Render(ansi.Truncate(s.input.Placeholder, iw, "…"))
-		}
-		return padRight(prompt+ph, w), 2
-	}
-	// A pasted bidi or zero-width character shows as its escape, and the
-	// cursor counts the escape's width (runeWidth, shownWidth).
-	runes := []rune(v)
-	if !s.editing {
-		return padRight(prompt+st.value.Render(ansi.Truncate(termsafe.Line(v), iw, "…")), w), 2
-	}
-	s.scroll(iw)
-	left := min(s.left, len(runes))
-	pos := min(s.input.Position(), len(runes))
-	x := 2 + shownWidth(string(runes[left:pos]))
-	return padRight(prompt+st.value.Render(ansi.Truncate(termsafe.Line(string(runes[left:])), iw, "")), w), x
+	return padRight(prompt+s.input.view(st, iw, s.editing, s.editing), w), 2 + s.input.cursorX(iw)
 }
 
 // Search messages.
