@@ -59,3 +59,13 @@ func (c *common) report(msg tea.Msg) tea.Cmd {
 func (c *common) note(p pane, kind noticeKind, text string) tea.Cmd {
 	return c.report(noticeMsg{pane: p, kind: kind, text: text})
 }
+
+// Every pane is a component.
+var (
+	_ component = (*form)(nil)
+	_ component = (*history)(nil)
+	_ component = (*detail)(nil)
+	_ component = (*curlView)(nil)
+	_ component = (*statusBar)(nil)
+	_ component = (*helpBar)(nil)
+)

@@ -313,6 +313,7 @@ func (d *detail) copyCurl() tea.Cmd {
 		return d.c.note(paneDetail, noticeError, fmt.Sprintf(d.c.tr(msgCurlNothing), v.title))
 	}
 	cmd := buildCurl(v.ex.Request)
+	cmd.window = d.c.traits(v.platform).ReplayWindow
 	title := d.c.tr(msgCurlTitle) + " · " + v.title + " · #" + strconv.FormatInt(d.data.id, 10)
 	d.curl = newCurlView(d.c, title, cmd)
 	d.curl.SetSize(d.width, d.height)
@@ -554,8 +555,8 @@ func (d *detail) resultNotes(v exchangeView) []string {
 		return nil
 	}
 	why := msgAwaits
-	if v.platform == "youzan" && v.ex.Result.Outcome == platforms.Unknown {
-		why = msgAwaitsYouzan
+	if p, ok := d.c.platform(v.platform); ok && !p.Traits().Idempotent && v.ex.Result.Outcome == platforms.Unknown {
+		why = text{fmt.Sprintf(msgAwaitsNoKey.zh, p.Title()), fmt.Sprintf(msgAwaitsNoKey.en, p.Title())}
 	}
 	lines := []string{""}
 	for _, l := range wrapLines(d.c.tr(why), d.leftW) {

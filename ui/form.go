@@ -19,6 +19,7 @@ type form struct {
 	nPlat  int
 
 	focus         int
+	active        bool // the form has the keyboard
 	width, height int
 	offset        int // first visible layout line
 
@@ -358,4 +359,15 @@ func (f *form) keysHelp() []key.Binding {
 		}
 	}
 	return bs
+}
+
+// ShortHelp is the form's own part of the help bar: the next field and the
+// focused field's keys (the root adds submit and what spans the panes).
+func (f *form) ShortHelp() []key.Binding {
+	return append([]key.Binding{f.c.keys.form.Next}, f.keysHelp()...)
+}
+
+func (f *form) FullHelp() [][]key.Binding {
+	k := f.c.keys.form
+	return [][]key.Binding{{k.Next, k.Prev, k.ScrollUp, k.Toggle, k.ChoiceNext, k.AddTag, k.Clear, k.Undo}}
 }

@@ -182,6 +182,8 @@ func (f *form) relayout() {
 		}
 		f.appendNotes(fl.spec.key, i)
 	}
+	// The legend of the required mark, last, where it costs no field a line.
+	f.lines = append(f.lines, formLine{kind: lineNote, field: -1, text: f.c.tr(msgRequired)})
 	f.offset = min(f.offset, max(0, len(f.lines)-f.height))
 }
 

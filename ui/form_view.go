@@ -8,7 +8,8 @@ import (
 )
 
 // View renders the visible lines, each exactly width columns.
-func (f *form) View(focused bool) []string {
+func (f *form) View() []string {
+	focused := f.active
 	end := min(len(f.lines), f.offset+f.height)
 	lines := make([]string, 0, f.height)
 	for li := f.offset; li < end; li++ {

@@ -82,7 +82,7 @@ func (m *Model) focusedKeys() help.KeyMap {
 // again, undo), then the rest.
 func (m *Model) formHelp() []key.Binding {
 	g, f := m.c.keys.global, m.c.keys.form
-	bs := append([]key.Binding{g.Submit, f.Next}, m.form.keysHelp()...)
+	bs := append([]key.Binding{g.Submit}, m.form.ShortHelp()...)
 	if m.inFlight() > 0 {
 		bs = append(bs, g.Cancel)
 	}

@@ -10,7 +10,7 @@ import (
 // fullHelp is the help screen (f1): every key by where it works, as many
 // blocks side by side as the width takes, then the legend.
 func (m *Model) fullHelp(h int) []string {
-	g, f, d := m.c.keys.global, m.c.keys.form, m.c.keys.detail
+	g, d := m.c.keys.global, m.c.keys.detail
 	// Pairs share a line, so the four blocks and the legend fit 80x24.
 	shown := func(keys string, t text) key.Binding {
 		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, m.c.tr(t)))
@@ -23,7 +23,7 @@ func (m *Model) fullHelp(h int) []string {
 		keys  []key.Binding
 	}{
 		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Again, g.Panes, shown("f1/?", text{"帮助（文本框里 ? 照常输入）", "help (? types in a text field)"}), g.Quit}},
-		{text{"表单", "Form"}, []key.Binding{f.Next, f.Prev, f.ScrollUp, f.Toggle, f.ChoiceNext, f.AddTag, f.Clear, f.Undo}},
+		{text{"表单", "Form"}, m.form.FullHelp()[0]},
 		{text{"历史", "History"}, m.history.FullHelp()[0]},
 		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, scroll, resendDrop, d.Edit, copyIDs, d.Curl, d.Close}},
 	}

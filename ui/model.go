@@ -242,6 +242,7 @@ func (m *Model) setFocus(p pane) {
 	}
 	m.focus = p
 	m.history.focused = p == paneHistory
+	m.form.active = p == paneForm
 }
 
 func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {

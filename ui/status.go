@@ -70,13 +70,6 @@ func (s *statusBar) set(p pane, kind noticeKind, text string) {
 
 func (s *statusBar) clear(p pane) { delete(s.notices, p) }
 
-// clearInfo drops p's notice unless it is an error still to act on.
-func (s *statusBar) clearInfo(p pane) {
-	if n, ok := s.notices[p]; ok && n.kind == noticeInfo {
-		delete(s.notices, p)
-	}
-}
-
 // current is the notice shown over pane p, if any.
 func (s *statusBar) current(p pane) (notice, bool) {
 	if n, ok := s.notices[paneAny]; ok {

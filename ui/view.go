@@ -39,7 +39,7 @@ func (m *Model) body() ([]string, *tea.Cursor) {
 	case m.focus == paneDetail && m.detail != nil:
 		return m.detail.View(), nil
 	case m.twoPanes():
-		formLines := m.form.View(m.focus == paneForm)
+		formLines := m.form.View()
 		histLines := m.history.View()
 		lines := make([]string, len(formLines))
 		for i := range formLines {
@@ -47,7 +47,7 @@ func (m *Model) body() ([]string, *tea.Cursor) {
 		}
 		return lines, m.cursor(m.formW)
 	case m.focus == paneForm:
-		return m.form.View(true), m.cursor(0)
+		return m.form.View(), m.cursor(0)
 	}
 	return m.history.View(), m.cursor(0)
 }
