@@ -349,10 +349,9 @@ func (f *form) wheel(delta int) {
 	f.offset = max(0, min(f.offset+delta, len(f.lines)-f.height))
 }
 
-// keysHelp is the help bar's part for the form: the focused field's own
+// appendHelp appends to the help bar's part for the form: the focused field's own
 // keys that have help.
-func (f *form) keysHelp() []key.Binding {
-	var bs []key.Binding
+func (f *form) appendHelp(bs []key.Binding) []key.Binding {
 	for _, b := range f.focused().keys() {
 		if b.Help().Key != "" {
 			bs = append(bs, b)
@@ -364,7 +363,7 @@ func (f *form) keysHelp() []key.Binding {
 // ShortHelp is the form's own part of the help bar: the next field and the
 // focused field's keys (the root adds submit and what spans the panes).
 func (f *form) ShortHelp() []key.Binding {
-	return append([]key.Binding{f.c.keys.form.Next}, f.keysHelp()...)
+	return f.appendHelp([]key.Binding{f.c.keys.form.Next})
 }
 
 func (f *form) FullHelp() [][]key.Binding {

@@ -1,8 +1,7 @@
 package ui
 
 import (
-	"strconv"
-	"strings"
+	"hash/maphash"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -15,12 +14,14 @@ import (
 type helpBar struct {
 	help  help.Model
 	width int
-	memo  map[string]string // rendered bars by their keys and width
+	memo  map[uint64]string // rendered bars by a hash of their keys and width
 	keys  []key.Binding
+	seed  maphash.Seed
+	buf   []key.Binding // the form's bar, rebuilt in place each frame
 }
 
 func newHelpBar(noColor bool) *helpBar {
-	h := &helpBar{help: help.New()}
+	h := &helpBar{help: help.New(), seed: maphash.MakeSeed()}
 	if noColor {
 		h.help.Styles = help.Styles{}
 	}
@@ -43,17 +44,23 @@ func (h *helpBar) line(km help.KeyMap, w int) string {
 		h.SetSize(w, 1)
 	}
 	h.keys = km.ShortHelp()
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(w))
+	// The bar is looked up on every frame: hash its keys, allocating nothing.
+	var mh maphash.Hash
+	mh.SetSeed(h.seed)
+	_ = mh.WriteByte(byte(w))
+	_ = mh.WriteByte(byte(w >> 8))
 	for _, k := range h.keys {
-		b.WriteString("\x00" + k.Help().Key + "\x01" + k.Help().Desc)
+		_, _ = mh.WriteString(k.Help().Key)
+		_ = mh.WriteByte(0)
+		_, _ = mh.WriteString(k.Help().Desc)
+		_ = mh.WriteByte(1)
 	}
-	id := b.String()
+	id := mh.Sum64()
 	if s, ok := h.memo[id]; ok {
 		return s
 	}
 	if h.memo == nil || len(h.memo) > 128 {
-		h.memo = map[string]string{}
+		h.memo = map[uint64]string{}
 	}
 	s := padRight(h.help.ShortHelpView(h.keys), w)
 	h.memo[id] = s
@@ -74,15 +81,16 @@ func (m *Model) focusedKeys() help.KeyMap {
 	case m.focus == paneHistory:
 		return m.history
 	}
-	return bindings(m.formHelp())
+	m.helpBar.buf = m.formHelp(m.helpBar.buf[:0])
+	return bindings(m.helpBar.buf)
 }
 
 // formHelp is the help bar over the form: submit and the next field first,
 // the focused field's own keys, what the moment offers (cancel, enrol
 // again, undo), then the rest.
-func (m *Model) formHelp() []key.Binding {
+func (m *Model) formHelp(bs []key.Binding) []key.Binding {
 	g, f := m.c.keys.global, m.c.keys.form
-	bs := append([]key.Binding{g.Submit}, m.form.ShortHelp()...)
+	bs = m.form.appendHelp(append(bs, g.Submit, f.Next))
 	if m.inFlight() > 0 {
 		bs = append(bs, g.Cancel)
 	}

@@ -20,7 +20,8 @@ import (
 // the terminal would act on shows as its escape, and widths count the escape.
 type lineInput struct {
 	in   textinput.Model
-	left int // first visible rune
+	left int    // first visible rune
+	val  string // in.Value(), which builds a new string on every call
 }
 
 func newLineInput(placeholder string) lineInput {
@@ -31,13 +32,14 @@ func newLineInput(placeholder string) lineInput {
 	return lineInput{in: in}
 }
 
-func (l *lineInput) value() string { return l.in.Value() }
+func (l *lineInput) value() string { return l.val }
 
 // setValue replaces the text and puts the cursor at its end.
 func (l *lineInput) setValue(v string) {
 	l.in.SetValue(v)
 	l.in.CursorEnd()
 	l.left = 0
+	l.val = l.in.Value()
 }
 
 func (l *lineInput) focus() tea.Cmd { return l.in.Focus() }
@@ -46,21 +48,23 @@ func (l *lineInput) blur()          { l.in.Blur() }
 // update passes a key or a paste to textinput. changed: the text changed;
 // moved: only the cursor did.
 func (l *lineInput) update(msg tea.Msg) (changed, moved bool, cmd tea.Cmd) {
-	before, pos := l.in.Value(), l.in.Position()
+	pos := l.in.Position()
 	l.in, cmd = l.in.Update(msg)
-	return l.in.Value() != before, l.in.Position() != pos, cmd
+	before := l.val
+	l.val = l.in.Value()
+	return l.val != before, l.in.Position() != pos, cmd
 }
 
 // scroll keeps the cursor inside w columns.
 func (l *lineInput) scroll(w int) {
-	l.left = scrollStart(l.in.Value(), l.in.Position(), l.left, w)
+	l.left = scrollStart(l.val, l.in.Position(), l.left, w)
 }
 
 // view is the window of the text at width w: the part holding the cursor
 // when focused, the start (cut with "…") when not. The placeholder shows in
 // an empty input when placeholder is true.
 func (l *lineInput) view(st *styles, w int, focused, placeholder bool) string {
-	v := l.in.Value()
+	v := l.val
 	if v == "" {
 		if placeholder && l.in.Placeholder != "" {
 			return st.placehold.Render(ansi.Truncate(l.in.Placeholder, w, "…"))
@@ -78,14 +82,14 @@ func (l *lineInput) view(st *styles, w int, focused, placeholder bool) string {
 // cursorX is the cursor's column within the window of width w.
 func (l *lineInput) cursorX(w int) int {
 	l.scroll(w)
-	runes := []rune(l.in.Value())
+	runes := []rune(l.val)
 	pos := min(l.in.Position(), len(runes))
 	return min(shownWidth(string(runes[min(l.left, pos):pos])), max(0, w-1))
 }
 
 // place puts the cursor at column col of the window (a click).
 func (l *lineInput) place(col, w int) {
-	runes := []rune(l.in.Value())
+	runes := []rune(l.val)
 	x, pos := 0, min(l.left, len(runes))
 	for pos < len(runes) {
 		rw := runeWidth(runes[pos])

@@ -19,8 +19,7 @@ func (m *Model) View() tea.View {
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.header.line(m.width))
-	body, cursor := m.body()
-	lines = append(lines, body...)
+	lines, cursor := m.body(lines)
 	if m.focus == paneDetail && m.detail != nil && m.detail.curlOpen() {
 		// The terminal's own selection works without the mouse reported.
 		v.MouseMode = tea.MouseModeNone
@@ -31,25 +30,24 @@ func (m *Model) View() tea.View {
 	return v
 }
 
-// body is the panes' lines and where the real cursor goes.
-func (m *Model) body() ([]string, *tea.Cursor) {
+// body appends the panes' lines and says where the real cursor goes.
+func (m *Model) body(lines []string) ([]string, *tea.Cursor) {
 	switch {
 	case m.showHelp:
-		return m.fullHelp(m.bodyH()), nil
+		return append(lines, m.fullHelp(m.bodyH())...), nil
 	case m.focus == paneDetail && m.detail != nil:
-		return m.detail.View(), nil
+		return append(lines, m.detail.View()...), nil
 	case m.twoPanes():
 		formLines := m.form.View()
 		histLines := m.history.View()
-		lines := make([]string, len(formLines))
 		for i := range formLines {
-			lines[i] = formLines[i] + histLines[i]
+			lines = append(lines, formLines[i]+histLines[i])
 		}
 		return lines, m.cursor(m.formW)
 	case m.focus == paneForm:
-		return m.form.View(), m.cursor(0)
+		return append(lines, m.form.View()...), m.cursor(0)
 	}
-	return m.history.View(), m.cursor(0)
+	return append(lines, m.history.View()...), m.cursor(0)
 }
 
 // cursor is the real cursor in the focused text field, or in the search
