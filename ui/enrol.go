@@ -55,7 +55,7 @@ func (m *Model) submit() tea.Cmd {
 	if n := f.problems(); n > 0 {
 		f.moveFocus(f.firstProblem())
 		f.ensureVisible()
-		m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgFixErrors), n))
+		m.status.set(paneForm, noticeFix, fmt.Sprintf(m.c.tr(msgFixErrors), n))
 		return nil
 	}
 	f.ensureVisible()

@@ -253,7 +253,9 @@ func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
 	}
 	if m.form.version != before {
 		m.undo = nil
-		if n, ok := m.status.notices[paneForm]; !ok || n.kind == noticeInfo || m.form.problems() == 0 {
+		// An edit acts on the form's notice; "N problems to fix" stays
+		// while there are any.
+		if n := m.status.notices[paneForm]; n.kind != noticeFix || m.form.problems() == 0 {
 			m.status.clear(paneForm)
 		}
 		cmd = tea.Batch(cmd, m.draftAfterEdit(), m.guardAfterEdit())

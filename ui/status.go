@@ -18,6 +18,7 @@ const (
 	noticeInfo  noticeKind = iota // goes away by itself after noticeTTL
 	noticeError                   // stays until the pane's next change or notice
 	noticeAsk                     // a question: stays until answered
+	noticeFix                     // problems to fix: stays until the form has none
 )
 
 // noticeTTL is how long an informational notice stays on the status line.
