@@ -177,7 +177,7 @@ func TestGoldenSubmitInFlight(t *testing.T) {
 				typeKeys(tm, "tab")
 				tm.Type("13411111111")
 				typeKeys(tm, "ctrl+s")
-				waitScreen(t, tm, "sending")
+				waitScreen(t, tm, "ctrl+g cancel sends")
 			})
 		})
 	}

@@ -120,28 +120,52 @@ func (s *statusBar) line(p pane) string {
 }
 
 // sending shows the newest send in flight: spinner, name, and per platform
-// its outcome and time, or how long it has been sending. Platforms' short
-// names keep it whole at 80 columns.
+// its outcome and time, or how long it has been sending. When that is too
+// wide it says less rather than cut a value: marks for words, then short
+// platform names, then the name alone.
 func (s *statusBar) sending() string {
 	st := s.c.st
 	sub := s.subs.list[len(s.subs.list)-1]
-	var b strings.Builder
-	b.WriteString(st.notice.Render(s.frame) + " " + sub.name + " ")
-	now := s.c.now()
-	for _, name := range sub.names {
-		title := s.c.platformTitle(name)
-		if ex, ok := sub.results[name]; ok {
-			o := string(ex.Result.Outcome)
-			b.WriteString(" " + title + " " + st.outcomeStyle(o).Render(s.c.outcomeText(o)) + " " + st.dim.Render(fmtDur(ex.Duration)))
-		} else {
-			b.WriteString(" " + title + " " + st.outcomeStyle(statePending).Render(s.c.tr(msgSending)) + " " + st.dim.Render(fmtDur(now.Sub(sub.started))))
+	more := ""
+	if s.subs.len() > 1 {
+		more = st.dim.Render(" (+" + strconv.Itoa(s.subs.len()-1) + ")")
+	}
+	cancel := st.dim.Render("  " + s.c.keys.global.Cancel.Help().Key + " ✕")
+	head := st.notice.Render(s.frame) + " " + sub.name + " "
+	for level := 0; level < 3; level++ {
+		line := head + s.platformsText(sub, level) + more
+		if ansi.StringWidth(line+cancel) <= s.width {
+			return padRight(line+cancel, s.width)
+		}
+		if ansi.StringWidth(line) <= s.width {
+			return padRight(line, s.width)
 		}
 	}
-	if s.subs.len() > 1 {
-		b.WriteString(st.dim.Render(" (+" + strconv.Itoa(s.subs.len()-1) + ")"))
+	return padRight(head+more, s.width)
+}
+
+// platformsText is each platform's progress at a level of detail: 0 words,
+// 1 marks, 2 marks with the platforms' short names.
+func (s *statusBar) platformsText(sub *submitting, level int) string {
+	st := s.c.st
+	now := s.c.now()
+	var b strings.Builder
+	for _, name := range sub.names {
+		title := s.c.platformTitle(name)
+		if level == 2 {
+			title = name
+		}
+		state, word, dur := statePending, s.c.tr(msgSending), now.Sub(sub.started)
+		if ex, ok := sub.results[name]; ok {
+			state, dur = string(ex.Result.Outcome), ex.Duration
+			word = s.c.outcomeText(state)
+		}
+		if level > 0 {
+			word = (&history{c: s.c}).mark(state)
+		}
+		b.WriteString(" " + title + " " + st.outcomeStyle(state).Render(word) + " " + st.dim.Render(fmtDur(dur)))
 	}
-	b.WriteString(st.dim.Render("  " + s.c.keys.global.Cancel.Help().Key + " ✕"))
-	return padRight(b.String(), s.width)
+	return b.String()
 }
 
 func (s *statusBar) View() []string            { return []string{s.line(paneForm)} }
