@@ -17,11 +17,12 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	var c common
 	c.register(fs)
 	lang := fs.String("lang", "", "zh or en (default: config lang, then $LANG)")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{exitBadInput, nil}
+	pos, err := parseFlags(fs, args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return badInput("unknown command %q; see custdesk help", fs.Arg(0))
+	if len(pos) > 0 {
+		return badInput("unknown command %q; see custdesk help", pos[0])
 	}
 	if *lang != "" && *lang != "zh" && *lang != "en" {
 		return badInput("--lang must be zh or en")

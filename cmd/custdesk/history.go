@@ -24,8 +24,12 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	until := fs.String("until", "", "up to and including this day (YYYY-MM-DD), today, yesterday, or a span back")
 	limit := fs.Int("limit", 100, "at most this many submissions (0: all)")
 	output := fs.String("output", "text", "text, json or csv")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{exitBadInput, nil}
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badInput("history takes no arguments but flags (got %q); words to look for go in --search", pos[0])
 	}
 	switch *output {
 	case "text", "json", "csv":

@@ -32,19 +32,24 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	allowDup := fs.Bool("allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
 	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
+		fmt.Fprint(fs.Output(), "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return &exitError{exitBadInput, nil}
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
 	}
 	if *output != "text" && *output != "json" {
 		return badInput("--output must be text or json, not %q", *output)
 	}
-	if fs.NArg() > 1 {
-		return badInput("submit takes one FILE (or - for stdin), got %d", fs.NArg())
+	if len(pos) > 1 {
+		return badInput("submit takes one FILE (or - for stdin), got %d", len(pos))
 	}
-	cust, err := readCustomer(fs.Arg(0), stdin)
+	file := ""
+	if len(pos) == 1 {
+		file = pos[0]
+	}
+	cust, err := readCustomer(file, stdin)
 	if err != nil {
 		return &exitError{exitBadInput, err}
 	}
@@ -137,7 +142,7 @@ func readCustomer(path string, stdin io.Reader) (platforms.Customer, error) {
 	dec.DisallowUnknownFields()
 	var c platforms.Customer
 	if err := dec.Decode(&c); err != nil {
-		return platforms.Customer{}, fmt.Errorf("%s: not a customer: %v", name, err)
+		return platforms.Customer{}, fmt.Errorf("%s: not a customer: %s", name, jsonProblem(err))
 	}
 	if dec.More() {
 		return platforms.Customer{}, fmt.Errorf("%s: more than one JSON value; submit takes one customer (use custdesk import for many)", name)
