@@ -50,3 +50,14 @@ func TestCLIIsOneProgram(t *testing.T) {
 		t.Errorf("version: %q", r.stdout)
 	}
 }
+
+func TestSubmitSpeaksChinese(t *testing.T) {
+	isolate(t)
+	r := runCLI(t, `{"name":"王小二","mobile":"12"}`, "submit", "--lang", "zh", "-")
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "处字段错误，未发送") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, wang, "submit", "--lang", "fr"); r.code != exitBadInput || !strings.Contains(r.stderr, "zh or en") {
+		t.Errorf("--lang fr: exit %d %s", r.code, r.stderr)
+	}
+}

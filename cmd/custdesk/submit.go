@@ -39,6 +39,9 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
+	if *lang != "zh" && *lang != "en" {
+		return badInput("--lang must be zh or en, not %q", *lang)
+	}
 	if *output != "text" && *output != "json" {
 		return badInput("--output must be text or json, not %q", *output)
 	}
@@ -67,7 +70,11 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		for _, fe := range errs {
 			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(*lang)))
 		}
-		return &exitError{exitBadInput, fmt.Errorf("%d field error(s); nothing was sent", len(errs))}
+		msg := fmt.Sprintf("%d field error(s); nothing was sent", len(errs))
+		if *lang == "zh" {
+			msg = fmt.Sprintf("%d 处字段错误，未发送", len(errs))
+		}
+		return &exitError{exitBadInput, errors.New(msg)}
 	}
 	if *dryRun {
 		return printDryRun(stdout, cust, chosen, *output)
