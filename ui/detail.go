@@ -516,7 +516,7 @@ func (d *detail) resultFields(v exchangeView) []string {
 	l.add(lblIDs, strings.Join(r.CustomerIDs, ", "), st.title.Render)
 	l.add(lblCode, r.Code, nil)
 	l.add(lblSubCode, r.SubCode, nil)
-	l.add(lblMessage, r.Message, nil)
+	l.add(lblMessage, d.c.resultMessage(r), nil)
 	if ex.Status > 0 {
 		l.add(lblStatus, strconv.Itoa(ex.Status), nil)
 	}

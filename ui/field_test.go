@@ -7,6 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/custdesk/custdesk/platforms"
 )
 
 func fieldCommon(t *testing.T) *common {
@@ -137,5 +139,26 @@ func TestToggleField(t *testing.T) {
 	}
 	if r := f.update(keyMsg("enter")); r.handled {
 		t.Error("enter toggles (it moves to the next field)")
+	}
+}
+
+// An answer recorded by an English console reads in Chinese in a Chinese
+// one; a platform's own words stay as they are.
+func TestOwnMessagesInChinese(t *testing.T) {
+	c := fieldCommon(t)
+	c.lang = "zh"
+	for _, tc := range []struct{ code, en, zh string }{
+		{"CONN_LOST", "connection lost after sending (EOF); the platform may have applied it", "发送后连接中断（EOF）；平台可能已处理"},
+		{"BAD_BODY", "truncated JSON", "JSON 不完整（被截断）"},
+		{"TIMEOUT", "could not send within 10s", "10s 内未能发出"},
+		{"isv.mobile-invalid", "truncated JSON", "truncated JSON"},
+	} {
+		if got := c.resultMessage(platforms.Result{Code: tc.code, Message: tc.en}); got != tc.zh {
+			t.Errorf("%s %q: %q", tc.code, tc.en, got)
+		}
+	}
+	c.lang = "en"
+	if got := c.resultMessage(platforms.Result{Code: "BAD_BODY", Message: "truncated JSON"}); got != "truncated JSON" {
+		t.Errorf("en: %q", got)
 	}
 }
