@@ -42,6 +42,9 @@ type exchangeView struct {
 	has       bool
 	ex        platforms.Exchange
 	modes     [modeCount][]string
+	// tries are every finished attempt, oldest first, each with its
+	// exchange prepared for display; the view itself is the latest.
+	tries []exchangeView
 }
 
 // detailData is a submission opened from the history.
@@ -144,6 +147,7 @@ type detail struct {
 	leftW         int
 
 	curl *curlView // copy as curl, open over the entry
+	try  int       // the attempt shown, into the tab's tries (the latest when the tab opens)
 
 	reqInBody bool // the request ID does not fit the head: the result column shows it
 }
@@ -182,6 +186,7 @@ func (d *detail) setData(data detailData) {
 			d.tab = i
 		}
 	}
+	d.latestTry()
 	d.refresh(keepTab != "")
 }
 
@@ -203,7 +208,7 @@ func (d *detail) refresh(keepScroll bool) {
 		d.vp.SetContentLines(nil)
 		return
 	}
-	v := d.data.views[d.tab]
+	v := d.shown()
 	var lines []string
 	if !v.has {
 		msg := msgNoExchange
@@ -280,10 +285,16 @@ func (d *detail) move(msg tea.KeyPressMsg) {
 	switch {
 	case key.Matches(msg, k.NextPlatform):
 		d.tab = (d.tab + 1) % n
+		d.latestTry()
 		d.refresh(false)
 	case key.Matches(msg, k.PrevPlatform):
 		d.tab = (d.tab + n - 1) % n
+		d.latestTry()
 		d.refresh(false)
+	case key.Matches(msg, k.OlderTry):
+		d.pickTry(-1)
+	case key.Matches(msg, k.NewerTry):
+		d.pickTry(1)
 	case key.Matches(msg, k.Mode):
 		d.mode = (d.mode + 1) % modeCount
 		d.refresh(false)
@@ -305,16 +316,19 @@ func (d *detail) move(msg tea.KeyPressMsg) {
 // copyCurl puts the open exchange's request on the clipboard as a curl
 // command (OSC 52) and shows it for copying by hand.
 func (d *detail) copyCurl() tea.Cmd {
-	v, ok := d.current()
-	if !ok {
+	if _, ok := d.current(); !ok {
 		return nil
 	}
+	v := d.shown()
 	if !v.has || v.ex.Request.URL == "" {
 		return d.c.note(paneDetail, noticeError, fmt.Sprintf(d.c.tr(msgCurlNothing), v.title))
 	}
 	cmd := buildCurl(v.ex.Request)
 	cmd.window = d.c.traits(v.platform).ReplayWindow
 	title := d.c.tr(msgCurlTitle) + " · " + v.title + " · #" + strconv.FormatInt(d.data.id, 10)
+	if len(d.data.views[d.tab].tries) > 1 {
+		title += " · " + d.c.tr(lblAttempts) + " " + strconv.Itoa(d.try+1)
+	}
 	d.curl = newCurlView(d.c, title, cmd)
 	d.curl.SetSize(d.width, d.height)
 	return tea.SetClipboard(cmd.text())
@@ -326,8 +340,8 @@ func (d *detail) copyValue(customerID bool) tea.Cmd {
 	label, value := d.c.tr(lblRequest), d.data.requestID
 	if customerID {
 		label, value = d.c.tr(lblIDs), ""
-		if v, ok := d.current(); ok && v.has {
-			value = strings.Join(v.ex.Result.CustomerIDs, ",")
+		if _, ok := d.current(); ok && d.shown().has {
+			value = strings.Join(d.shown().ex.Result.CustomerIDs, ",")
 		}
 	}
 	if value == "" {
@@ -352,12 +366,16 @@ func (d *detail) ShortHelp() []key.Binding {
 	} else if ok && v.state == stateDropped {
 		bs = append(bs, k.Resend)
 	}
-	return append(bs, k.NextPlatform, k.Mode, k.CopyID, k.Curl, k.Edit, k.Up, g.Help)
+	bs = append(bs, k.NextPlatform, k.Mode)
+	if v, ok := d.current(); ok && len(v.tries) > 1 {
+		bs = append(bs, k.OlderTry)
+	}
+	return append(bs, k.CopyID, k.Curl, k.Edit, k.Up, g.Help)
 }
 
 func (d *detail) FullHelp() [][]key.Binding {
 	k := d.c.keys.detail
-	return [][]key.Binding{{k.NextPlatform, k.Mode, k.Resend, k.Drop, k.Edit, k.CopyID, k.CopyRequest, k.Curl, k.Close}}
+	return [][]key.Binding{{k.NextPlatform, k.Mode, k.OlderTry, k.Resend, k.Drop, k.Edit, k.CopyID, k.CopyRequest, k.Curl, k.Close}}
 }
 
 // click picks a platform tab on the tab line.
@@ -370,6 +388,7 @@ func (d *detail) click(x, y int) {
 		w := ansi.StringWidth(d.tabLabel(v)) + 2
 		if x >= pos && x < pos+w {
 			d.tab = i
+			d.latestTry()
 			d.refresh(false)
 			return
 		}
@@ -461,9 +480,13 @@ func (d *detail) resultLines() []string {
 	if !v.has {
 		return []string{st.outcomeStyle(markStyle(v.state)).Render(d.c.tr(msgInFlight))}
 	}
-	lines := d.resultFields(v)
-	lines = append(lines, d.resultNotes(v)...)
-	return append(lines, d.itemLines(v.ex.Result)...)
+	shown := d.shown()
+	lines := d.resultFields(shown)
+	if d.try == len(v.tries)-1 || len(v.tries) == 0 {
+		lines = append(lines, d.resultNotes(v)...) // what to do is the latest attempt's
+	}
+	lines = append(lines, d.itemLines(shown.ex.Result)...)
+	return append(lines, d.attemptLines(v)...)
 }
 
 // labelled lays out label/value lines; a long value wraps at spaces under
@@ -521,10 +544,11 @@ func (d *detail) resultFields(v exchangeView) []string {
 		l.add(lblStatus, strconv.Itoa(ex.Status), nil)
 	}
 	dur := fmtDur(ex.Duration)
-	if ex.FirstByte > 0 {
+	if ex.FirstByte > 0 && ex.Phases == (platforms.Phases{}) {
 		dur += " (" + text{"首字节", "first byte"}.in(d.c.lang) + " " + fmtDur(ex.FirstByte) + ")"
 	}
 	l.add(lblDuration, dur, nil)
+	l.add(lblPhases, d.phasesText(ex.Phases), st.dim.Render)
 	if v.attempts > 1 {
 		l.add(lblAttempts, strconv.Itoa(v.attempts), nil)
 	}
@@ -589,4 +613,74 @@ func longestWord(s string) int {
 		n = max(n, ansi.StringWidth(w))
 	}
 	return n
+}
+
+// shown is the attempt on screen: the chosen one of the tab's tries, or the
+// tab's view itself.
+func (d *detail) shown() exchangeView {
+	v := d.data.views[d.tab]
+	if d.try >= 0 && d.try < len(v.tries)-1 {
+		return v.tries[d.try]
+	}
+	return v
+}
+
+// pickTry moves to an older (-1) or newer (+1) attempt of the tab.
+func (d *detail) pickTry(dir int) {
+	v, ok := d.current()
+	if !ok || len(v.tries) < 2 {
+		return
+	}
+	d.try = max(0, min(len(v.tries)-1, d.try+dir))
+	d.refresh(false)
+}
+
+// latestTry points the tab at its newest attempt.
+func (d *detail) latestTry() {
+	if v, ok := d.current(); ok {
+		d.try = len(v.tries) - 1
+	}
+}
+
+// attemptLines list every attempt of the tab: when, outcome, how long; the
+// one shown is marked, and [ ] move between them.
+func (d *detail) attemptLines(v exchangeView) []string {
+	if len(v.tries) < 2 {
+		return nil
+	}
+	st := d.c.st
+	lines := []string{"", st.label.Render(d.c.tr(lblAttemptList)) + st.dim.Render("  [ ]")}
+	loc := d.c.now().Location()
+	for i, t := range v.tries {
+		mark := "  "
+		if i == d.try {
+			mark = st.focusMark.Render("› ")
+		}
+		o := string(t.ex.Result.Outcome)
+		line := mark + "#" + strconv.Itoa(i+1) + " " + t.ex.Started.In(loc).Format("01-02 15:04:05") + " " +
+			st.outcomeStyle(o).Render(d.c.outcomeText(o)) + " " + st.dim.Render(fmtDur(t.ex.Duration))
+		lines = append(lines, ansi.Truncate(line, d.leftW, "…"))
+	}
+	return lines
+}
+
+// phasesText is the exchange's steps, the ones that happened.
+func (d *detail) phasesText(p platforms.Phases) string {
+	if p == (platforms.Phases{}) {
+		return ""
+	}
+	var parts []string
+	for _, ph := range []struct {
+		name text
+		d    time.Duration
+	}{{text{"DNS", "DNS"}, p.DNS}, {text{"连接", "connect"}, p.Connect}, {text{"TLS", "TLS"}, p.TLS},
+		{text{"等待", "wait"}, p.Wait}, {text{"正文", "body"}, p.Body}} {
+		if ph.d > 0 {
+			parts = append(parts, d.c.tr(ph.name)+" "+fmtDur(ph.d))
+		}
+	}
+	if p.Reused {
+		parts = append(parts, d.c.tr(text{"复用连接", "reused connection"}))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -188,19 +188,21 @@ var (
 
 // Detail labels.
 var (
-	lblOutcome  = text{"结果", "outcome"}
-	lblIDs      = text{"客户ID", "customer ID"}
-	lblCode     = text{"代码", "code"}
-	lblSubCode  = text{"子代码", "sub-code"}
-	lblMessage  = text{"信息", "message"}
-	lblStatus   = text{"HTTP", "HTTP"}
-	lblDuration = text{"耗时", "duration"}
-	lblAttempts = text{"次数", "attempts"}
-	lblRetry    = text{"可重试", "retryable"}
-	lblError    = text{"错误", "error"}
-	lblItems    = text{"逐条", "items"}
-	lblRequest  = text{"请求ID", "request ID"}
-	lblNext     = text{"下次重试", "next retry"}
+	lblOutcome     = text{"结果", "outcome"}
+	lblIDs         = text{"客户ID", "customer ID"}
+	lblCode        = text{"代码", "code"}
+	lblSubCode     = text{"子代码", "sub-code"}
+	lblMessage     = text{"信息", "message"}
+	lblStatus      = text{"HTTP", "HTTP"}
+	lblDuration    = text{"耗时", "duration"}
+	lblAttempts    = text{"次数", "attempts"}
+	lblRetry       = text{"可重试", "retryable"}
+	lblError       = text{"错误", "error"}
+	lblItems       = text{"逐条", "items"}
+	lblRequest     = text{"请求ID", "request ID"}
+	lblNext        = text{"下次重试", "next retry"}
+	lblPhases      = text{"分段", "phases"}
+	lblAttemptList = text{"各次尝试", "attempts"}
 
 	modeNames = []text{
 		{"应答（格式化）", "response (pretty)"},

@@ -61,6 +61,7 @@ type detailKeys struct {
 	Resend, Drop, Edit         key.Binding
 	Curl                       key.Binding
 	CopyID, CopyRequest        key.Binding
+	OlderTry, NewerTry         key.Binding
 }
 
 type keyMaps struct {
@@ -144,6 +145,8 @@ func newKeyMaps(lang string) keyMaps {
 			Curl:         b([]string{"c"}, "c", "复制为 curl", "copy as curl"),
 			CopyID:       b([]string{"y"}, "y", "复制客户ID", "copy ID"),
 			CopyRequest:  b([]string{"Y"}, "Y", "复制请求ID", "copy request ID"),
+			OlderTry:     b([]string{"["}, "[/]", "各次尝试", "attempts"),
+			NewerTry:     key.NewBinding(key.WithKeys("]")),
 		},
 	}
 }
