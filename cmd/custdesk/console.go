@@ -46,6 +46,8 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if e.sandbox != nil {
 		opts.Sandbox = e.sandbox.URL
+	} else if e.cfg != nil {
+		opts.Source = shortHome(e.cfg.Path)
 	}
 	return ui.Run(ctx, opts)
 }
@@ -70,4 +72,15 @@ func firstSet(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// shortHome writes a path under the home directory as ~/…, so the header
+// has room for it.
+func shortHome(p string) string {
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		if rest, ok := strings.CutPrefix(p, home+string(os.PathSeparator)); ok {
+			return "~" + string(os.PathSeparator) + rest
+		}
+	}
+	return p
 }

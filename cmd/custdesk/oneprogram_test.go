@@ -61,3 +61,31 @@ func TestSubmitSpeaksChinese(t *testing.T) {
 		t.Errorf("--lang fr: exit %d %s", r.code, r.stderr)
 	}
 }
+
+// The built-in sandbox comes back on the same port when it is free, so an
+// old entry's URL and a copied curl still reach it; a second one takes
+// another port.
+func TestBuiltinSandboxKeepsItsPort(t *testing.T) {
+	a, err := startBuiltinSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := startBuiltinSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.URL == b.URL {
+		t.Errorf("two sandboxes on %s", a.URL)
+	}
+	first := a.URL
+	_ = a.Close()
+	_ = b.Close()
+	c, err := startBuiltinSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if first == "http://"+builtinSandboxAddr && c.URL != first {
+		t.Errorf("the port moved: %s then %s", first, c.URL)
+	}
+}
