@@ -1,10 +1,12 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The CLI behaves like one program: help on stdout with exit 0 everywhere,
@@ -80,6 +82,13 @@ func TestBuiltinSandboxKeepsItsPort(t *testing.T) {
 	first := a.URL
 	_ = a.Close()
 	_ = b.Close()
+	// The server lets go of its listener just after Close returns.
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if l, err := net.Listen("tcp", builtinSandboxAddr); err == nil {
+			l.Close()
+			break
+		}
+	}
 	c, err := startBuiltinSandbox()
 	if err != nil {
 		t.Fatal(err)
