@@ -25,7 +25,7 @@ func (m *Model) fullHelp(h int) []string {
 		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Again, g.Panes, shown("f1/?", text{"帮助（文本框里 ? 照常输入）", "help (? types in a text field)"}), g.Quit}},
 		{text{"表单", "Form"}, m.form.FullHelp()[0]},
 		{text{"历史", "History"}, m.history.FullHelp()[0]},
-		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, scroll, resendDrop, d.Edit, copyIDs, d.Curl, d.Close}},
+		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, d.OlderTry, scroll, resendDrop, d.Edit, copyIDs, d.Curl, d.Close}},
 	}
 	hm := m.helpBar.help
 	hm.ShowAll = true
