@@ -177,6 +177,8 @@ func TestGoldenSubmitInFlight(t *testing.T) {
 				typeKeys(tm, "tab")
 				tm.Type("13411111111")
 				typeKeys(tm, "ctrl+s")
+				// Written ahead and on its way: the row is in the history.
+				waitModel(t, tm, "the submission planned", func(m *Model) bool { return m.subs.len() > 0 && m.subs.list[0].planned })
 				waitScreen(t, tm, "ctrl+g cancel sends")
 			})
 		})
@@ -268,6 +270,7 @@ func TestGoldenHistory(t *testing.T) {
 			runGolden(t, m, sz.w, sz.h, func(tm *teatest.TestModel) {
 				typeKeys(tm, "ctrl+o")
 				waitScreen(t, tm, "Ann Lee")
+				waitScreen(t, tm, "1 need you") // the queue's counts come in their own read
 			})
 		})
 	}
