@@ -106,7 +106,7 @@ const usageText = `
   custdesk [--config FILE] [--sandbox] [--lang zh|en] [--data-dir DIR]   the console
   custdesk submit [--platform a,b] [--dry-run] [--output text|json] [FILE|-]
   custdesk import FILE.csv|FILE.jsonl [--platform …] [--concurrency N] [--output text|json]
-  custdesk history [--search Q] [--platform P] [--outcome O] [--since D] [--output text|json|csv]
+  custdesk history [--search Q] [--platform P] [--outcome O] [--since D] [--until D] [--output text|json|csv]
   custdesk sandbox [--listen ADDR] [--write-config FILE] [--fault-rate R] [--latency D]
   custdesk config check|init
   custdesk version
