@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,12 +83,7 @@ func buildCurl(t platforms.Trace) curlCommand {
 	first = append(first, shellWord{parts: parts(t.URL, platforms.PartURL, 0)})
 	c.lines = append(c.lines, first)
 
-	names := make([]string, 0, len(t.Headers))
-	for k := range t.Headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(t.Headers)) {
 		c.lines = append(c.lines, []shellWord{{bare: "-H"},
 			{parts: parts(k+": "+t.Headers[k], platforms.PartHeader(k), len(k)+2)}})
 	}

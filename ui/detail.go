@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,12 +105,7 @@ func exactBytes(lang string, ex platforms.Exchange) []string {
 	if ex.Status > 0 {
 		lines = append(lines, "HTTP "+strconv.Itoa(ex.Status))
 	}
-	names := make([]string, 0, len(ex.ResponseHeaders))
-	for k := range ex.ResponseHeaders {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(ex.ResponseHeaders)) {
 		lines = append(lines, termsafe.Line(k)+": "+termsafe.Line(ex.ResponseHeaders[k]))
 	}
 	lines = append(lines, fmt.Sprintf("-- %d bytes --", len(ex.Response)))
@@ -118,12 +114,7 @@ func exactBytes(lang string, ex platforms.Exchange) []string {
 
 func requestText(lang string, t platforms.Trace) []string {
 	lines := []string{termsafe.Line(t.Method + " " + t.URL)}
-	names := make([]string, 0, len(t.Headers))
-	for k := range t.Headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(t.Headers)) {
 		lines = append(lines, termsafe.Line(k)+": "+termsafe.Line(t.Headers[k]))
 	}
 	lines = append(lines, "")
