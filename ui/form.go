@@ -368,5 +368,6 @@ func (f *form) ShortHelp() []key.Binding {
 
 func (f *form) FullHelp() [][]key.Binding {
 	k := f.c.keys.form
-	return [][]key.Binding{{k.Next, k.Prev, k.ScrollUp, k.Toggle, k.ChoiceNext, k.AddTag, k.Clear, k.Undo}}
+	clear := key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x/z", f.c.tr(text{"清空表单/撤销", "clear form / undo"})))
+	return [][]key.Binding{{k.Next, k.Prev, k.ScrollUp, k.Toggle, k.ChoiceNext, k.AddTag, clear}}
 }

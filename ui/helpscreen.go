@@ -17,7 +17,8 @@ func (m *Model) fullHelp(h int) []string {
 	}
 	scroll := shown("↑/↓ </> pgup/pgdn", text{"滚动", "scroll"})
 	resendDrop := shown("r/d", text{"重新发送/放弃", "resend/drop"})
-	copyIDs := shown("y/Y", text{"复制客户ID/请求ID", "copy customer/request ID"})
+	copies := shown("y/Y c", text{"复制客户ID/请求ID/curl", "copy ID / request ID / curl"})
+	tabs := shown("tab/←/→ [/]", text{"平台，各次尝试", "platform, attempt"})
 	groups := []struct {
 		title text
 		keys  []key.Binding
@@ -25,7 +26,7 @@ func (m *Model) fullHelp(h int) []string {
 		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Again, g.Panes, shown("f1/?", text{"帮助（文本框里 ? 照常输入）", "help (? types in a text field)"}), g.Quit}},
 		{text{"表单", "Form"}, m.form.FullHelp()[0]},
 		{text{"历史", "History"}, m.history.FullHelp()[0]},
-		{text{"详情", "Entry"}, []key.Binding{d.NextPlatform, d.Mode, d.OlderTry, scroll, resendDrop, d.Edit, copyIDs, d.Curl, d.Close}},
+		{text{"详情", "Entry"}, []key.Binding{tabs, d.Mode, scroll, resendDrop, d.Edit, copies, d.Close}},
 	}
 	hm := m.helpBar.help
 	hm.ShowAll = true
