@@ -31,7 +31,8 @@ type form struct {
 	reqKey   string
 
 	platErrs map[string][]platforms.FieldError
-	local    map[string]string // errors of the form itself (custom's syntax)
+	local    map[string]string // errors of the form itself (custom's syntax, values the normaliser refused)
+	hints    map[string]string // normalised values to show under their fields (hints.go)
 
 	// notes are lines shown under a field (by key; "platforms" for the
 	// toggles) that are not errors: what the history knows of the member.
@@ -115,9 +116,16 @@ func (f *form) selectPlatforms(names []string) {
 	f.changed()
 }
 
-// customer reads the form into a Customer; errs holds fields whose text the
-// model cannot take (custom that is neither JSON nor k=v pairs).
+// customer is the form's customer as it will be sent, normalised; errs holds
+// fields the model cannot take or the normaliser refused.
 func (f *form) customer() (platforms.Customer, map[string]string) {
+	c, errs, _ := f.normalised()
+	return c, errs
+}
+
+// typed reads the form into a Customer as typed; errs holds fields whose text
+// the model cannot take (custom that is neither JSON nor k=v pairs).
+func (f *form) typed() (platforms.Customer, map[string]string) {
 	var c platforms.Customer
 	var errs map[string]string
 	for _, fl := range f.fields[f.nPlat:] {
@@ -174,10 +182,10 @@ func (f *form) empty() bool {
 
 // valueOf is a field's value as the customer record holds it.
 func (f *form) valueOf(key string) string {
-	c, _ := f.customer()
 	if fl, ok := f.field(key).(*textField); ok {
 		return fl.in.value()
 	}
+	c, _ := f.typed()
 	return c.Get(key)
 }
 
@@ -339,7 +347,7 @@ func (f *form) click(x, y int) {
 		f.moveFocus(l.field)
 		fl := f.fields[l.field]
 		f.apply(fl, fl.click(x-f.valueX(), f.valueW()))
-	case lineError:
+	case lineError, lineHint:
 		f.moveFocus(l.field)
 	}
 }

@@ -16,6 +16,7 @@ const (
 	lineField
 	lineError
 	lineNote
+	lineHint // the normalised value that will be sent (hints.go)
 )
 
 // formLine is one line of the form's layout; the layout is rebuilt in Update
@@ -32,11 +33,13 @@ type formLine struct {
 
 func (f *form) validate() {
 	sel := f.selected()
-	c, local := f.customer()
-	f.local = local
+	c, local, hints := f.normalised()
+	f.local, f.hints = local, hints
 	f.platErrs = map[string][]platforms.FieldError{}
 	for _, e := range platforms.ValidateAll(c, sel) {
-		f.platErrs[e.Field] = append(f.platErrs[e.Field], e)
+		if _, refused := local[e.Field]; !refused {
+			f.platErrs[e.Field] = append(f.platErrs[e.Field], e)
+		}
 	}
 
 	// Required markers depend only on the selection: cache them per selection.
@@ -181,6 +184,7 @@ func (f *form) relayout() {
 			}
 		}
 		f.appendNotes(fl.spec.key, i)
+		f.lines = f.appendHint(f.lines, i)
 	}
 	// The legend of the required mark, last, where it costs no field a line.
 	f.lines = append(f.lines, formLine{kind: lineNote, field: -1, text: f.c.tr(msgRequired)})
@@ -252,7 +256,7 @@ func (f *form) ensureVisible() {
 	}
 	top := f.rowOf[f.focus]
 	bottom := top
-	for bottom+1 < len(f.lines) && f.lines[bottom+1].kind == lineError && f.lines[bottom+1].field == f.focus {
+	for bottom+1 < len(f.lines) && (f.lines[bottom+1].kind == lineError || f.lines[bottom+1].kind == lineHint) && f.lines[bottom+1].field == f.focus {
 		bottom++
 	}
 	if top > 0 && f.lines[top-1].kind == lineGroup {

@@ -54,6 +54,8 @@ func (f *form) line(li int, focused bool) string {
 		return f.cached(key, func() string { return f.renderToggles(l, focused) })
 	case lineField:
 		return f.renderRow(l.field, focused)
+	case lineHint:
+		return f.renderHint(l.text)
 	case lineError:
 		mark := "✗ "
 		if l.cont {
