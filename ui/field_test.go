@@ -162,3 +162,21 @@ func TestOwnMessagesInChinese(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
+
+// A body wraps after a comma, a colon or a space when one is near the edge,
+// and cuts a long token only when it must.
+func TestHardWrapAtTokens(t *testing.T) {
+	got := hardWrap(nil, `"result": "1796135052531354978", "code": "0"`, 24)
+	want := []string{`"result": `, `"1796135052531354978", `, `"code": "0"`}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("%q", got)
+	}
+	if got := hardWrap(nil, strings.Repeat("x", 25), 10); len(got) != 3 || got[0] != strings.Repeat("x", 10) {
+		t.Errorf("a long token: %q", got)
+	}
+	for _, l := range hardWrap(nil, strings.Repeat("文三路, ", 9), 11) {
+		if ansi.StringWidth(l) > 11 {
+			t.Errorf("%q is wider than 11", l)
+		}
+	}
+}

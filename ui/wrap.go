@@ -53,21 +53,33 @@ func padRight(s string, w int) string {
 	return s + strings.Repeat(" ", w-sw)
 }
 
-// hardWrap appends line cut into pieces of at most w columns. Bodies are
-// plain text (termsafe ran), so it measures rune by rune, with a fast
-// path for ASCII: a megabyte of minified JSON wraps in milliseconds.
+// hardWrap appends line cut into pieces of at most w columns, at a token
+// boundary (after a space, a comma or a colon) when one falls past the first
+// third of the piece, else at the width. Bodies are plain text (termsafe ran),
+// so it measures rune by rune, with a fast path for ASCII: a megabyte of
+// minified JSON wraps in milliseconds.
 func hardWrap(out []string, line string, w int) []string {
 	start, col := 0, 0
+	brk, brkCol := -1, 0 // the last boundary in the piece, and its column
 	for i, r := range line {
 		rw := 1
 		if r >= 0x80 {
 			rw = runeWidth(r)
 		}
 		if col+rw > w && i > start {
-			out = append(out, line[start:i])
-			start, col = i, 0
+			if brk > start && brkCol >= w/3 {
+				out = append(out, line[start:brk])
+				start, col = brk, col-brkCol
+			} else {
+				out = append(out, line[start:i])
+				start, col = i, 0
+			}
+			brk = -1
 		}
 		col += rw
+		if r == ' ' || r == ',' || r == ':' {
+			brk, brkCol = i+1, col
+		}
 	}
 	return append(out, line[start:])
 }
