@@ -97,7 +97,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	// With the history failing, waiting would only replace the answers in
 	// hand (not in the history) with what the history holds.
 	if *wait > 0 && !settled(sub) && !anyUnrecorded(exchanges) {
-		if exchanges, err = waitForRetries(ctx, d, sub, *wait); err != nil {
+		if exchanges, err = waitForRetries(ctx, d, sub, *wait, stderr); err != nil {
 			return err
 		}
 	}
@@ -287,22 +287,52 @@ func settled(sub store.Submission) bool {
 	return true
 }
 
+// waitProgress is each platform's state as `submit --wait` reports it:
+// "p1 ok, p2 retry 2 at 15:04:05".
+func waitProgress(sub store.Submission) string {
+	parts := make([]string, 0, len(sub.Platforms))
+	for _, name := range sub.Platforms {
+		ps := sub.States[name]
+		switch {
+		case ps.InFlight:
+			parts = append(parts, name+" sending")
+		case ps.Queued && !ps.NextRetry.IsZero():
+			parts = append(parts, fmt.Sprintf("%s retry %d at %s", name, ps.Attempts+1, ps.NextRetry.Local().Format("15:04:05")))
+		case ps.Outcome != "":
+			parts = append(parts, name+" "+string(ps.Outcome))
+		default:
+			parts = append(parts, name+" pending")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // waitForRetries runs the dispatcher's background retries until every platform
 // of sub is settled or the wait is over, and returns each platform's latest
 // answered exchange, in the submission's platform order.
-func waitForRetries(ctx context.Context, d *dispatch.Dispatcher, sub store.Submission, wait time.Duration) ([]platforms.Exchange, error) {
+// It says on stderr what it waits for and each change of a platform's state.
+func waitForRetries(ctx context.Context, d *dispatch.Dispatcher, sub store.Submission, wait time.Duration, stderr io.Writer) ([]platforms.Exchange, error) {
 	st := d.Store()
 	runCtx, stop := context.WithTimeout(ctx, wait)
 	done := make(chan struct{})
 	go func() { d.Run(runCtx, nil); close(done) }()
 	tick := time.NewTicker(100 * time.Millisecond)
+	fmt.Fprintf(stderr, "waiting up to %s for retries: %s\n", wait, waitProgress(sub))
+	last := waitProgress(sub)
 	for loop := true; loop; {
 		select {
 		case <-runCtx.Done():
 			loop = false
 		case <-tick.C:
 			fresh, err := st.Get(runCtx, sub.ID)
-			if err == nil && settled(fresh) {
+			if err != nil {
+				continue
+			}
+			if p := waitProgress(fresh); p != last {
+				fmt.Fprintf(stderr, "  %s\n", p)
+				last = p
+			}
+			if settled(fresh) {
 				loop = false
 			}
 		}
