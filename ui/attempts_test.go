@@ -40,7 +40,7 @@ func TestEntryListsEveryAttempt(t *testing.T) {
 	d.press("ctrl+o", "enter")
 	d.settle()
 	s := d.screen()
-	for _, want := range []string{"各次尝试", "#1 03-14 15:08:26 失败 5.0s", "› #2 03-14 15:09:26 成功 40ms", "连接 1.0ms · 等待 30ms · 正文 2.0ms", `"second": true`} {
+	for _, want := range []string{"各次尝试", "#1 03-14 15:08:26 失败 5.0s", "› #2 03-14 15:09:26 成功 40ms", "连接\u00a01.0ms · 等待\u00a030ms · 正文\u00a02.0ms", `"second": true`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("no %q:\n%s", want, s)
 		}

@@ -667,7 +667,8 @@ func (d *detail) phasesText(p platforms.Phases) string {
 	}{{text{"DNS", "DNS"}, p.DNS}, {text{"连接", "connect"}, p.Connect}, {text{"TLS", "TLS"}, p.TLS},
 		{text{"等待", "wait"}, p.Wait}, {text{"正文", "body"}, p.Body}} {
 		if ph.d > 0 {
-			parts = append(parts, d.c.tr(ph.name)+" "+fmtDur(ph.d))
+			// A no-break space keeps a step's name with its time when the line wraps.
+			parts = append(parts, d.c.tr(ph.name)+"\u00a0"+fmtDur(ph.d))
 		}
 	}
 	if p.Reused {
