@@ -3,6 +3,8 @@ package importer
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/custdesk/custdesk/internal/store"
 )
@@ -36,6 +38,11 @@ type journalOp struct {
 	then func(*journalOp)
 	done chan struct{}
 }
+
+// writerBusy is the time journals have spent committing, for BenchmarkImport
+// (the writer is the import's one serial stage; its time per send bounds the
+// rate).
+var writerBusy atomic.Int64
 
 // maxGroup bounds one transaction: large enough to amortise the sync, small
 // enough that the write lock is never held long (another process may wait).
@@ -121,6 +128,7 @@ func (j *journal) addSearch(adds ...store.SearchAdd) {
 // in flight), which is what bounds the rows a non-idempotent platform must
 // leave to a person after a crash.
 func (j *journal) commit(ctx context.Context, group []*journalOp, search []store.SearchAdd) {
+	defer func(start time.Time) { writerBusy.Add(int64(time.Since(start))) }(time.Now())
 	var begin []*store.Submission
 	b := store.Batch{Search: search}
 	for _, op := range group {
