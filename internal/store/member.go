@@ -81,14 +81,21 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// enrolmentsSQL reads a member's enrolments through submissions_member.
+// "member <> ''" is what lets the planner use that partial index: without it
+// (a bound member could be '') it walked every submission newest first, the
+// whole history for a new member, which was most of an import's writer time.
+func enrolmentsSQL(filter string) string {
+	return `SELECT s.id, s.created, s.source, platform, state, outcome, result
+		FROM submissions s CROSS JOIN states ON submission_id = s.id
+		WHERE s.member = ? AND s.member <> '' AND s.id <> ? AND ` + enrolledSQL + filter + ` ORDER BY s.id DESC`
+}
+
 // enrolments is the guard's one query; except skips one submission (the one
 // being extended).
 func enrolments(ctx context.Context, q querier, member string, except int64, names []string) ([]Enrolment, error) {
 	filter, fargs := platformFilter(names)
-	rows, err := q.QueryContext(ctx, `SELECT s.id, s.created, s.source, platform, state, outcome, result
-		FROM submissions s CROSS JOIN states ON submission_id = s.id
-		WHERE s.member = ? AND s.id <> ? AND `+enrolledSQL+filter+` ORDER BY s.id DESC`,
-		append([]any{member, except}, fargs...)...)
+	rows, err := q.QueryContext(ctx, enrolmentsSQL(filter), append([]any{member, except}, fargs...)...)
 	if err != nil {
 		return nil, err
 	}
