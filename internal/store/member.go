@@ -82,9 +82,10 @@ type querier interface {
 }
 
 // enrolmentsSQL reads a member's enrolments through submissions_member.
-// "member <> ''" is what lets the planner use that partial index: without it
-// (a bound member could be '') it walked every submission newest first, the
-// whole history for a new member, which was most of an import's writer time.
+// The condition that the member is not empty is what lets the planner use
+// that partial index: without it (a bound member might be empty) it walked
+// every submission newest first, the whole history for a new member, which
+// was most of an import's writer time.
 func enrolmentsSQL(filter string) string {
 	return `SELECT s.id, s.created, s.source, platform, state, outcome, result
 		FROM submissions s CROSS JOIN states ON submission_id = s.id
