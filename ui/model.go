@@ -80,6 +80,9 @@ type Model struct {
 
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow()}
+	if m.hist != nil && m.history.capped {
+		cmds = append(cmds, countCmd(m.ctx, m.hist, m.history.search.shownSeq, m.history.search.shown))
+	}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}

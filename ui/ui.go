@@ -96,13 +96,14 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 		m.restoreDraft(rctx)
 		subs, err := hs.List(rctx, store.Query{Limit: historyPage})
 		if err == nil {
-			var total int
-			total, err = hs.Count(rctx, store.Query{})
 			rows := make([]*histRow, len(subs))
 			for i, s := range subs {
 				rows[i] = rowFromSubmission(s)
 			}
-			m.history.appendPage(0, rows, total)
+			m.history.appendPage(0, rows, len(subs))
+			// A full page: the history is counted after the first frame
+			// (Init), since counting a million takes longer than drawing it.
+			m.history.capped = len(subs) == historyPage
 		}
 		if err != nil {
 			m.setNotice(errText(c, err), true)
