@@ -141,7 +141,6 @@ var (
 	msgStoreError        = text{"存储错误：%v", "storage error: %v"}
 	msgQueued            = text{"重试队列 %d", "%d queued for retry"}
 	msgBeginFailed       = text{"无法记录提交，未发送：%v", "could not record the submission, nothing sent: %v"}
-	msgTagHint           = text{"退格删除最后一个标签", "backspace removes the last tag"}
 	msgLoading           = text{"加载中…", "loading…"}
 	msgNoExchange        = text{"尚无应答", "no answer yet"}
 	msgInFlight          = text{"发送中…", "in flight…"}

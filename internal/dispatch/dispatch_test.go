@@ -289,13 +289,10 @@ func TestTwoRunnersClaimEachRowOnce(t *testing.T) {
 	down := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused}}
 	seed := New(stA, []platforms.Platform{down}, Options{Backoff: func(int) time.Duration { return 50 * time.Millisecond }})
 	const n = 40
-	var ids []int64
 	for i := range n {
-		sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: fmt.Sprint("c", i)}, []string{"alsc"}, store.SourceImport, false)
-		if err != nil {
+		if _, _, err := seed.SendAll(ctx, platforms.Customer{Name: fmt.Sprint("c", i)}, []string{"alsc"}, store.SourceImport, false); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, sub.ID)
 	}
 	upA := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
 	upB := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
