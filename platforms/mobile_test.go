@@ -67,7 +67,7 @@ func mobileCorpus(r *rand.Rand, perCode int) []string {
 // the corpus as libphonenumber does (mobileplans.go is generated from its
 // metadata; regenerate it with go generate after an upgrade).
 func TestParseMobileMatchesLibphonenumber(t *testing.T) {
-	per := 400
+	per := 200
 	if testing.Short() {
 		per = 40
 	}
