@@ -1,5 +1,3 @@
-//go:build unix
-
 package importer
 
 import (
@@ -17,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -118,15 +115,6 @@ func loopbackCeiling(b *testing.B, url string, c int, d time.Duration) float64 {
 	}
 	wg.Wait()
 	return float64(n.Load()) / d.Seconds()
-}
-
-// processCPU is the user and system time this process has used.
-func processCPU(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Skip("getrusage:", err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestSandboxProcess is the child of -import.sandbox-apart: a sandbox on

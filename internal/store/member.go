@@ -81,11 +81,11 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// enrolmentsSQL reads a member's enrolments through submissions_member.
-// The condition that the member is not empty is what lets the planner use
-// that partial index: without it (a bound member might be empty) it walked
-// every submission newest first, the whole history for a new member, which
-// was most of an import's writer time.
+// enrolmentsSQL is the guard's query. It repeats the condition of the
+// partial index submissions_member (a member key that is not empty): SQLite
+// uses a partial index only for a query that implies its WHERE, and a bare
+// "member = ?" does not, so without it every Begin scanned all submissions
+// and an import slowed down as its history grew.
 func enrolmentsSQL(filter string) string {
 	return `SELECT s.id, s.created, s.source, platform, state, outcome, result
 		FROM submissions s CROSS JOIN states ON submission_id = s.id

@@ -144,27 +144,6 @@ func bruteForce(t *testing.T, st *Store, text string) []int64 {
 	return ids
 }
 
-// The duplicate guard runs for every submission (every row of an import):
-// it must probe submissions_member, not walk the history.
-func TestEnrolmentsQueryUsesMemberIndex(t *testing.T) {
-	ctx := context.Background()
-	st, _ := openTemp(t)
-	for i := range 20 {
-		sub := Submission{Customer: platforms.Customer{Name: "王小二", Mobile: "1341111111" + string(rune('0'+i%10))},
-			Platforms: []string{"alsc", "youzan"}, Source: SourceConsole, AllowDuplicate: true}
-		if err := st.Begin(ctx, &sub); err != nil {
-			t.Fatal(err)
-		}
-	}
-	filter, fargs := platformFilter([]string{"alsc", "youzan", "nxlink"})
-	steps := queryPlan(t, st, enrolmentsSQL(filter), append([]any{"m:+8613411111111", 0}, fargs...)...)
-	for _, s := range steps {
-		if strings.HasPrefix(s, "SCAN") || (strings.Contains(s, " s ") && !strings.Contains(s, "INDEX submissions_member")) {
-			t.Errorf("plan step %q: the guard must probe submissions_member (plan %q)", s, steps)
-		}
-	}
-}
-
 // A short word with an outcome other than ok walks that outcome's states
 // and probes each one's names (the outcome is the rarer of the two: at a
 // million submissions walking the names read tens of thousands of rows for
