@@ -2,7 +2,6 @@ package platforms
 
 import (
 	"math/rand/v2"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,20 +83,5 @@ func TestParseMobileMatchesLibphonenumber(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d numbers parsed differently", bad)
-	}
-}
-
-// TestBinaryDoesNotLinkLibphonenumber: the library parses its metadata at
-// init, most of custdesk's start-up; only the tests may import it.
-func TestBinaryDoesNotLinkLibphonenumber(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go list")
-	}
-	out, err := exec.Command("go", "list", "-deps", "github.com/custdesk/custdesk/cmd/custdesk").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	if strings.Contains(string(out), "github.com/nyaruka/phonenumbers") {
-		t.Error("cmd/custdesk links github.com/nyaruka/phonenumbers")
 	}
 }
