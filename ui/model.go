@@ -69,7 +69,7 @@ type Model struct {
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.morePages(), m.pollCmd()}
+	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.countFirstPage(), m.history.morePages(), m.pollCmd()}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}
