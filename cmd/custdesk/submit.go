@@ -11,8 +11,9 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/custdesk/custdesk/internal/textcol"
 
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
@@ -104,7 +105,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *output == "json" {
 		err = printExchangesJSON(stdout, sub.ID, exchanges)
 	} else {
-		err = printExchangesText(stdout, sub.ID, exchanges, d.Retryable)
+		err = printExchangesText(stdout, *lang, sub.ID, exchanges, d.Retryable)
 	}
 	if err != nil {
 		return err
@@ -232,8 +233,24 @@ func printExchangesJSON(w io.Writer, subID int64, exs []platforms.Exchange) erro
 	return enc.Encode(out)
 }
 
-func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange, retryable func(platforms.Exchange) bool) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+// submitText is what submit says of its answers, in English and Chinese.
+var submitText = map[string][2]string{
+	"unrecorded": {" [NOT in the history: it could not be written]", " [未写入历史：无法写入]"},
+	"queued":     {" [queued: the console retries it]", " [已排队：控制台会自动重试]"},
+	"unknown":    {" [not retried automatically: resend or drop it from the console's history]", " [不会自动重试：请在控制台的历史中重发或放弃]"},
+	"lost": {"submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n",
+		"提交 %d：上面标出的应答未写入历史（%s）；请保存这里打印的客户 ID，custdesk history 中没有它们\n"},
+	"recorded": {"submission %d recorded; custdesk history shows it\n", "提交 %d 已记录；custdesk history 可查看\n"},
+}
+
+func printExchangesText(w io.Writer, lang string, subID int64, exs []platforms.Exchange, retryable func(platforms.Exchange) bool) error {
+	say := func(key string) string {
+		if lang == "zh" {
+			return submitText[key][1]
+		}
+		return submitText[key][0]
+	}
+	tw := textcol.NewWriter(w)
 	for _, ex := range exs {
 		r := ex.Result
 		detail := ""
@@ -246,12 +263,12 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange, retr
 		msg := r.Message
 		switch {
 		case ex.Unrecorded != "":
-			msg += " [NOT in the history: it could not be written]"
+			msg += say("unrecorded")
 		case r.Outcome == platforms.OK || r.Outcome == platforms.Rejected:
 		case retryable(ex):
-			msg += " [queued: the console retries it]"
+			msg += say("queued")
 		case r.Outcome == platforms.Unknown:
-			msg += " [not retried automatically: resend or drop it from the console's history]"
+			msg += say("unknown")
 		}
 		// Every cell is the platform's text: made terminal-safe, and with no
 		// tab or newline left to break the table.
@@ -262,10 +279,10 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange, retr
 		return err
 	}
 	if why := unrecordedReason(exs); why != "" {
-		_, err := fmt.Fprintf(w, "submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n", subID, termsafe.Line(why))
+		_, err := fmt.Fprintf(w, say("lost"), subID, termsafe.Line(why))
 		return err
 	}
-	_, err := fmt.Fprintf(w, "submission %d recorded; custdesk history shows it\n", subID)
+	_, err := fmt.Fprintf(w, say("recorded"), subID)
 	return err
 }
 

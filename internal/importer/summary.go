@@ -7,8 +7,9 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
+
+	"github.com/custdesk/custdesk/internal/textcol"
 
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/termsafe"
@@ -176,7 +177,7 @@ func (r *run) summary(ctx context.Context) Summary {
 // rows that did not end ok.
 func (s Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "%s: %d rows, %d valid, %d invalid (%s, %s), %.1fs\n", termsafe.Line(s.File), s.Rows, s.Valid, s.Invalid, s.Format, s.Encoding, s.Seconds)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := textcol.NewWriter(w)
 	fmt.Fprintln(tw, "platform\tok\talready ok\trejected\tfailed\tunknown\tnot sent\trequests\tretries\tthrottled")
 	for _, p := range s.Platforms {
 		notSent := p.NotSent + p.Elsewhere + p.Dropped + p.Enrolled

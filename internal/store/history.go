@@ -7,8 +7,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/custdesk/custdesk/internal/textcol"
 
 	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/platforms"
@@ -164,7 +165,7 @@ func (s *Store) each(ctx context.Context, q Query, fn func(Submission) error) er
 func WriteHistory(ctx context.Context, w io.Writer, st *Store, q Query, format string) error {
 	switch format {
 	case "", "text":
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw := textcol.NewWriter(w)
 		fmt.Fprintln(tw, "ID\tCREATED\tMOBILE\tPLATFORMS\tNAME")
 		rows := 0
 		err := st.each(ctx, q, func(sub Submission) error {
@@ -180,8 +181,8 @@ func WriteHistory(ctx context.Context, w io.Writer, st *Store, q Query, format s
 				}
 				marks = append(marks, m)
 			}
-			// The name goes last: tabwriter counts runes, not display columns,
-			// so a wide (Chinese) name would misalign any column after it.
+			// Columns are padded by display width (textcol), so Chinese
+			// names line up; the name still goes last, being the widest.
 			_, err := fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", sub.ID, sub.Created.Local().Format("2006-01-02 15:04:05"),
 				termsafe.Line(sub.Customer.Mobile), termsafe.Line(strings.Join(marks, " ")), termsafe.Line(sub.Customer.Name))
 			return err
