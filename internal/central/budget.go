@@ -1,0 +1,118 @@
+package central
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Budget is one rate budget (requests per second) per platform and app key,
+// shared by every machine of the chain. A machine leases a run of tokens at
+// a time from a virtual clock kept in PostgreSQL: the lease covers the next
+// free stretch of time, so leases never overlap, and the machine spaces its
+// tokens evenly inside its stretch. The chain together never goes above the
+// rate, and a machine asks PostgreSQL once per lease, not per request.
+type Budget struct {
+	pool          *pgxpool.Pool
+	platform, key string
+	rate          float64
+	// Lease is how long a lease covers; a shorter one shares more finely,
+	// a longer one asks less often.
+	Lease time.Duration
+
+	mu      sync.Mutex
+	slots   []time.Time // the leased tokens not used yet, local clock
+	lastErr error
+}
+
+// Err is the last failure to lease, if any.
+func (b *Budget) Err() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.lastErr
+}
+
+// margin keeps scheduling jitter (a request sent a little late next to one
+// sent on time) from ever crossing the rate.
+const margin = 0.98
+
+// NewBudget shares rate requests per second for platform and appKey.
+func NewBudget(pool *pgxpool.Pool, platform, appKey string, rate float64) *Budget {
+	return &Budget{pool: pool, platform: platform, key: appKey, rate: rate, Lease: 500 * time.Millisecond}
+}
+
+// Wait blocks until this machine may send one request.
+func (b *Budget) Wait(ctx context.Context) error {
+	b.mu.Lock()
+	if len(b.slots) == 0 {
+		if err := b.lease(ctx); err != nil {
+			// Unreachable: the machine goes on alone at the full rate rather
+			// than stop (offline first); the chain may exceed it meanwhile.
+			b.lastErr = err
+			b.slots = append(b.slots, time.Now().Add(time.Duration(float64(time.Second)/b.rate)))
+		}
+	}
+	at := b.slots[0]
+	b.slots = b.slots[1:]
+	b.mu.Unlock()
+	d := time.Until(at)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// lease takes the next stretch of the budget's clock. Times come from the
+// server's clock and are turned into this machine's, so clocks that differ
+// between machines do not matter.
+func (b *Budget) lease(ctx context.Context) error {
+	rate := b.rate * margin
+	n := max(1, int(rate*b.Lease.Seconds()))
+	var start, now time.Time
+	sent := time.Now()
+	err := b.pool.QueryRow(ctx, `WITH upsert AS (
+			INSERT INTO budgets (platform, app_key, rate) VALUES ($1, $2, $3)
+			ON CONFLICT (platform, app_key) DO UPDATE SET rate = EXCLUDED.rate
+			RETURNING next_free)
+		UPDATE budgets SET next_free = greatest(budgets.next_free, clock_timestamp()) + make_interval(secs => $4::float8 / $3::float8)
+		WHERE platform = $1 AND app_key = $2
+		RETURNING next_free - make_interval(secs => $4::float8 / $3::float8), clock_timestamp()`,
+		b.platform, b.key, rate, n).Scan(&start, &now)
+	if err != nil {
+		return fmt.Errorf("central: rate budget %s: %w", b.platform, err)
+	}
+	b.lastErr = nil
+	// The server's "now" was read about halfway through the round trip.
+	local := sent.Add(time.Since(sent) / 2)
+	offset := local.Sub(now)
+	every := time.Duration(float64(time.Second) / rate)
+	for i := range n {
+		b.slots = append(b.slots, start.Add(offset+time.Duration(i)*every))
+	}
+	return nil
+}
+
+// Slow pushes the whole chain's budget back by d after a rate-limit
+// answer, and drops this machine's unused tokens: every machine slows
+// down, not only the one that was told to. It does not wait for the server.
+func (b *Budget) Slow(d time.Duration) {
+	b.mu.Lock()
+	b.slots = nil
+	b.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), ConnectTimeout)
+		defer cancel()
+		_, _ = b.pool.Exec(ctx, `UPDATE budgets SET next_free = greatest(next_free, clock_timestamp()) + make_interval(secs => $3::float8)
+			WHERE platform = $1 AND app_key = $2`, b.platform, b.key, d.Seconds())
+	}()
+}
