@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -26,6 +27,7 @@ type Budget struct {
 	mu      sync.Mutex
 	slots   []time.Time // the leased tokens not used yet, local clock
 	lastErr error
+	alone   time.Time // the last token paced locally while PostgreSQL was away
 }
 
 // Err is the last failure to lease, if any.
@@ -37,7 +39,7 @@ func (b *Budget) Err() error {
 
 // margin keeps scheduling jitter (a request sent a little late next to one
 // sent on time) from ever crossing the rate.
-const margin = 0.98
+const margin = 0.95
 
 // NewBudget shares rate requests per second for platform and appKey.
 func NewBudget(pool *pgxpool.Pool, platform, appKey string, rate float64) *Budget {
@@ -52,7 +54,11 @@ func (b *Budget) Wait(ctx context.Context) error {
 			// Unreachable: the machine goes on alone at the full rate rather
 			// than stop (offline first); the chain may exceed it meanwhile.
 			b.lastErr = err
-			b.slots = append(b.slots, time.Now().Add(time.Duration(float64(time.Second)/b.rate)))
+			if now := time.Now(); b.alone.Before(now) {
+				b.alone = now
+			}
+			b.alone = b.alone.Add(time.Duration(float64(time.Second) / b.rate))
+			b.slots = append(b.slots, b.alone)
 		}
 	}
 	at := b.slots[0]
@@ -80,14 +86,17 @@ func (b *Budget) lease(ctx context.Context) error {
 	n := max(1, int(rate*b.Lease.Seconds()))
 	var start, now time.Time
 	sent := time.Now()
-	err := b.pool.QueryRow(ctx, `WITH upsert AS (
-			INSERT INTO budgets (platform, app_key, rate) VALUES ($1, $2, $3)
-			ON CONFLICT (platform, app_key) DO UPDATE SET rate = EXCLUDED.rate
-			RETURNING next_free)
-		UPDATE budgets SET next_free = greatest(budgets.next_free, clock_timestamp()) + make_interval(secs => $4::float8 / $3::float8)
-		WHERE platform = $1 AND app_key = $2
-		RETURNING next_free - make_interval(secs => $4::float8 / $3::float8), clock_timestamp()`,
-		b.platform, b.key, rate, n).Scan(&start, &now)
+	err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO budgets (platform, app_key, rate) VALUES ($1, $2, $3)
+			ON CONFLICT (platform, app_key) DO NOTHING`, b.platform, b.key, rate); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `UPDATE budgets SET rate = $3,
+				next_free = greatest(next_free, clock_timestamp()) + make_interval(secs => $4::float8 / $3::float8)
+			WHERE platform = $1 AND app_key = $2
+			RETURNING next_free - make_interval(secs => $4::float8 / $3::float8), clock_timestamp()`,
+			b.platform, b.key, rate, n).Scan(&start, &now)
+	})
 	if err != nil {
 		return fmt.Errorf("central: rate budget %s: %w", b.platform, err)
 	}

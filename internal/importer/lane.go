@@ -266,6 +266,11 @@ func (l *lane) waitTurn(ctx context.Context) error {
 	if err := l.limiter.Wait(ctx); err != nil {
 		return err
 	}
+	if sh := l.r.opts.Shared[l.name]; sh != nil {
+		if err := sh.Wait(ctx); err != nil {
+			return err
+		}
+	}
 	l.paced()
 	return nil
 }
@@ -322,6 +327,9 @@ func (l *lane) throttle(retryAfter time.Duration) {
 	l.changed = now
 	if alreadyPaused {
 		return
+	}
+	if sh := l.r.opts.Shared[l.name]; sh != nil {
+		sh.Slow(retryAfter) // once per pause, like the halving below
 	}
 	cur := l.limiter.Limit()
 	if cur == rate.Inf {

@@ -1,0 +1,125 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/importer"
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+func sleepUntil(t time.Time) { time.Sleep(time.Until(t)) }
+
+// raceWorker enrols the same members as another terminal at the same
+// instants: one member per round, each platform claimed before it is sent,
+// the claim released on a definite rejection.
+func raceWorker() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	r, err := openRig(ctx)
+	if err != nil {
+		return err
+	}
+	defer r.stop()
+	claimer := NewClaimer(r.pool, os.Getenv(workerEnv))
+	start, rounds := envTime(envStart), envInt(envCount, 10)
+	for i := range rounds {
+		sleepUntil(start.Add(time.Duration(i) * 200 * time.Millisecond))
+		c := platforms.Customer{Name: "同一人", Mobile: fmt.Sprintf("13800%06d", i)}
+		sub, err := r.disp.Begin(ctx, c, r.names(), store.SourceConsole)
+		if err != nil {
+			return err
+		}
+		key := MemberKey(c)
+		errs := make([]error, len(r.ps))
+		var wg sync.WaitGroup
+		for j, name := range r.names() {
+			wg.Go(func() {
+				res := claimer.Claim(ctx, key, name, sub.ID)
+				switch res.Verdict {
+				case Claimed:
+					if ex := r.disp.Send(ctx, sub, name); ex.Result.Outcome == platforms.Rejected {
+						errs[j] = claimer.Release(ctx, key, name, sub.ID)
+					}
+				case Unreachable:
+					errs[j] = res.Err
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return r.drain(ctx)
+}
+
+// importWorker imports a file of its own to one platform, drawing from the
+// shared budget, from start until until.
+func importWorker() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	dir := os.Getenv(envDir)
+	st, err := store.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	pool, err := Connect(ctx, os.Getenv(envCentral))
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	ps, err := config.Sandbox(os.Getenv(envSandbox)).Build()
+	if err != nil {
+		return err
+	}
+	p := ps[0] // the first configured platform
+	path := filepath.Join(dir, "rows.jsonl")
+	if err := writeRows(path, envInt(envIndex, 0), envInt(envCount, 100)); err != nil {
+		return err
+	}
+	checked, err := importer.Check(ctx, importer.Input{Path: path}, []platforms.Platform{p}, nil)
+	if err != nil {
+		return err
+	}
+	rate := float64(envInt(envRate, 30))
+	budget := NewBudget(pool, p.Name(), "shared-app-key", rate)
+	sleepUntil(envTime(envStart))
+	ictx, stop := context.WithDeadline(ctx, envTime(envUntil))
+	defer stop()
+	imp, err := importer.Start(ictx, checked, importer.Options{Platforms: []platforms.Platform{p}, Store: st,
+		Concurrency: 8, Shared: map[string]importer.SharedBudget{p.Name(): budget}})
+	if err != nil {
+		return err
+	}
+	_, err = imp.Wait()
+	if ictx.Err() != nil {
+		return nil // stopped at the deadline, as planned
+	}
+	return err
+}
+
+func writeRows(path string, idx, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for i := range n {
+		if err := enc.Encode(map[string]string{"name": fmt.Sprintf("导入%d", i), "mobile": fmt.Sprintf("137%02d%06d", idx, i)}); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
+}
