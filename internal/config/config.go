@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,7 +31,15 @@ type File struct {
 	DataDir   string    `toml:"data_dir,omitempty"`
 	Lang      string    `toml:"lang,omitempty"`
 	Operator  string    `toml:"operator,omitempty"`
+	Central   *Central  `toml:"central,omitempty"`
 	Platforms Platforms `toml:"platforms"`
+}
+
+// Central is [central]: the chain's shared history on PostgreSQL. Absent
+// (or with no url), nothing changes.
+type Central struct {
+	URL      string `toml:"url"`      // postgres://…, usually "env:CUSTDESK_CENTRAL_URL"; a secret
+	Terminal string `toml:"terminal"` // "store-012/pos-1"; required with url
 }
 
 // Platforms holds one optional section per platform.
@@ -199,7 +208,33 @@ func Parse(data []byte) (*Loaded, error) {
 	if err := l.resolve(); err != nil {
 		return nil, err
 	}
+	if c := l.Central; c != nil && c.URL != "" && strings.TrimSpace(c.Terminal) == "" {
+		return nil, errors.New(`central.terminal is required when central.url is set (like "store-012/pos-1")`)
+	}
 	return l, nil
+}
+
+// CentralOn reports whether a central store is configured.
+func (l *Loaded) CentralOn() bool { return l != nil && l.Central != nil && l.Central.URL != "" }
+
+// AppKey is the app key a platform's rate limit is counted against, for
+// the chain's shared budget; "" for a platform not configured.
+func (l *Loaded) AppKey(platform string) string {
+	switch p := l.Platforms; platform {
+	case "alsc":
+		if p.ALSC != nil {
+			return p.ALSC.AppKey
+		}
+	case "youzan":
+		if p.Youzan != nil {
+			return p.Youzan.AppID
+		}
+	case "nxlink":
+		if p.NXLink != nil {
+			return p.NXLink.AppKey
+		}
+	}
+	return ""
 }
 
 // resolve replaces env:NAME values by the environment's, in every secret-bearing
@@ -218,6 +253,10 @@ func (l *Loaded) resolve() error {
 		if secret && *v != "" {
 			l.secrets = append(l.secrets, *v)
 		}
+	}
+	if c := l.Central; c != nil {
+		// The URL may carry the role's password.
+		env("central.url", &c.URL, true)
 	}
 	if a := l.Platforms.ALSC; a != nil {
 		env("platforms.alsc.app_key", &a.AppKey, false)
@@ -253,6 +292,13 @@ func (l *Loaded) literalSecretKeys() []string {
 	lit := func(key, v string) {
 		if v != "" && !strings.HasPrefix(v, "env:") {
 			keys = append(keys, key)
+		}
+	}
+	if c := f.Central; c != nil && !strings.HasPrefix(c.URL, "env:") {
+		if u, err := url.Parse(c.URL); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				keys = append(keys, "central.url")
+			}
 		}
 	}
 	if a := f.Platforms.ALSC; a != nil {
