@@ -47,6 +47,8 @@ type Model struct {
 	spinning  bool
 
 	sandbox     string
+	central     func() string // the central store's status, when configured
+	centralText string
 	notice      string
 	noticeErr   bool
 	showHelp    bool
@@ -78,7 +80,7 @@ type Model struct {
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow()}
+	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), centralStatus(m.central, 0)}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}
@@ -127,6 +129,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		m.wheel(msg)
 		return m, nil
+	case centralMsg:
+		m.centralText = string(msg)
+		return m, centralStatus(m.central, centralEvery)
 	case spinner.TickMsg:
 		if !m.animating() {
 			m.spinning = false

@@ -37,6 +37,9 @@ type Options struct {
 	Lang       string               // "zh" or "en"; "": from LANG
 	Sandbox    string               // non-empty: running on the built-in sandbox at this address
 	NoColor    bool                 // no colors (NO_COLOR in the environment also turns them off)
+	// Central, when set, says where replication to the chain's central
+	// store stands; the header shows it.
+	Central func() string
 }
 
 // New builds the console's model. It restores a draft left by the last run
@@ -76,7 +79,8 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	}
 	c.keys = newKeyMaps(c.lang)
 	ctx, stop := context.WithCancel(context.Background())
-	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true, state: &stateWriter{}}
+	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true, state: &stateWriter{},
+		central: opts.Central}
 	if hs != nil {
 		m.exportDir = filepath.Dir(hs.Path())
 	}

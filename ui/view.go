@@ -75,7 +75,7 @@ func (m *Model) cursorAt(x, y int) *tea.Cursor {
 }
 
 func (m *Model) titleLine() string {
-	return m.memo(fmt.Sprint("title", m.width, m.stats.Queued, m.stats.Attention), m.renderTitle)
+	return m.memo(fmt.Sprint("title", m.width, m.stats.Queued, m.stats.Attention, m.centralText), m.renderTitle)
 }
 
 func (m *Model) renderTitle() string {
@@ -94,6 +94,9 @@ func (m *Model) renderTitle() string {
 	right := ""
 	if len(parts) > 0 {
 		right = strings.Join(parts, st.dim.Render(" · ")) + " "
+	}
+	if m.centralText != "" {
+		right = st.dim.Render(m.centralText) + "  " + right
 	}
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
