@@ -146,10 +146,6 @@ func queueSubmission(pb *pgx.Batch, terminal, store string, r row, version int64
 	if !json.Valid([]byte(custJSON)) {
 		custJSON = "{}"
 	}
-	mobileKey := ""
-	if m, ok := platforms.ParseMobile(c.Mobile); ok {
-		mobileKey = m.Digits()
-	}
 	pb.Queue(`INSERT INTO submissions (terminal, local_id, store, request_id, customer, name, mobile, mobile_key, email,
 			platforms, operator, source, import_file, import_row, created, search, version)
 		VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
@@ -160,7 +156,7 @@ func queueSubmission(pb *pgx.Batch, terminal, store string, r row, version int64
 			search = EXCLUDED.search, version = EXCLUDED.version
 		WHERE submissions.version <= EXCLUDED.version`,
 		terminal, r.int("id"), store, clean(r.str("request_id")), custJSON, clean(r.str("name")), clean(r.str("mobile")),
-		mobileKey, clean(c.Email), clean(r.str("platforms")), clean(r.str("operator")), clean(r.str("source")),
+		mobileKey(c.Mobile), clean(c.Email), clean(r.str("platforms")), clean(r.str("operator")), clean(r.str("source")),
 		clean(r.str("import_file")), r.int("import_row"), time.Unix(0, r.int("created")),
 		searchText(c, r.str("request_id")), version)
 }

@@ -16,16 +16,27 @@ import (
 // MemberKey is what identifies a member across the chain: the mobile's
 // digits, or the e-mail when the mobile is empty; "" when there is neither.
 func MemberKey(c platforms.Customer) string {
-	if m, ok := platforms.ParseMobile(c.Mobile); ok {
-		return "m:" + m.Digits()
-	}
-	if d := strings.TrimSpace(c.Mobile); d != "" {
-		return "m:" + d
+	if k := mobileKey(c.Mobile); k != "" {
+		return "m:" + k
 	}
 	if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
 		return "e:" + e
 	}
 	return ""
+}
+
+// mobileKey is a mobile's digits as the platforms parse it, else the
+// digits typed, so "134 1111 1111" and "13411111111" are one member.
+func mobileKey(s string) string {
+	if m, ok := platforms.ParseMobile(s); ok {
+		return m.Digits()
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // Verdict is the answer to a claim.
