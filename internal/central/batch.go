@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -124,11 +125,11 @@ func query(ctx context.Context, tx *sql.Tx, q string, args []any) ([]row, error)
 
 // queue adds the batch's upserts and the terminal's new mark to a pgx batch.
 func (b *batch) queue(pb *pgx.Batch, terminal string) {
-	store := StoreOf(terminal)
+	storeName := StoreOf(terminal)
 	pb.Queue(`INSERT INTO terminals (terminal, store) VALUES ($1, $2)
-		ON CONFLICT (terminal) DO UPDATE SET last_seen = now()`, terminal, store)
+		ON CONFLICT (terminal) DO UPDATE SET last_seen = now()`, terminal, storeName)
 	for _, r := range b.subs {
-		queueSubmission(pb, terminal, store, r, b.version)
+		queueSubmission(pb, terminal, storeName, r, b.version)
 	}
 	for _, r := range b.states {
 		queueState(pb, terminal, r, b.version)
@@ -139,24 +140,28 @@ func (b *batch) queue(pb *pgx.Batch, terminal string) {
 	pb.Queue(`UPDATE terminals SET high_water = greatest(high_water, $2), last_seen = now() WHERE terminal = $1`, terminal, b.last)
 }
 
-func queueSubmission(pb *pgx.Batch, terminal, store string, r row, version int64) {
+func queueSubmission(pb *pgx.Batch, terminal, storeName string, r row, version int64) {
 	var c platforms.Customer
 	custJSON := clean(r.str("customer"))
 	_ = json.Unmarshal([]byte(custJSON), &c) // a customer that does not decode is still shipped as stored
 	if !json.Valid([]byte(custJSON)) {
 		custJSON = "{}"
 	}
-	pb.Queue(`INSERT INTO submissions (terminal, local_id, store, request_id, customer, name, mobile, mobile_key, email,
+	member := r.str("member")
+	if member == "" {
+		member = store.MemberKey(c)
+	}
+	pb.Queue(`INSERT INTO submissions (terminal, local_id, store, request_id, customer, name, mobile, member, email,
 			platforms, operator, source, import_file, import_row, created, search, version)
 		VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 		ON CONFLICT (terminal, local_id) DO UPDATE SET request_id = EXCLUDED.request_id, customer = EXCLUDED.customer,
-			name = EXCLUDED.name, mobile = EXCLUDED.mobile, mobile_key = EXCLUDED.mobile_key, email = EXCLUDED.email,
+			name = EXCLUDED.name, mobile = EXCLUDED.mobile, member = EXCLUDED.member, email = EXCLUDED.email,
 			platforms = EXCLUDED.platforms, operator = EXCLUDED.operator, source = EXCLUDED.source,
 			import_file = EXCLUDED.import_file, import_row = EXCLUDED.import_row, created = EXCLUDED.created,
 			search = EXCLUDED.search, version = EXCLUDED.version
 		WHERE submissions.version <= EXCLUDED.version`,
-		terminal, r.int("id"), store, clean(r.str("request_id")), custJSON, clean(r.str("name")), clean(r.str("mobile")),
-		mobileKey(c.Mobile), clean(c.Email), clean(r.str("platforms")), clean(r.str("operator")), clean(r.str("source")),
+		terminal, r.int("id"), storeName, clean(r.str("request_id")), custJSON, clean(r.str("name")), clean(r.str("mobile")),
+		clean(member), clean(c.Email), clean(r.str("platforms")), clean(r.str("operator")), clean(r.str("source")),
 		clean(r.str("import_file")), r.int("import_row"), time.Unix(0, r.int("created")),
 		searchText(c, r.str("request_id")), version)
 }
@@ -169,16 +174,16 @@ func queueState(pb *pgx.Batch, terminal string, r row, version int64) {
 	}
 	all, _ := json.Marshal(cleanRow(r))
 	pb.Queue(`INSERT INTO states (terminal, submission_id, platform, outcome, attempts, queued, in_flight, dropped,
-			exchange_id, result, customer_ids, row, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13)
-		ON CONFLICT (terminal, submission_id, platform) DO UPDATE SET outcome = EXCLUDED.outcome,
+			exchange_id, result, customer_ids, row, version, state)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14)
+		ON CONFLICT (terminal, submission_id, platform) DO UPDATE SET outcome = EXCLUDED.outcome, state = EXCLUDED.state,
 			attempts = EXCLUDED.attempts, queued = EXCLUDED.queued, in_flight = EXCLUDED.in_flight,
 			dropped = EXCLUDED.dropped, exchange_id = EXCLUDED.exchange_id, result = EXCLUDED.result,
 			customer_ids = EXCLUDED.customer_ids, row = EXCLUDED.row, version = EXCLUDED.version
 		WHERE states.version <= EXCLUDED.version`,
 		terminal, r.int("submission_id"), clean(r.str("platform")), clean(r.str("outcome")), r.int("attempts"),
 		r.int("queued") != 0, r.int("in_flight") != 0, r.int("dropped") != 0, r.int("exchange_id"),
-		resultJSON, clean(strings.Join(customerIDs(res), " ")), string(all), version)
+		resultJSON, clean(strings.Join(customerIDs(res), " ")), string(all), version, clean(r.str("state")))
 }
 
 func queueExchange(pb *pgx.Batch, terminal string, r row, version int64) {

@@ -49,20 +49,29 @@ func NewBudget(pool *pgxpool.Pool, platform, appKey string, rate float64) *Budge
 // Wait blocks until this machine may send one request.
 func (b *Budget) Wait(ctx context.Context) error {
 	b.mu.Lock()
-	if len(b.slots) == 0 {
-		if err := b.lease(ctx); err != nil {
-			// Unreachable: the machine goes on alone at the full rate rather
-			// than stop (offline first); the chain may exceed it meanwhile.
-			b.lastErr = err
-			if now := time.Now(); b.alone.Before(now) {
-				b.alone = now
+	var at time.Time
+	for {
+		if len(b.slots) == 0 {
+			if err := b.lease(ctx); err != nil {
+				// Unreachable: the machine goes on alone at the full rate rather
+				// than stop (offline first); the chain may exceed it meanwhile.
+				b.lastErr = err
+				if now := time.Now(); b.alone.Before(now) {
+					b.alone = now
+				}
+				b.alone = b.alone.Add(b.every())
+				b.slots = append(b.slots, b.alone)
 			}
-			b.alone = b.alone.Add(time.Duration(float64(time.Second) / b.rate))
-			b.slots = append(b.slots, b.alone)
+		}
+		at = b.slots[0]
+		b.slots = b.slots[1:]
+		// A token whose moment has passed is dropped, not spent late: spent
+		// late it would crowd into the next stretch, leased to another
+		// machine, and the chain would go above the rate there.
+		if time.Since(at) <= b.every()/2 {
+			break
 		}
 	}
-	at := b.slots[0]
-	b.slots = b.slots[1:]
 	b.mu.Unlock()
 	d := time.Until(at)
 	if d <= 0 {
@@ -77,6 +86,8 @@ func (b *Budget) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+func (b *Budget) every() time.Duration { return time.Duration(float64(time.Second) / (b.rate * margin)) }
 
 // lease takes the next stretch of the budget's clock. Times come from the
 // server's clock and are turned into this machine's, so clocks that differ
@@ -104,9 +115,8 @@ func (b *Budget) lease(ctx context.Context) error {
 	// The server's "now" was read about halfway through the round trip.
 	local := sent.Add(time.Since(sent) / 2)
 	offset := local.Sub(now)
-	every := time.Duration(float64(time.Second) / rate)
 	for i := range n {
-		b.slots = append(b.slots, start.Add(offset+time.Duration(i)*every))
+		b.slots = append(b.slots, start.Add(offset+time.Duration(i)*b.every()))
 	}
 	return nil
 }

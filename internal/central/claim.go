@@ -4,40 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
 
-// MemberKey is what identifies a member across the chain: the mobile's
-// digits, or the e-mail when the mobile is empty; "" when there is neither.
-func MemberKey(c platforms.Customer) string {
-	if k := mobileKey(c.Mobile); k != "" {
-		return "m:" + k
-	}
-	if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
-		return "e:" + e
-	}
-	return ""
-}
-
-// mobileKey is a mobile's digits as the platforms parse it, else the
-// digits typed, so "134 1111 1111" and "13411111111" are one member.
-func mobileKey(s string) string {
-	if m, ok := platforms.ParseMobile(s); ok {
-		return m.Digits()
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-}
+// MemberKey is what identifies a member across the chain, the same key as
+// the local duplicate guard's (store.MemberKey): the mobile in E.164, else
+// the e-mail; "" when there is neither.
+func MemberKey(c platforms.Customer) string { return store.MemberKey(c) }
 
 // Verdict is the answer to a claim.
 type Verdict int
@@ -147,13 +126,13 @@ func Enrolled(ctx context.Context, pool *pgxpool.Pool, c platforms.Customer) ([]
 	if key == "" {
 		return nil, nil
 	}
-	cond, arg := `s.mobile_key = $1`, strings.TrimPrefix(key, "m:")
-	if strings.HasPrefix(key, "e:") {
-		cond, arg = `lower(s.email) = $1`, strings.TrimPrefix(key, "e:")
-	}
+	// The local guard's definition of enrolled (store's enrolledSQL), over
+	// the state each terminal derived.
 	rows, err := pool.Query(ctx, `SELECT s.terminal, s.store, s.local_id, st.platform, st.outcome, st.customer_ids, s.created
 		FROM submissions s JOIN states st ON st.terminal = s.terminal AND st.submission_id = s.local_id
-		WHERE `+cond+` AND st.outcome IN ('ok', '') AND NOT st.dropped ORDER BY s.created DESC LIMIT 50`, arg)
+		WHERE s.member = $1 AND (st.state IN ('pending', 'in_flight', 'queued', 'attention')
+			OR (st.state = 'settled' AND st.outcome IN ('ok', 'partial')))
+		ORDER BY s.created DESC LIMIT 50`, key)
 	if err != nil {
 		return nil, fmt.Errorf("central: %w", err)
 	}

@@ -16,7 +16,7 @@ func TestClaimsOnePerMemberAndPlatform(t *testing.T) {
 	pool, _ := newCentral(t)
 	a, b := NewClaimer(pool, "store-007/pos-1"), NewClaimer(pool, "store-012/pos-1")
 	key := MemberKey(platforms.Customer{Mobile: "+86 134 1111 1111"})
-	if key != "m:13411111111" {
+	if key != "m:+8613411111111" {
 		t.Fatalf("key %q", key)
 	}
 	if r := a.Claim(ctx, key, "p1", 5); r.Verdict != Claimed {
@@ -74,7 +74,7 @@ func TestEnrolledAcrossTheChain(t *testing.T) {
 	if err := NewReplicator(l, pool).Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	es, err := Enrolled(ctx, pool, platforms.Customer{Mobile: "134 5555 5555"})
+	es, err := Enrolled(ctx, pool, platforms.Customer{Mobile: "13455555555"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestTerminalRoleCannotDelete(t *testing.T) {
 	if err := NewReplicator(l, tp).Drain(ctx); err != nil {
 		t.Fatalf("the terminals' role cannot replicate: %v", err)
 	}
-	if r := NewClaimer(tp, "store-001/pos-1").Claim(ctx, "m:13466666666", "p1", 1); r.Verdict != Claimed {
+	if r := NewClaimer(tp, "store-001/pos-1").Claim(ctx, MemberKey(platforms.Customer{Mobile: "13466666666"}), "p1", 1); r.Verdict != Claimed {
 		t.Fatalf("claim as the terminals' role: %+v", r)
 	}
 	if _, err := Search(ctx, tp, Query{}); err != nil {

@@ -33,7 +33,7 @@ CREATE TABLE custdesk.submissions (
 	customer    jsonb       NOT NULL,
 	name        text        NOT NULL DEFAULT '',
 	mobile      text        NOT NULL DEFAULT '',
-	mobile_key  text        NOT NULL DEFAULT '',
+	member      text        NOT NULL DEFAULT '',  -- store.MemberKey: "m:"+E.164, else "e:"+e-mail
 	email       text        NOT NULL DEFAULT '',
 	platforms   text        NOT NULL,
 	operator    text        NOT NULL DEFAULT '',
@@ -47,13 +47,14 @@ CREATE TABLE custdesk.submissions (
 );
 CREATE INDEX submissions_created ON custdesk.submissions (created DESC);
 CREATE INDEX submissions_store ON custdesk.submissions (store, created DESC);
-CREATE INDEX submissions_mobile ON custdesk.submissions (mobile_key) WHERE mobile_key <> '';
+CREATE INDEX submissions_member ON custdesk.submissions (member) WHERE member <> '';
 CREATE INDEX submissions_search ON custdesk.submissions USING gin (search gin_trgm_ops);
 CREATE TABLE custdesk.states (
 	terminal      text    NOT NULL,
 	submission_id bigint  NOT NULL,
 	platform      text    NOT NULL,
 	outcome       text    NOT NULL DEFAULT '',
+	state         text    NOT NULL DEFAULT '',  -- store.State as the terminal derived it
 	attempts      integer NOT NULL DEFAULT 0,
 	queued        boolean NOT NULL DEFAULT false,
 	in_flight     boolean NOT NULL DEFAULT false,
@@ -66,6 +67,7 @@ CREATE TABLE custdesk.states (
 	PRIMARY KEY (terminal, submission_id, platform)
 );
 CREATE INDEX states_outcome ON custdesk.states (outcome, platform);
+CREATE INDEX states_state ON custdesk.states (state, platform);
 CREATE INDEX states_ids ON custdesk.states USING gin (customer_ids gin_trgm_ops);
 CREATE TABLE custdesk.exchanges (
 	terminal      text        NOT NULL,

@@ -75,12 +75,14 @@ func Search(ctx context.Context, pool *pgxpool.Pool, q Query) ([]Entry, error) {
 			UNION SELECT terminal, submission_id FROM states WHERE customer_ids ILIKE `+pat+`)`)
 	}
 	var sc []string
-	if q.Outcome != "" {
-		outcome := string(q.Outcome)
-		if q.Outcome == store.OutcomePending {
-			outcome = ""
-		}
-		sc = append(sc, "st.outcome = "+b.arg(outcome))
+	switch q.Outcome {
+	case "":
+	case store.OutcomeAttention, store.OutcomeDropped:
+		sc = append(sc, "st.state = "+b.arg(string(q.Outcome)))
+	case store.OutcomePending:
+		sc = append(sc, "st.outcome = ''")
+	default:
+		sc = append(sc, "st.outcome = "+b.arg(string(q.Outcome)))
 	}
 	if q.Platform != "" {
 		sc = append(sc, "st.platform = "+b.arg(q.Platform))
@@ -152,7 +154,7 @@ func addStates(ctx context.Context, pool *pgxpool.Pool, entries []Entry) error {
 		terms[i], ids[i] = e.Terminal, e.ID
 		at[e.Terminal+"\x00"+strconv.FormatInt(e.ID, 10)] = i
 	}
-	rows, err := pool.Query(ctx, `SELECT st.terminal, st.submission_id, st.platform, st.outcome, st.attempts, st.queued,
+	rows, err := pool.Query(ctx, `SELECT st.terminal, st.submission_id, st.platform, st.outcome, st.state, st.attempts, st.queued,
 			st.in_flight, st.dropped, st.exchange_id, st.result
 		FROM states st JOIN unnest($1::text[], $2::bigint[]) AS k(terminal, id)
 			ON st.terminal = k.terminal AND st.submission_id = k.id`, terms, ids)
@@ -161,15 +163,15 @@ func addStates(ctx context.Context, pool *pgxpool.Pool, entries []Entry) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var term, outcome string
+		var term, outcome, state string
 		var id int64
 		var ps store.PlatformState
 		var result []byte
-		if err := rows.Scan(&term, &id, &ps.Platform, &outcome, &ps.Attempts, &ps.Queued, &ps.InFlight, &ps.Dropped,
+		if err := rows.Scan(&term, &id, &ps.Platform, &outcome, &state, &ps.Attempts, &ps.Queued, &ps.InFlight, &ps.Dropped,
 			&ps.ExchangeID, &result); err != nil {
 			return fmt.Errorf("central: search: %w", err)
 		}
-		ps.Outcome = platforms.Outcome(outcome)
+		ps.Outcome, ps.State = platforms.Outcome(outcome), store.State(state)
 		_ = json.Unmarshal(result, &ps.Result)
 		if i, ok := at[term+"\x00"+strconv.FormatInt(id, 10)]; ok {
 			entries[i].States[ps.Platform] = ps
@@ -177,4 +179,3 @@ func addStates(ctx context.Context, pool *pgxpool.Pool, entries []Entry) error {
 	}
 	return rows.Err()
 }
-

@@ -33,7 +33,7 @@ func raceWorker() error {
 	for i := range rounds {
 		sleepUntil(start.Add(time.Duration(i) * 200 * time.Millisecond))
 		c := platforms.Customer{Name: "同一人", Mobile: fmt.Sprintf("13800%06d", i)}
-		sub, err := r.disp.Begin(ctx, c, r.names(), store.SourceConsole)
+		sub, err := r.disp.Begin(ctx, c, r.names(), store.SourceConsole, false)
 		if err != nil {
 			return err
 		}

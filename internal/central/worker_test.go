@@ -146,7 +146,7 @@ func replicateWorker() error {
 	idx, n := envInt(envIndex, 0), envInt(envCount, 10)
 	for i := have; i < n; i++ {
 		c := platforms.Customer{Name: fmt.Sprintf("客户%d号", i), Mobile: fmt.Sprintf("139%02d%06d", idx, i)}
-		if _, _, err := r.disp.SendAll(ctx, c, r.names(), store.SourceSubmit); err != nil {
+		if _, _, err := r.disp.SendAll(ctx, c, r.names(), store.SourceSubmit, false); err != nil {
 			return err
 		}
 		r.rep.Kick()
