@@ -94,19 +94,43 @@ func importWorker() error {
 	}
 	rate := float64(envInt(envRate, 30))
 	budget := NewBudget(pool, p.Name(), "shared-app-key", rate)
-	sleepUntil(envTime(envStart))
-	ictx, stop := context.WithDeadline(ctx, envTime(envUntil))
+	start, until, err := handshake(ctx, dir)
+	if err != nil {
+		return err
+	}
+	sleepUntil(start)
+	ictx, stop := context.WithDeadline(ctx, until)
 	defer stop()
 	imp, err := importer.Start(ictx, checked, importer.Options{Platforms: []platforms.Platform{p}, Store: st,
 		Concurrency: 8, Shared: map[string]importer.SharedBudget{p.Name(): budget}})
 	if err != nil {
 		return err
 	}
-	_, err = imp.Wait()
+	sum, err := imp.Wait()
+	fmt.Fprintf(os.Stderr, "import until %s: %+v\n", until.Format("15:04:05.000"), sum)
 	if ictx.Err() != nil {
 		return nil // stopped at the deadline, as planned
 	}
 	return err
+}
+
+// handshake says the worker is ready (file "ready" in its directory) and
+// waits for the parent's "go" file: start and stop times, in unix ns.
+func handshake(ctx context.Context, dir string) (start, until time.Time, err error) {
+	if err := os.WriteFile(filepath.Join(dir, "ready"), nil, 0o600); err != nil {
+		return start, until, err
+	}
+	for ctx.Err() == nil {
+		b, err := os.ReadFile(filepath.Join(dir, "go"))
+		var s, u int64
+		if err == nil {
+			if _, err := fmt.Sscan(string(b), &s, &u); err == nil {
+				return time.Unix(0, s), time.Unix(0, u), nil
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return start, until, ctx.Err()
 }
 
 func writeRows(path string, idx, n int) error {
