@@ -46,6 +46,9 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	if e.sandbox != nil {
 		opts.Sandbox = e.sandbox.URL
 	}
+	if e.central != nil {
+		opts.Central = e.central.Status
+	}
 	return ui.Run(ctx, opts)
 }
 

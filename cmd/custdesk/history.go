@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/central"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -22,6 +23,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	since := fs.String("since", "", "only since this date (YYYY-MM-DD) or duration ago (e.g. 24h)")
 	limit := fs.Int("limit", 100, "at most this many submissions (0: all)")
 	output := fs.String("output", "text", "text, json or csv")
+	onCentral := fs.Bool("central", false, "search every terminal of the chain in the central store; --search also takes terminal:NAME and store:NAME")
 	if err := fs.Parse(args); err != nil {
 		return &exitError{exitBadInput, nil}
 	}
@@ -49,6 +51,11 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer e.Close()
+	if *onCentral {
+		rest, terminal, storeName := central.SplitFilters(q.Text)
+		q.Text = rest
+		return centralHistory(ctx, e, central.Query{Query: q, Terminal: terminal, Store: storeName}, *output, stdout)
+	}
 	st, err := e.openStore(ctx)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -35,39 +36,42 @@ type Cluster struct {
 	Socket string
 }
 
-// Skipped is set by Main when no server could be had; tests call Need.
-var skipped string
+var (
+	once     sync.Once
+	started  *Cluster
+	startErr error
+)
 
-// Default is the cluster Main started.
-var Default *Cluster
+// Main runs the tests and stops the cluster if one was started. It never
+// returns.
+func Main(m *testing.M) { os.Exit(Run(m)) }
 
-// Main starts a cluster, runs the tests and stops it. It never returns.
-func Main(m *testing.M) {
-	c, err := Start()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			fmt.Fprintln(os.Stderr, "pgtest: CI=true and PostgreSQL cannot be started:", err)
-			os.Exit(1)
-		}
-		skipped = err.Error()
-	}
-	Default = c
+// Run runs the tests, stopping the cluster after them if a test started
+// one, and returns the exit code. The cluster starts at the first Need, so
+// a package whose selected tests need no PostgreSQL pays nothing.
+func Run(m *testing.M) int {
 	code := m.Run()
-	if c != nil {
-		if err := c.Stop(); err != nil {
+	if started != nil {
+		if err := started.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest:", err)
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
-// Need skips t when Main could not start a server and returns the cluster.
+// Need returns the running cluster, starting it on first use. With no
+// server binary the test is skipped and says why, except under CI=true,
+// where it fails.
 func Need(t testing.TB) *Cluster {
 	t.Helper()
-	if Default == nil {
-		t.Skipf("PostgreSQL tests skipped: %s (install postgresql, or put initdb/pg_ctl on PATH)", skipped)
+	once.Do(func() { started, startErr = Start() })
+	if startErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and PostgreSQL cannot be started: %v", startErr)
+		}
+		t.Skipf("PostgreSQL tests skipped: %v (install postgresql, or put initdb and pg_ctl on PATH)", startErr)
 	}
-	return Default
+	return started
 }
 
 // findBin finds the directory of initdb, pg_ctl and postgres.
