@@ -13,6 +13,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/central"
 	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/importer"
 )
 
@@ -65,6 +66,15 @@ func (c *centralLink) close() {
 	_ = c.rep.Drain(ctx) // not shipped now: shipped by the next run
 	c.local.Close()
 	c.pool.Close()
+}
+
+// guard is the chain's duplicate guard for the dispatcher; nil without
+// [central].
+func (e *env) guard() dispatch.Guard {
+	if e.central == nil {
+		return nil
+	}
+	return central.NewSendGuard(e.central.pool, e.cfg.Central.Terminal)
 }
 
 // sharedBudgets are the chain's rate budgets for the platforms an import

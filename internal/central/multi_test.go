@@ -223,6 +223,16 @@ func TestRaceTwoTerminalsOneCustomerPerPlatform(t *testing.T) {
 			t.Errorf("%s: %d customers created for %d members", path, got, rounds)
 		}
 	}
+	// Every member was sent once per platform, by one terminal or the
+	// other, and the other terminal recorded why it did not send.
+	heldBy := func(w *worker) int {
+		n := 0
+		fmt.Sscanf(w.out.String(), "%d sends held", &n)
+		return n
+	}
+	if ha, hb := heldBy(a), heldBy(b); ha+hb != 3*rounds {
+		t.Errorf("sends held back: %d + %d, want %d (one terminal sends each platform of each member)", ha, hb, 3*rounds)
+	}
 }
 
 // Three importers in three processes share one budget: together they stay

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/importer"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
@@ -18,8 +18,8 @@ import (
 func sleepUntil(t time.Time) { time.Sleep(time.Until(t)) }
 
 // raceWorker enrols the same members as another terminal at the same
-// instants: one member per round, each platform claimed before it is sent,
-// the claim released on a definite rejection.
+// instants, through the dispatcher as the console and submit wire it: the
+// chain's guard claims each platform before its send.
 func raceWorker() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -28,38 +28,23 @@ func raceWorker() error {
 		return err
 	}
 	defer r.stop()
-	claimer := NewClaimer(r.pool, os.Getenv(workerEnv))
+	d := dispatch.New(r.st, r.ps, dispatch.Options{Guard: NewSendGuard(r.pool, os.Getenv(workerEnv))})
 	start, rounds := envTime(envStart), envInt(envCount, 10)
+	held := 0
 	for i := range rounds {
 		sleepUntil(start.Add(time.Duration(i) * 200 * time.Millisecond))
 		c := platforms.Customer{Name: "同一人", Mobile: fmt.Sprintf("13800%06d", i)}
-		sub, err := r.disp.Begin(ctx, c, r.names(), store.SourceConsole, false)
+		_, exs, err := d.SendAll(ctx, c, r.names(), store.SourceConsole, false)
 		if err != nil {
 			return err
 		}
-		key := MemberKey(c)
-		errs := make([]error, len(r.ps))
-		var wg sync.WaitGroup
-		for j, name := range r.names() {
-			wg.Go(func() {
-				res := claimer.Claim(ctx, key, name, sub.ID)
-				switch res.Verdict {
-				case Claimed:
-					if ex := r.disp.Send(ctx, sub, name); ex.Result.Outcome == platforms.Rejected {
-						errs[j] = claimer.Release(ctx, key, name, sub.ID)
-					}
-				case Unreachable:
-					errs[j] = res.Err
-				}
-			})
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return err
+		for _, ex := range exs {
+			if ex.Result.Code == dispatch.CodeEnrolledElsewhere {
+				held++
 			}
 		}
 	}
+	fmt.Fprintf(os.Stderr, "%d sends held by the other terminal's claims\n", held)
 	return r.drain(ctx)
 }
 

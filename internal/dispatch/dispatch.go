@@ -44,6 +44,9 @@ type Options struct {
 	// Idempotent overrides which platforms may be replayed safely whatever
 	// happened to the previous attempt. Nil: ALSC and NXLink (see Retryable).
 	Idempotent func(platform string) bool
+	// Guard, when set, is asked before each send whether another terminal
+	// holds the member on that platform (see Guard).
+	Guard Guard
 }
 
 // Dispatcher is safe for concurrent use.
@@ -142,8 +145,12 @@ func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform st
 		}
 		return d.notStarted(sub, platform, err)
 	}
-	ex := d.sendClaimed(ctx, sub, p)
+	ex, held := d.guardBefore(ctx, sub, platform)
+	if !held {
+		ex = d.sendClaimed(ctx, sub, p)
+	}
 	d.record(ctx, sub, attempt, &ex, ctx.Err() != nil)
+	d.guardAfter(ctx, sub, platform, ex)
 	return ex
 }
 
