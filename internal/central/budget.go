@@ -87,7 +87,9 @@ func (b *Budget) Wait(ctx context.Context) error {
 	}
 }
 
-func (b *Budget) every() time.Duration { return time.Duration(float64(time.Second) / (b.rate * margin)) }
+func (b *Budget) every() time.Duration {
+	return time.Duration(float64(time.Second) / (b.rate * margin))
+}
 
 // lease takes the next stretch of the budget's clock. Times come from the
 // server's clock and are turned into this machine's, so clocks that differ
