@@ -30,7 +30,7 @@ type Replicator struct {
 
 // NewReplicator ships local's outbox to pool.
 func NewReplicator(local *Local, pool *pgxpool.Pool) *Replicator {
-	return &Replicator{local: local, pool: pool, BatchSize: 500, Poll: 500 * time.Millisecond,
+	return &Replicator{local: local, pool: pool, BatchSize: 2000, Poll: 500 * time.Millisecond,
 		kick: make(chan struct{}, 1)}
 }
 
