@@ -48,6 +48,7 @@ type Model struct {
 
 	sandbox     string
 	central     func() string // the central store's status, when configured
+	elsewhere   func(ctx context.Context, member string) ([]Elsewhere, error)
 	centralText string
 	notice      string
 	noticeErr   bool
@@ -187,6 +188,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.guardTick(msg)
 	case guardMsg:
 		m.guarded(msg)
+		return m, nil
+	case elsewhereMsg:
+		m.elsewhereAnswered(msg)
 		return m, nil
 	case draftTickMsg:
 		return m, m.saveDraft(msg.version)

@@ -40,6 +40,9 @@ type Options struct {
 	// Central, when set, says where replication to the chain's central
 	// store stands; the header shows it.
 	Central func() string
+	// Elsewhere, when set, looks the member up at the chain's other
+	// terminals for the duplicate guard.
+	Elsewhere func(ctx context.Context, member string) ([]Elsewhere, error)
 }
 
 // New builds the console's model. It restores a draft left by the last run
@@ -80,7 +83,7 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	c.keys = newKeyMaps(c.lang)
 	ctx, stop := context.WithCancel(context.Background())
 	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true, state: &stateWriter{},
-		central: opts.Central}
+		central: opts.Central, elsewhere: opts.Elsewhere}
 	if hs != nil {
 		m.exportDir = filepath.Dir(hs.Path())
 	}

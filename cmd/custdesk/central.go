@@ -15,6 +15,7 @@ import (
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/importer"
+	"github.com/custdesk/custdesk/ui"
 )
 
 // centralLink is a terminal's tie to the chain's central store: the
@@ -75,6 +76,27 @@ func (e *env) guard() dispatch.Guard {
 		return nil
 	}
 	return central.NewSendGuard(e.central.pool, e.cfg.Central.Terminal)
+}
+
+// elsewhere is the console guard's look-up at the chain's other terminals.
+func (e *env) elsewhere() func(ctx context.Context, member string) ([]ui.Elsewhere, error) {
+	if e.central == nil {
+		return nil
+	}
+	pool, self := e.central.pool, e.cfg.Central.Terminal
+	return func(ctx context.Context, member string) ([]ui.Elsewhere, error) {
+		ens, err := central.EnrolledMember(ctx, pool, member)
+		if err != nil {
+			return nil, err
+		}
+		var out []ui.Elsewhere
+		for _, en := range ens {
+			if en.Terminal != self { // this terminal's own are the local guard's
+				out = append(out, ui.Elsewhere{Terminal: en.Terminal, Store: en.Store, Platform: en.Platform, Created: en.Created})
+			}
+		}
+		return out, nil
+	}
 }
 
 // sharedBudgets are the chain's rate budgets for the platforms an import

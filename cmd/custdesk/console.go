@@ -47,7 +47,7 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		opts.Sandbox = e.sandbox.URL
 	}
 	if e.central != nil {
-		opts.Central = e.central.Status
+		opts.Central, opts.Elsewhere = e.central.Status, e.elsewhere()
 	}
 	return ui.Run(ctx, opts)
 }

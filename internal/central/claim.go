@@ -122,7 +122,11 @@ type Enrolment struct {
 // Enrolled lists where a member key is enrolled (ok) or being enrolled (no
 // answer yet) across the chain, newest first, other terminals' included.
 func Enrolled(ctx context.Context, pool *pgxpool.Pool, c platforms.Customer) ([]Enrolment, error) {
-	key := MemberKey(c)
+	return EnrolledMember(ctx, pool, MemberKey(c))
+}
+
+// EnrolledMember is Enrolled by member key (store.MemberKey).
+func EnrolledMember(ctx context.Context, pool *pgxpool.Pool, key string) ([]Enrolment, error) {
 	if key == "" {
 		return nil, nil
 	}
