@@ -2,11 +2,14 @@ package central
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -85,7 +88,7 @@ func (r *Replicator) Step(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	if err := r.ship(ctx, b); err != nil {
-		r.failed(err, true)
+		r.failed(err, !errors.Is(err, errSchema))
 		return 0, err
 	}
 	// The central commit came first: a crash here ships the batch again,
@@ -104,6 +107,10 @@ func (r *Replicator) ship(ctx context.Context, b *batch) error {
 	r.mu.Unlock()
 	if !ready {
 		if err := CheckSchema(ctx, r.pool); err != nil {
+			var pe *pgconn.PgError
+			if errors.Is(err, ErrNotInitialised) || errors.Is(err, ErrTooNew) || strings.Contains(err.Error(), "older than") || errors.As(err, &pe) {
+				return fmt.Errorf("%w: %w", errSchema, err)
+			}
 			return err
 		}
 		r.mu.Lock()
@@ -134,7 +141,7 @@ func (r *Replicator) synced(ctx context.Context) {
 	behind, err := r.local.Behind(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.status.Reachable, r.status.Since, r.status.Err = true, time.Time{}, ""
+	r.status.Reachable, r.status.Since, r.status.Err, r.status.Schema = true, time.Time{}, "", false
 	r.status.Checked = time.Now()
 	if err == nil {
 		r.status.Behind = behind
@@ -153,7 +160,12 @@ func (r *Replicator) failed(err error, central bool) {
 		r.status.Reachable = false
 	}
 	r.status.Behind, r.status.Err, r.status.Checked = behind, err.Error(), time.Now()
+	r.status.Schema = errors.Is(err, errSchema)
 }
+
+// errSchema marks a server that answers but whose schema this custdesk
+// cannot ship to: reachable, and waiting for 'custdesk central init'.
+var errSchema = errors.New("central schema")
 
 // Status is where replication stands.
 func (r *Replicator) Status() Status {

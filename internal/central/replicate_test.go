@@ -185,3 +185,28 @@ func TestUninitialisedIsSaid(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestUninitialisedServerIsNotUnreachable(t *testing.T) {
+	ctx := ctxT(t)
+	pool, err := Connect(ctx, pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	st, l, _ := newTerminal(t, "store-005/pos-1")
+	begin(t, st, "13488888888")
+	r := NewReplicator(l, pool)
+	if _, err := r.Step(ctx); err == nil {
+		t.Fatal("shipped to a database with no schema")
+	}
+	if got := r.Status().String(); got != "central: 3 behind, schema needs 'custdesk central init'" {
+		t.Fatalf("status %q", got)
+	}
+	if _, _, err := Init(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sameHistory(ctx, t, l, pool)
+}

@@ -2,6 +2,7 @@ package central
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -12,6 +13,7 @@ type Status struct {
 	Since     time.Time // unreachable since
 	Behind    int       // local changes not yet committed centrally
 	Err       string    // the last failure, for logs and config check
+	Schema    bool      // the server answers, its schema needs 'custdesk central init'
 }
 
 // String is the status bar's text: "central: synced", "central: 12
@@ -22,8 +24,10 @@ func (s Status) String() string {
 		return "central: connecting"
 	case !s.Reachable && !s.Since.IsZero():
 		return fmt.Sprintf("central: unreachable since %s", s.Since.Local().Format("15:04"))
+	case s.Schema:
+		return fmt.Sprintf("central: %d behind, schema needs 'custdesk central init'", s.Behind)
 	case s.Err != "":
-		return "central: " + s.Err
+		return "central: error, " + strings.TrimPrefix(s.Err, "central: ")
 	case s.Behind == 0:
 		return "central: synced"
 	}
