@@ -99,6 +99,25 @@ func (e *env) elsewhere() func(ctx context.Context, member string) ([]ui.Elsewhe
 	}
 }
 
+// sendBudgets pace a terminal's own sends with the chain's budgets, at the
+// import's default rates, one token at a time: a cashier's occasional send
+// reserves nothing it does not use. Nil without [central] (or on the
+// sandbox, which has no rate to share).
+func (e *env) sendBudgets(names []string) map[string]dispatch.Budget {
+	if e.central == nil || e.sandbox != nil {
+		return nil
+	}
+	out := map[string]dispatch.Budget{}
+	for _, n := range names {
+		if r := defaultRates[n]; r > 0 {
+			b := central.NewBudget(e.central.pool, n, e.cfg.AppKey(n), r)
+			b.Lease = 0
+			out[n] = b
+		}
+	}
+	return out
+}
+
 // sharedBudgets are the chain's rate budgets for the platforms an import
 // sends to, at the rates it was given (nil without [central]).
 func (e *env) sharedBudgets(names []string, rates map[string]float64) map[string]importer.SharedBudget {

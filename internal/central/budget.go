@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -28,7 +29,20 @@ type Budget struct {
 	slots   []time.Time // the leased tokens not used yet, local clock
 	lastErr error
 	alone   time.Time // the last token paced locally while PostgreSQL was away
+	down    time.Time // until then, PostgreSQL is not asked again
+	// offset turns the server's clock into this machine's, measured over the
+	// quickest round trip (bestRTT) in the last minute.
+	offset, bestRTT time.Duration
+	measured        time.Time
 }
+
+// retryAway is how long a machine that could not reach PostgreSQL goes on
+// alone before asking again: a send is never held up by a server that is
+// known to be away.
+const retryAway = 10 * time.Second
+
+// leaseTimeout bounds one lease.
+const leaseTimeout = 2 * time.Second
 
 // Err is the last failure to lease, if any.
 func (b *Budget) Err() error {
@@ -37,9 +51,12 @@ func (b *Budget) Err() error {
 	return b.lastErr
 }
 
+// errAway: PostgreSQL failed recently and is not asked yet.
+var errAway = errors.New("central: unreachable a moment ago; not asked again yet")
+
 // margin keeps scheduling jitter (a request sent a little late next to one
 // sent on time) from ever crossing the rate.
-const margin = 0.95
+const margin = 0.93
 
 // NewBudget shares rate requests per second for platform and appKey.
 func NewBudget(pool *pgxpool.Pool, platform, appKey string, rate float64) *Budget {
@@ -53,9 +70,12 @@ func (b *Budget) Wait(ctx context.Context) error {
 	for {
 		if len(b.slots) == 0 {
 			if err := b.lease(ctx); err != nil {
+				b.down = time.Now().Add(retryAway)
 				// Unreachable: the machine goes on alone at the full rate rather
 				// than stop (offline first); the chain may exceed it meanwhile.
-				b.lastErr = err
+				if !errors.Is(err, errAway) {
+					b.lastErr = err
+				}
 				if now := time.Now(); b.alone.Before(now) {
 					b.alone = now
 				}
@@ -68,7 +88,7 @@ func (b *Budget) Wait(ctx context.Context) error {
 		// A token whose moment has passed is dropped, not spent late: spent
 		// late it would crowd into the next stretch, leased to another
 		// machine, and the chain would go above the rate there.
-		if time.Since(at) <= b.every()/2 {
+		if time.Since(at) <= 2*b.every() {
 			break
 		}
 	}
@@ -95,6 +115,11 @@ func (b *Budget) every() time.Duration {
 // server's clock and are turned into this machine's, so clocks that differ
 // between machines do not matter.
 func (b *Budget) lease(ctx context.Context) error {
+	if time.Now().Before(b.down) {
+		return errAway
+	}
+	ctx, cancel := context.WithTimeout(ctx, leaseTimeout)
+	defer cancel()
 	rate := b.rate * margin
 	n := max(1, int(rate*b.Lease.Seconds()))
 	var start, now time.Time
@@ -115,8 +140,16 @@ func (b *Budget) lease(ctx context.Context) error {
 	}
 	b.lastErr = nil
 	// The server's "now" was read about halfway through the round trip.
-	local := sent.Add(time.Since(sent) / 2)
-	offset := local.Sub(now)
+	rtt := time.Since(sent)
+	// The server's clock was read somewhere in the round trip: halfway is
+	// the guess, and the round trip is its error. The quickest round trip
+	// seen gives the best guess (as NTP does); a slow one (a loaded machine)
+	// would shift this machine's stretch into another's.
+	if b.bestRTT == 0 || rtt <= b.bestRTT || time.Since(b.measured) > time.Minute {
+		b.bestRTT, b.measured = rtt, time.Now()
+		b.offset = sent.Add(rtt / 2).Sub(now)
+	}
+	offset := b.offset
 	for i := range n {
 		b.slots = append(b.slots, start.Add(offset+time.Duration(i)*b.every()))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,9 @@ type Claimer struct {
 	// Timeout bounds a claim: past it the send goes ahead on the local check
 	// alone and the console says so.
 	Timeout time.Duration
+
+	mu   sync.Mutex
+	down time.Time // until then the server is not asked (it failed just now)
 }
 
 // NewClaimer claims on behalf of terminal.
@@ -66,6 +70,22 @@ func (c *Claimer) Claim(ctx context.Context, key, platform string, submissionID 
 	if key == "" {
 		return ClaimResult{Verdict: Claimed}
 	}
+	c.mu.Lock()
+	away := time.Now().Before(c.down)
+	c.mu.Unlock()
+	if away {
+		return ClaimResult{Verdict: Unreachable, Err: errAway}
+	}
+	r := c.claim(ctx, key, platform, submissionID)
+	if r.Verdict == Unreachable && ctx.Err() == nil {
+		c.mu.Lock()
+		c.down = time.Now().Add(retryAway)
+		c.mu.Unlock()
+	}
+	return r
+}
+
+func (c *Claimer) claim(ctx context.Context, key, platform string, submissionID int64) ClaimResult {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	var h Holder

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -59,9 +60,19 @@ func TestClaimUnreachableSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bad.Close()
-	r := NewClaimer(bad, "store-001/pos-1").Claim(context.Background(), "m:13411111111", "p1", 1)
+	c := NewClaimer(bad, "store-001/pos-1")
+	r := c.Claim(context.Background(), "m:13411111111", "p1", 1)
 	if r.Verdict != Unreachable || r.Err == nil {
 		t.Fatalf("%+v", r)
+	}
+	// Known to be away, the server is not asked again for a while: the
+	// next send does not wait for it.
+	start := time.Now()
+	if r := c.Claim(context.Background(), "m:13411111111", "p2", 1); r.Verdict != Unreachable || !errors.Is(r.Err, errAway) {
+		t.Fatalf("%+v", r)
+	}
+	if el := time.Since(start); el > 50*time.Millisecond {
+		t.Fatalf("a claim with the server known away took %s", el)
 	}
 }
 

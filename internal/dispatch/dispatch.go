@@ -47,6 +47,9 @@ type Options struct {
 	// Guard, when set, is asked before each send whether another terminal
 	// holds the member on that platform (see Guard).
 	Guard Guard
+	// Budgets, when set, pace each platform's sends (by name) with a rate
+	// budget shared with the chain's other machines.
+	Budgets map[string]Budget
 }
 
 // Dispatcher is safe for concurrent use.
@@ -147,7 +150,9 @@ func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform st
 	}
 	ex, held := d.guardBefore(ctx, sub, platform)
 	if !held {
+		d.pace(ctx, platform)
 		ex = d.sendClaimed(ctx, sub, p)
+		d.slowed(ex)
 	}
 	d.record(ctx, sub, attempt, &ex, ctx.Err() != nil)
 	d.guardAfter(ctx, sub, platform, ex)

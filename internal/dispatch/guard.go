@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"time"
 
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
@@ -19,6 +20,29 @@ type Guard interface {
 	Claim(ctx context.Context, sub store.Submission, platform string) (held string, err error)
 	// Release gives the member back after a definite rejection.
 	Release(ctx context.Context, sub store.Submission, platform string)
+}
+
+// Budget is a rate budget shared with other machines (the chain's central
+// store): Wait takes one request's token, Slow tells every machine to back
+// off after a rate-limit answer.
+type Budget interface {
+	Wait(ctx context.Context) error
+	Slow(d time.Duration)
+}
+
+// pace waits for the platform's shared budget, if any. A budget that cannot
+// be reached paces locally (it never stops a send).
+func (d *Dispatcher) pace(ctx context.Context, platform string) {
+	if b := d.opts.Budgets[platform]; b != nil {
+		_ = b.Wait(ctx) // only a cancelled context ends it early; the send then sees it
+	}
+}
+
+// slowed passes a rate-limit answer on to the platform's shared budget.
+func (d *Dispatcher) slowed(ex platforms.Exchange) {
+	if b := d.opts.Budgets[ex.Platform]; b != nil && ex.Result.RateLimited {
+		b.Slow(max(ex.Result.RetryAfter, time.Second))
+	}
 }
 
 // CodeEnrolledElsewhere is the result code of a send the guard stopped: the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
@@ -62,5 +63,46 @@ func TestGuardHoldsReleasesAndNeverStopsASendWhenAway(t *testing.T) {
 	_, exs, err = d.SendAll(ctx, platforms.Customer{Name: "李四", Mobile: "13422222222"}, []string{"b"}, store.SourceSubmit, false)
 	if err != nil || exs[0].Result.Outcome != platforms.OK || len(b.Calls()) != 1 {
 		t.Fatalf("with the guard away: %v %+v", err, exs)
+	}
+}
+
+type countBudget struct {
+	mu    sync.Mutex
+	waits int
+	slows []time.Duration
+}
+
+func (b *countBudget) Wait(context.Context) error {
+	b.mu.Lock()
+	b.waits++
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *countBudget) Slow(d time.Duration) {
+	b.mu.Lock()
+	b.slows = append(b.slows, d)
+	b.mu.Unlock()
+}
+
+// Each request takes a token from the platform's shared budget, and a
+// rate-limit answer slows the whole budget.
+func TestSendsDrawFromSharedBudgets(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	limited := answer(platforms.Failed, 200, "7", true)
+	limited.Result.RateLimited, limited.Result.RetryAfter = true, 3*time.Second
+	a := &fakePlatform{name: "a", script: []platforms.Exchange{limited, okAnswer}}
+	b := &countBudget{}
+	d := New(st, []platforms.Platform{a}, Options{Backoff: fastBackoff, Budgets: map[string]Budget{"a": b}})
+	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "王小二", Mobile: "13411111111"}, []string{"a"}, store.SourceSubmit, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntil(t, d, nil, func() bool { return state(t, st, sub.ID, "a").Outcome == platforms.OK })
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.waits != 2 || len(b.slows) != 1 || b.slows[0] != 3*time.Second {
+		t.Fatalf("waits %d, slows %v: want a token per request (first send and retry) and one slow-down", b.waits, b.slows)
 	}
 }

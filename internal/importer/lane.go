@@ -266,13 +266,19 @@ func (l *lane) waitTurn(ctx context.Context) error {
 	if err := l.limiter.Wait(ctx); err != nil {
 		return err
 	}
-	if sh := l.r.opts.Shared[l.name]; sh != nil {
-		if err := sh.Wait(ctx); err != nil {
-			return err
-		}
-	}
 	l.paced()
 	return nil
+}
+
+// waitShared takes a token from the budget shared with other machines, if
+// any, right before the request leaves: taken before the row is claimed in
+// history, the claim's varying delay would bunch requests up and the chain
+// would go above the rate. The attempt is claimed already, so it is sent
+// whatever happens meanwhile (sendCtx is never cancelled).
+func (l *lane) waitShared() {
+	if sh := l.r.opts.Shared[l.name]; sh != nil {
+		_ = sh.Wait(l.r.sendCtx)
+	}
 }
 
 // waitPause waits out a pause the platform asked for.
@@ -393,6 +399,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 		return
 	}
 	l.t.requests.Add(1)
+	l.waitShared()
 	ex := l.p.Send(l.r.sendCtx, platforms.Single(j.sub.RequestID, j.sub.Customer))
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
@@ -442,6 +449,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 		sub.Customers[i] = j.sub.Customer
 	}
 	l.t.requests.Add(1)
+	l.waitShared()
 	ex := l.p.Send(l.r.sendCtx, sub)
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
