@@ -173,17 +173,21 @@ func queueState(pb *pgx.Batch, terminal string, r row, version int64) {
 		resultJSON = "{}"
 	}
 	all, _ := json.Marshal(cleanRow(r))
+	ids := customerIDs(res)
+	for i := range ids {
+		ids[i] = clean(ids[i])
+	}
 	pb.Queue(`INSERT INTO states (terminal, submission_id, platform, outcome, attempts, queued, in_flight, dropped,
-			exchange_id, result, customer_ids, row, version, state)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14)
+			exchange_id, result, customer_ids, row, version, state, customer_id_list)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14, $15)
 		ON CONFLICT (terminal, submission_id, platform) DO UPDATE SET outcome = EXCLUDED.outcome, state = EXCLUDED.state,
 			attempts = EXCLUDED.attempts, queued = EXCLUDED.queued, in_flight = EXCLUDED.in_flight,
 			dropped = EXCLUDED.dropped, exchange_id = EXCLUDED.exchange_id, result = EXCLUDED.result,
-			customer_ids = EXCLUDED.customer_ids, row = EXCLUDED.row, version = EXCLUDED.version
+			customer_ids = EXCLUDED.customer_ids, customer_id_list = EXCLUDED.customer_id_list, row = EXCLUDED.row, version = EXCLUDED.version
 		WHERE states.version <= EXCLUDED.version`,
 		terminal, r.int("submission_id"), clean(r.str("platform")), clean(r.str("outcome")), r.int("attempts"),
 		r.int("queued") != 0, r.int("in_flight") != 0, r.int("dropped") != 0, r.int("exchange_id"),
-		resultJSON, clean(strings.Join(customerIDs(res), " ")), string(all), version, clean(r.str("state")))
+		resultJSON, clean(strings.Join(ids, " ")), string(all), version, clean(r.str("state")), ids)
 }
 
 func queueExchange(pb *pgx.Batch, terminal string, r row, version int64) {
@@ -216,11 +220,13 @@ func searchText(c platforms.Customer, requestID string) string {
 			keep = append(keep, p)
 		}
 	}
-	return clean(strings.Join(keep, " "))
+	// The leading space makes the first word a word like the others for
+	// the trigram index (see wordCond).
+	return " " + clean(strings.Join(keep, " "))
 }
 
 func customerIDs(r platforms.Result) []string {
-	ids := append([]string(nil), r.CustomerIDs...)
+	ids := append(make([]string, 0, len(r.CustomerIDs)), r.CustomerIDs...)
 	for _, it := range r.Items {
 		if it.CustomerID != "" {
 			ids = append(ids, it.CustomerID)

@@ -41,7 +41,7 @@ CREATE TABLE custdesk.submissions (
 	import_file text        NOT NULL DEFAULT '',
 	import_row  integer     NOT NULL DEFAULT 0,
 	created     timestamptz NOT NULL,
-	search      text        NOT NULL DEFAULT '',
+	search      text        NOT NULL DEFAULT '',  -- ' ' and the words: a short word matches a word's start
 	version     bigint      NOT NULL,
 	PRIMARY KEY (terminal, local_id)
 );
@@ -61,7 +61,8 @@ CREATE TABLE custdesk.states (
 	dropped       boolean NOT NULL DEFAULT false,
 	exchange_id   bigint  NOT NULL DEFAULT 0,
 	result        jsonb   NOT NULL DEFAULT '{}',
-	customer_ids  text    NOT NULL DEFAULT '',
+	customer_ids  text    NOT NULL DEFAULT '',    -- space-separated, for fragments (trigrams)
+	customer_id_list text[] NOT NULL DEFAULT '{}', -- the same, for a whole ID pasted
 	row           jsonb   NOT NULL DEFAULT '{}',  -- the local row as it was, every column
 	version       bigint  NOT NULL,
 	PRIMARY KEY (terminal, submission_id, platform)
@@ -69,6 +70,7 @@ CREATE TABLE custdesk.states (
 CREATE INDEX states_outcome ON custdesk.states (outcome, platform);
 CREATE INDEX states_state ON custdesk.states (state, platform);
 CREATE INDEX states_ids ON custdesk.states USING gin (customer_ids gin_trgm_ops);
+CREATE INDEX states_id_list ON custdesk.states USING gin (customer_id_list);
 CREATE TABLE custdesk.exchanges (
 	terminal      text        NOT NULL,
 	local_id      bigint      NOT NULL,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -61,6 +62,16 @@ func (b *sqlBuilder) arg(v any) string {
 // word matches name, mobile (as typed, digits, E.164), e-mail, request ID
 // or a platform's customer ID, through trigram indexes.
 func Search(ctx context.Context, pool *pgxpool.Pool, q Query) ([]Entry, error) {
+	sql, args := searchSQL(q)
+	entries, err := querySubmissions(ctx, pool, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	return entries, addStates(ctx, pool, entries)
+}
+
+// searchSQL is the query Search runs.
+func searchSQL(q Query) (string, []any) {
 	var b sqlBuilder
 	if q.Terminal != "" {
 		b.conds = append(b.conds, "s.terminal = "+b.arg(q.Terminal))
@@ -69,10 +80,7 @@ func Search(ctx context.Context, pool *pgxpool.Pool, q Query) ([]Entry, error) {
 		b.conds = append(b.conds, "s.store = "+b.arg(q.Store))
 	}
 	for _, w := range strings.Fields(q.Text) {
-		pat := b.arg("%" + likeEscape(w) + "%")
-		b.conds = append(b.conds, `(s.terminal, s.local_id) IN (
-			SELECT terminal, local_id FROM submissions WHERE search ILIKE `+pat+`
-			UNION SELECT terminal, submission_id FROM states WHERE customer_ids ILIKE `+pat+`)`)
+		b.conds = append(b.conds, b.wordCond(w))
 	}
 	var sc []string
 	switch q.Outcome {
@@ -109,11 +117,33 @@ func Search(ctx context.Context, pool *pgxpool.Pool, q Query) ([]Entry, error) {
 	if q.Offset > 0 {
 		sql += " OFFSET " + b.arg(q.Offset)
 	}
-	entries, err := querySubmissions(ctx, pool, sql, b.args)
-	if err != nil {
-		return nil, err
+	return sql, b.args
+}
+
+// wordCond is one free word's condition, each written so an index answers
+// it on a million submissions:
+//   - a whole mobile or customer ID (11 digits or more, "+" allowed) is
+//     matched exactly: the member key's B-tree and the IDs' array index;
+//   - a word under three characters (a Chinese name, a surname) matches the
+//     start of a word (name, mobile, …): padded trigrams, where a substring
+//     that short has none and would scan every row;
+//   - anything else is a substring of the searchable text or of a customer
+//     ID, through the trigram indexes.
+func (b *sqlBuilder) wordCond(w string) string {
+	if digits := strings.TrimPrefix(w, "+"); len(digits) >= 11 && platforms.IsDigits(digits) {
+		byID := `SELECT terminal, submission_id FROM states WHERE customer_id_list @> ARRAY[` + b.arg(w) + `::text]`
+		if member := store.MemberKey(platforms.Customer{Mobile: w}); member != "" {
+			byID += ` UNION SELECT terminal, local_id FROM submissions WHERE member = ` + b.arg(member)
+		}
+		return `(s.terminal, s.local_id) IN (` + byID + `)`
 	}
-	return entries, addStates(ctx, pool, entries)
+	if utf8.RuneCountInString(w) < 3 {
+		return `s.search ILIKE ` + b.arg("% "+likeEscape(w)+"%")
+	}
+	pat := b.arg("%" + likeEscape(w) + "%")
+	return `(s.terminal, s.local_id) IN (
+		SELECT terminal, local_id FROM submissions WHERE search ILIKE ` + pat + `
+		UNION SELECT terminal, submission_id FROM states WHERE customer_ids ILIKE ` + pat + `)`
 }
 
 func likeEscape(s string) string {

@@ -47,7 +47,10 @@ func TestSearchAcrossTerminals(t *testing.T) {
 		{text("cid-1"), 3},                       // case-insensitive fragment
 		{text("store:store-007"), 6},             // both tills of a store
 		{text("terminal:store-007/pos-2"), 3},    // one till
-		{text("terminal:store-012/pos-1 小二"), 3}, // filter and word
+		{text("terminal:store-012/pos-1 王小"), 3}, // filter and a short word
+		{text("王"), 9},                           // one character: a word's start
+		{text("小二"), 0},                          // short words match a word's start only
+		{text("13412000001x"), 0},
 		{Query{Query: store.Query{Outcome: platforms.OK}}, 9},
 		{Query{Query: store.Query{Outcome: store.OutcomePending, Platform: "p2"}}, 9},
 		{Query{Query: store.Query{Outcome: store.OutcomePending, Platform: "p1"}}, 0},
