@@ -132,7 +132,8 @@ func scaled(name string, def int) int {
 func TestReplicationManyTerminalsWithKillsAndRestart(t *testing.T) {
 	c := pgtest.Need(t)
 	pool, url := newCentral(t)
-	ctx := ctxT(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
 	terminals, per := scaled("CUSTDESK_REPL_TERMINALS", 6), scaled("CUSTDESK_REPL_SUBMISSIONS", 60)
 	sb, err := sandbox.Start(sandbox.Demo(), "")
 	if err != nil {
@@ -148,24 +149,27 @@ func TestReplicationManyTerminalsWithKillsAndRestart(t *testing.T) {
 		workers[i] = startWorker(t, "replicate", names[i], filepath.Join(base, strconv.Itoa(i)),
 			envCentral+"="+url, envSandbox+"="+sb.URL, envCount+"="+strconv.Itoa(per), envIndex+"="+strconv.Itoa(i))
 	}
-	// Chaos while they work: SIGKILLs at random moments, and one stop of
-	// PostgreSQL (crash-like, immediate) for a second.
+	// Chaos all through the run: a SIGKILL of a random terminal every
+	// 0.2–0.6 s (up to two per terminal), and one crash-like stop of
+	// PostgreSQL for a second once about half the submissions are central.
 	rng := rand.New(rand.NewPCG(13, 13))
-	kills, busyAtStop := 0, 0
-	for round := range 8 {
+	kills, busyAtStop, stopped := 0, 0, false
+	for running(workers) > 0 && (kills < 2*terminals || !stopped) {
 		time.Sleep(time.Duration(200+rng.IntN(400)) * time.Millisecond)
-		if workers[rng.IntN(terminals)].kill(t) {
+		if kills < 2*terminals && workers[rng.IntN(terminals)].kill(t) {
 			kills++
 		}
-		if round == 3 {
+		var n int
+		if !stopped && pool.QueryRow(ctx, `SELECT count(*) FROM submissions`).Scan(&n) == nil && n >= terminals*per/2 {
+			busyAtStop = running(workers)
 			if err := c.StopFor(time.Second); err != nil {
 				t.Fatal(err)
 			}
-			busyAtStop = running(workers)
+			stopped = true
 		}
 	}
 	for _, w := range workers {
-		w.wait(t, 4*time.Minute)
+		w.wait(t, 8*time.Minute)
 	}
 	elapsed := time.Since(began)
 	total := 0
@@ -192,7 +196,7 @@ func TestReplicationManyTerminalsWithKillsAndRestart(t *testing.T) {
 	if central != terminals*per || distinct != central {
 		t.Fatalf("central holds %d submissions (%d distinct mobiles), want %d", central, distinct, terminals*per)
 	}
-	if kills == 0 || busyAtStop == 0 {
+	if kills == 0 || !stopped || busyAtStop == 0 {
 		t.Errorf("no chaos: %d kills, %d terminals working when PostgreSQL stopped", kills, busyAtStop)
 	}
 	t.Logf("%d terminals × %d submissions, %d SIGKILLs, one PostgreSQL stop (%d terminals working): %d submissions centrally in %s (%.0f submissions/s end to end, sends included)",
@@ -237,8 +241,8 @@ func TestRaceTwoTerminalsOneCustomerPerPlatform(t *testing.T) {
 
 // Three importers in three processes share one budget: together they stay
 // at the rate, never above it over any 2-second window. The issue asks for
-// 30/s over 20 s; CUSTDESK_RATE_SECONDS scales the length (6 s by default,
-// to keep CI short).
+// 30/s over 20 s; CUSTDESK_RATE_SECONDS scales the length (6 s by default;
+// .ci/run runs the full 20 s).
 func TestRateThreeImportersShareOneBudget(t *testing.T) {
 	if raceEnabled {
 		// The race detector slows the importers' SQLite writes tenfold, below
@@ -324,5 +328,4 @@ func TestRateThreeImportersShareOneBudget(t *testing.T) {
 	if worst > 2*rate {
 		t.Errorf("%d requests in one 2 s window, above %d", worst, 2*rate)
 	}
-	_ = context.Background
 }

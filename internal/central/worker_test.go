@@ -132,7 +132,7 @@ func (r *terminalRig) drain(ctx context.Context) error {
 // replicateWorker sends its share of submissions (resuming after a kill
 // where the history says it stopped), then waits until all is shipped.
 func replicateWorker() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	r, err := openRig(ctx)
 	if err != nil {

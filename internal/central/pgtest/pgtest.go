@@ -97,7 +97,7 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "cdpg")
+	dir, err := os.MkdirTemp(os.Getenv("CUSTDESK_PGTEST_ROOT"), "cdpg")
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,26 @@ func Start() (*Cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	if err := c.note(); err != nil {
+		c.Stop()
+		return nil, err
+	}
 	return c, nil
+}
+
+// note appends this cluster to CUSTDESK_PGTEST_RAN, if set.
+func (c *Cluster) note() error {
+	ran := os.Getenv("CUSTDESK_PGTEST_RAN")
+	if ran == "" {
+		return nil
+	}
+	f, err := os.OpenFile(ran, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	out, _ := c.run("postgres", "--version")
+	_, err = fmt.Fprintf(f, "%s %s %s\n", filepath.Base(os.Args[0]), c.Dir, strings.TrimSpace(string(out)))
+	return errors.Join(err, f.Close())
 }
 
 // prepare makes the directories, owned by the server's user when root runs
