@@ -60,11 +60,15 @@ type Trace struct {
 	Body []byte `json:"body"`
 	// Signed is the string that was signed, with the secret masked.
 	Signed string `json:"signed"`
+	// Redactions say where URL, Headers, Body and Signed hold MaskString in
+	// place of a secret (see SecretText); nothing else in them is masked.
+	Redactions []Redaction `json:"redactions,omitempty"`
 }
 
-// ValidateAll runs every given platform's rules on c.
+// ValidateAll runs the rules every platform shares (CheckCharacters), then
+// every given platform's rules, on c.
 func ValidateAll(c Customer, ps []Platform) []FieldError {
-	var errs []FieldError
+	errs := CheckCharacters(c)
 	for _, p := range ps {
 		errs = append(errs, p.Validate(c)...)
 	}

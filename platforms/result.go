@@ -67,4 +67,8 @@ type Exchange struct {
 	FirstByte time.Duration `json:"first_byte"`
 	Duration  time.Duration `json:"duration"`
 	Result    Result        `json:"result"`
+	// Unrecorded says why the answer could not be written to the history
+	// (disk full, say); "" when it was. Whoever shows the answer must say it
+	// is not in the history: its customer IDs exist nowhere else.
+	Unrecorded string `json:"-"`
 }

@@ -59,10 +59,7 @@ func (c Caller) Send(ctx context.Context, platform string, sub Submission, build
 // without a Result. The result is named so the deferred timing reaches the
 // caller.
 func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *http.Request, trace Trace, parse Parser) (ex Exchange) {
-	client := c.Client
-	if client == nil {
-		client = DefaultClient
-	}
+	client := noRedirects(c.Client)
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -105,14 +102,17 @@ func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *ht
 		return ex
 	}
 	ex.Result = judge(resp.StatusCode, resp.Header, body, ex.Truncated, parse)
+	ex.Result.RetryAfter = CapRetryAfter(ex.Result.RetryAfter)
 	return ex
 }
 
 // judge combines the HTTP status with what the platform's parser made of the body.
 func judge(status int, h http.Header, body []byte, truncated bool, parse Parser) Result {
+	if status >= 300 && status < 400 {
+		return redirected(status, h)
+	}
 	if truncated {
-		return Result{Outcome: Failed, Code: "TOO_LARGE",
-			Message: fmt.Sprintf("response larger than %d bytes (HTTP %d, %s): kept the first %d, not parsed", MaxResponseBytes, status, contentType(h), MaxResponseBytes)}
+		return tooLarge(status, h, body, parse)
 	}
 	r := safeParse(parse, body)
 	code := "HTTP " + strconv.Itoa(status)
@@ -217,17 +217,23 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
+// retryAfter reads the Retry-After header, capped at MaxRetryAfter: the
+// number of seconds is the platform's to choose, and multiplied out unchecked
+// it overflows time.Duration.
 func retryAfter(h http.Header) time.Duration {
-	v := h.Get("Retry-After")
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
+	if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+		return CapSeconds(n)
+	}
+	if strings.Trim(v, "0123456789") == "" {
+		return MaxRetryAfter // digits too many for uint64
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
-			return d
+			return CapRetryAfter(d)
 		}
 	}
 	return 0
@@ -292,6 +298,8 @@ func BadBody(body []byte, err error) Result {
 		if title, ok := htmlTitle(trimmed); ok {
 			msg += ": \"" + title + "\""
 		}
+	case errors.Is(err, ErrBadID):
+		msg = err.Error()
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		msg = "truncated JSON"
 	case err != nil:
@@ -324,17 +332,4 @@ func Clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n]) + "…"
-}
-
-// MaskString is what a secret is replaced with wherever it would be shown.
-const MaskString = "******"
-
-// Mask replaces every occurrence of each non-empty secret in s.
-func Mask(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, MaskString)
-		}
-	}
-	return s
 }

@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -77,7 +79,18 @@ func TestDoHardEdges(t *testing.T) {
 		}, Failed, "HTTP 404", "", false},
 		{"huge body", func(w http.ResponseWriter, r *http.Request) {
 			w.Write(bytes.Repeat([]byte("x"), MaxResponseBytes+10))
-		}, Failed, "TOO_LARGE", "larger than", false},
+		}, Unknown, "TOO_LARGE", "may have created the customer", true},
+		{"padded success", func(w http.ResponseWriter, r *http.Request) {
+			w.Write(append([]byte(`{"ok":true}`), bytes.Repeat([]byte(" "), MaxResponseBytes)...))
+		}, Unknown, "TOO_LARGE", "read as created (customer ID 1)", true},
+		{"huge 404", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(404)
+			w.Write(bytes.Repeat([]byte("x"), MaxResponseBytes+10))
+		}, Failed, "TOO_LARGE", "HTTP 404 answer larger than", false},
+		{"huge 502", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(502)
+			w.Write(bytes.Repeat([]byte("x"), MaxResponseBytes+10))
+		}, Failed, "TOO_LARGE", "HTTP 502 answer larger than", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,6 +119,51 @@ func TestDoRetryAfter(t *testing.T) {
 	}), Caller{})
 	if !ex.Result.RateLimited || ex.Result.RetryAfter != 7*time.Second {
 		t.Fatalf("got %+v", ex.Result)
+	}
+}
+
+func TestDoCapsRetryAfter(t *testing.T) {
+	for _, v := range []string{"999999999999", "99999999999999999999999999", "3601", "Fri, 01 Jan 2149 00:00:00 GMT"} {
+		ex := send(t, serve(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", v)
+			w.WriteHeader(429)
+		}), Caller{})
+		if ex.Result.RetryAfter != MaxRetryAfter {
+			t.Errorf("Retry-After %s: pause %s, want the cap %s", v, ex.Result.RetryAfter, MaxRetryAfter)
+		}
+	}
+}
+
+// TestDoNeverFollowsRedirects: a 3xx to another host is the answer, not a
+// hop. The target never sees the request (nor its credentials), and the
+// exchange is a definite failure that names the Location.
+func TestDoNeverFollowsRedirects(t *testing.T) {
+	var hits atomic.Int32
+	target := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte(`{"ok":true}`))
+	})
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		origin := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", target+"/steal\u202e")
+			w.WriteHeader(status)
+		})
+		for _, caller := range []Caller{{}, {Client: &http.Client{}}} {
+			ex := send(t, origin, caller)
+			r := ex.Result
+			if r.Outcome != Failed || r.Code != "HTTP "+strconv.Itoa(status) || r.Retryable || len(r.CustomerIDs) != 0 {
+				t.Errorf("%d: got %+v", status, r)
+			}
+			if !strings.Contains(r.Message, target+`/steal\u202e`) || strings.ContainsRune(r.Message, 0x202e) {
+				t.Errorf("%d: message should name the Location, escaped: %q", status, r.Message)
+			}
+			if ex.Status != status {
+				t.Errorf("%d: status %d", status, ex.Status)
+			}
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the redirect target was called %d times", n)
 	}
 }
 
@@ -184,13 +242,6 @@ func TestDoParserPanicIsContained(t *testing.T) {
 	ex := Caller{}.Do(context.Background(), "test", Submission{}, req, Trace{}, func([]byte) Result { panic("boom") })
 	if ex.Result.Outcome != Failed || !strings.Contains(ex.Result.Message, "boom") {
 		t.Fatalf("got %+v", ex.Result)
-	}
-}
-
-func TestMask(t *testing.T) {
-	got := Mask("secret+abc+secret", "secret", "")
-	if got != MaskString+"+abc+"+MaskString {
-		t.Fatalf("got %q", got)
 	}
 }
 

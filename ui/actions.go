@@ -158,6 +158,25 @@ func (m *Model) searched(msg searchMsg) tea.Cmd {
 		rows[i] = rowFromSubmission(sub)
 	}
 	m.history.setResults(msg.seq, msg.query, rows, msg.total, msg.keepID)
+	if !msg.more {
+		return m.morePages()
+	}
+	// A full page: count the matches, cancelled like the search itself
+	// when a newer one starts.
+	ctx, stop := context.WithCancel(m.ctx)
+	m.searchStop = stop
+	m.history.capped = true // at least a page, maybe more, until counted
+	return tea.Batch(m.morePages(), countCmd(ctx, m.hist, msg.seq, msg.query))
+}
+
+// counted shows the count of the search on screen.
+func (m *Model) counted(msg countMsg) tea.Cmd {
+	if msg.seq != m.history.search.shownSeq || msg.err != nil {
+		return nil // stale, or cancelled by a newer search; a failed count leaves "50+"
+	}
+	h := m.history
+	h.total = max(msg.n, len(h.rows))
+	h.capped = msg.capped
 	return m.morePages()
 }
 
@@ -209,7 +228,7 @@ func (m *Model) copyCurl() tea.Cmd {
 		m.setNotice(fmt.Sprintf(m.c.tr(msgCurlNothing), v.title), true)
 		return nil
 	}
-	cmd := buildCurl(v.platform, v.ex.Request)
+	cmd := buildCurl(v.ex.Request)
 	title := m.c.tr(msgCurlTitle) + " · " + v.title + " · #" + strconv.FormatInt(m.detail.data.id, 10)
 	m.curl = newCurlView(m.c, title, cmd)
 	m.curl.setSize(m.width, max(1, m.height-m.bodyTop-2))

@@ -11,6 +11,7 @@ import (
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // sender is what the console needs of internal/dispatch. *dispatch.Dispatcher
@@ -28,6 +29,7 @@ type sender interface {
 type historyStore interface {
 	List(ctx context.Context, q store.Query) ([]store.Submission, error)
 	Count(ctx context.Context, q store.Query) (int, error)
+	CountUpTo(ctx context.Context, q store.Query, limit int) (int, error)
 	Get(ctx context.Context, id int64) (store.Submission, error)
 	Exchanges(ctx context.Context, subID int64) ([]store.StoredExchange, error)
 	Enrolments(ctx context.Context, member string, names ...string) ([]store.Enrolment, error)
@@ -84,7 +86,8 @@ const historyPage = 200
 const storeTimeout = 5 * time.Second
 
 func rowFromSubmission(sub store.Submission) *histRow {
-	r := &histRow{id: sub.ID, created: sub.Created, name: sub.Customer.Name, mobile: sub.Customer.Mobile,
+	// The row is drawn on every frame: its text is made terminal-safe once, here.
+	r := &histRow{id: sub.ID, created: sub.Created, name: termsafe.Line(sub.Customer.Name), mobile: termsafe.Line(sub.Customer.Mobile),
 		states: map[string]string{}, dirty: true}
 	for _, p := range sub.Platforms {
 		r.states[p] = stateOf(sub.States[p])
@@ -134,8 +137,14 @@ func loadPage(hs historyStore, q store.Query, seq, offset int) tea.Cmd {
 		if err != nil {
 			return pageMsg{seq: seq, offset: offset, err: err}
 		}
-		total, err := hs.Count(ctx, q)
-		return pageMsg{seq: seq, offset: offset, subs: subs, total: total, err: err}
+		// A short page is the last: the total is known without counting. A
+		// full one leaves the total as it was (a search's count arrives on
+		// its own, see countCmd).
+		total := 0
+		if len(subs) < historyPage {
+			total = offset + len(subs)
+		}
+		return pageMsg{seq: seq, offset: offset, subs: subs, total: total}
 	}
 }
 

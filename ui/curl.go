@@ -2,8 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -13,27 +11,23 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // Copy as curl: the request of an exchange, as stored, as a shell command
 // that sends it again with curl: same method, URL, headers and body bytes.
 //
-// The stored request has its secrets masked (platforms.MaskString). The
-// command refers to them as shell variables instead, so it can be pasted
-// into a ticket or a chat without leaking anything, and run by whoever holds
-// the secrets. The names follow config.toml.example:
+// The stored request has its secrets masked (platforms.MaskString) at the
+// positions its Redactions list, each with the name of the shell variable
+// that holds that secret (the platform client names them; config.toml.example
+// lists them). The command refers to exactly those positions as variables,
+// so it can be pasted into a ticket or a chat without leaking anything, and
+// run by whoever holds the secrets. Text that merely looks like a mask, or
+// equals a secret, is the customer's and is copied as it is.
 //
-//	CUSTDESK_ALSC_SESSION      ALSC's session token (the session form field)
-//	CUSTDESK_ALSC_SECRET       ALSC's app secret, should it appear anywhere
-//	CUSTDESK_YOUZAN_TOKEN      Youzan's Authorization header value (after its scheme)
-//	CUSTDESK_YOUZAN_<HEADER>   any other configured Youzan header (X-Api-Key: CUSTDESK_YOUZAN_X_API_KEY)
-//	CUSTDESK_YOUZAN_PASSWORD   a password in Youzan's base_url
-//	CUSTDESK_NXLINK_SECRET     NXLink's access secret, should it appear anywhere
-//	CUSTDESK_<PLATFORM>_SECRET any other platform
-//
-// ALSC's sign and NXLink's sign header are not secrets (they are digests),
-// and are copied as sent; they cover the timestamp sent with them, so the
-// platform refuses the copy once that timestamp is old.
+// Signatures are not secrets (they are digests) and are copied as sent; they
+// cover the timestamp sent with them, so the platform refuses the copy once
+// that timestamp is old.
 //
 // Quoting: every argument is single-quoted, where the shell interprets
 // nothing; a single quote inside becomes '\'' and a variable "$NAME". The
@@ -63,29 +57,31 @@ type curlCommand struct {
 }
 
 // buildCurl turns a stored request into a curl command.
-func buildCurl(platform string, t platforms.Trace) curlCommand {
-	var c curlCommand
+func buildCurl(t platforms.Trace) curlCommand {
+	c := curlCommand{signed: t.Signed != ""}
 	seen := map[string]bool{}
-	parts := func(s string, envAt func(before string) string) []shellPart {
+	// parts splits s (the text of part, after shift bytes of prefix) at the
+	// request's redactions of that part.
+	parts := func(s, part string, shift int) []shellPart {
 		var ps []shellPart
-		for {
-			i := strings.Index(s, platforms.MaskString)
-			if i < 0 {
-				break
+		at := 0
+		for _, r := range redactionsOf(t, part) {
+			i := r.Offset + shift
+			if i < at || i+len(platforms.MaskString) > len(s) || s[i:i+len(platforms.MaskString)] != platforms.MaskString || r.Var == "" {
+				continue // not a mask this text has: copy the text as it is
 			}
-			if i > 0 {
-				ps = append(ps, shellPart{lit: s[:i]})
+			if i > at {
+				ps = append(ps, shellPart{lit: s[at:i]})
 			}
-			name := envAt(s[:i])
-			if !seen[name] {
-				seen[name] = true
-				c.envs = append(c.envs, name)
+			if !seen[r.Var] {
+				seen[r.Var] = true
+				c.envs = append(c.envs, r.Var)
 			}
-			ps = append(ps, shellPart{env: name})
-			s = s[i+len(platforms.MaskString):]
+			ps = append(ps, shellPart{env: r.Var})
+			at = i + len(platforms.MaskString)
 		}
-		if s != "" || len(ps) == 0 {
-			ps = append(ps, shellPart{lit: s})
+		if at < len(s) || len(ps) == 0 {
+			ps = append(ps, shellPart{lit: s[at:]})
 		}
 		return ps
 	}
@@ -101,7 +97,7 @@ func buildCurl(platform string, t platforms.Trace) curlCommand {
 	if method != implied {
 		first = append(first, shellWord{bare: "-X"}, shellWord{parts: []shellPart{{lit: method}}})
 	}
-	first = append(first, shellWord{parts: parts(t.URL, func(string) string { return secretEnv(platform, "url", "") })})
+	first = append(first, shellWord{parts: parts(t.URL, platforms.PartURL, 0)})
 	c.lines = append(c.lines, first)
 
 	names := make([]string, 0, len(t.Headers))
@@ -110,70 +106,27 @@ func buildCurl(platform string, t platforms.Trace) curlCommand {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		v := t.Headers[k]
-		if strings.EqualFold(k, "sign") {
-			c.signed = true
-		}
 		c.lines = append(c.lines, []shellWord{{bare: "-H"},
-			{parts: parts(k+": "+v, func(string) string { return secretEnv(platform, "header", k) })}})
+			{parts: parts(k+": "+t.Headers[k], platforms.PartHeader(k), len(k)+2)}})
 	}
 	if len(t.Body) > 0 {
 		body := string(t.Body)
 		c.hasNUL = strings.IndexByte(body, 0) >= 0
-		if platform == "alsc" && formHasSign.MatchString(body) {
-			c.signed = true
-		}
-		c.lines = append(c.lines, []shellWord{{bare: "--data-raw"},
-			{parts: parts(body, func(before string) string { return secretEnv(platform, "body", lastFormKey(before)) })}})
+		c.lines = append(c.lines, []shellWord{{bare: "--data-raw"}, {parts: parts(body, platforms.PartBody, 0)}})
 	}
 	return c
 }
 
-var formHasSign = regexp.MustCompile(`(^|&)sign=`)
-
-// lastFormKey is the form field a masked value belongs to, from the text
-// before it ("a=1&session=" gives "session").
-func lastFormKey(before string) string {
-	k, ok := strings.CutSuffix(before, "=")
-	if !ok {
-		return ""
-	}
-	if i := strings.LastIndexAny(k, "&?"); i >= 0 {
-		k = k[i+1:]
-	}
-	if u, err := url.QueryUnescape(k); err == nil {
-		return u
-	}
-	return k
-}
-
-// secretEnv names the variable that stands for a masked secret, by platform
-// and where it was found (url, header or body; name is the header or the
-// form field).
-func secretEnv(platform, where, name string) string {
-	p := envWord(platform)
-	switch {
-	case platform == "alsc" && where == "body" && name == "session":
-		return "CUSTDESK_ALSC_SESSION"
-	case platform == "youzan" && where == "header" && strings.EqualFold(name, "Authorization"):
-		return "CUSTDESK_YOUZAN_TOKEN"
-	case platform == "youzan" && where == "header":
-		return "CUSTDESK_YOUZAN_" + envWord(name)
-	case platform == "youzan" && where == "url":
-		return "CUSTDESK_YOUZAN_PASSWORD"
-	}
-	return "CUSTDESK_" + p + "_SECRET"
-}
-
-// envWord is s in capitals with anything but letters and digits as "_".
-func envWord(s string) string {
-	b := []byte(strings.ToUpper(s))
-	for i, c := range b {
-		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
-			b[i] = '_'
+// redactionsOf are t's redactions in part, in order.
+func redactionsOf(t platforms.Trace, part string) []platforms.Redaction {
+	var out []platforms.Redaction
+	for _, r := range t.Redactions {
+		if r.Part == part {
+			out = append(out, r)
 		}
 	}
-	return string(b)
+	sort.Slice(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
+	return out
 }
 
 // text is the command to paste, exactly: one option per line, joined by
@@ -290,7 +243,7 @@ func (r *shellRenderer) quoted(s string) {
 		}
 		shown := raw
 		if r.display {
-			if e := escapeControl(raw); e != raw {
+			if e := termsafe.Text(raw); e != raw {
 				shown, r.lossy = e, true
 			}
 		}

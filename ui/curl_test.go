@@ -3,6 +3,9 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"maps"
+	"net/http"
 	"os"
 	"os/exec"
 	"slices"
@@ -13,6 +16,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/alsc"
+	"github.com/custdesk/custdesk/platforms/nxlink"
+	"github.com/custdesk/custdesk/platforms/youzan"
 )
 
 // runCurl runs a command through sh with curl replaced by a function that
@@ -48,8 +54,12 @@ func TestCurlQuotingIsExact(t *testing.T) {
 			"X-Api-Key":     platforms.MaskString,
 			"X-Quote":       "it's",
 		},
-		Body: []byte(body)}
-	c := buildCurl("youzan", trace)
+		Body: []byte(body),
+		Redactions: []platforms.Redaction{
+			{Part: platforms.PartHeader("Authorization"), Offset: len("Bearer "), Var: "CUSTDESK_YOUZAN_TOKEN"},
+			{Part: platforms.PartHeader("X-Api-Key"), Offset: 0, Var: "CUSTDESK_YOUZAN_X_API_KEY"},
+		}}
+	c := buildCurl(trace)
 	if !slices.Equal(c.envs, []string{"CUSTDESK_YOUZAN_TOKEN", "CUSTDESK_YOUZAN_X_API_KEY"}) {
 		t.Errorf("variables %v", c.envs)
 	}
@@ -85,62 +95,94 @@ func TestCurlQuotingIsExact(t *testing.T) {
 }
 
 func TestCurlMethodAndEmptyBody(t *testing.T) {
-	get := buildCurl("nxlink", platforms.Trace{Method: "GET", URL: "http://h/x"})
+	get := buildCurl(platforms.Trace{Method: "GET", URL: "http://h/x"})
 	if got := runCurl(t, get.text()); !slices.Equal(got, []string{"http://h/x"}) {
 		t.Errorf("GET: %q", got)
 	}
-	post := buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h/x"})
+	post := buildCurl(platforms.Trace{Method: "POST", URL: "http://h/x"})
 	if got := runCurl(t, post.text()); !slices.Equal(got, []string{"-X", "POST", "http://h/x"}) {
 		t.Errorf("POST without body: %q", got)
 	}
-	put := buildCurl("nxlink", platforms.Trace{Method: "PUT", URL: "http://h/x", Body: []byte("''")})
+	put := buildCurl(platforms.Trace{Method: "PUT", URL: "http://h/x", Body: []byte("''")})
 	if got := runCurl(t, put.text()); !slices.Equal(got, []string{"-X", "PUT", "http://h/x", "--data-raw", "''"}) {
 		t.Errorf("PUT: %q", got)
 	}
 }
 
-func TestCurlSecretNames(t *testing.T) {
-	m := platforms.MaskString
-	cases := []struct {
-		platform string
-		trace    platforms.Trace
-		envs     []string
-		signed   bool
-	}{
-		{"alsc", platforms.Trace{Method: "POST", URL: "https://eco.taobao.com/router/rest",
-			Body: []byte("app_key=k&session=" + m + "&sign=AB12&timestamp=2026-11-01+10%3A00%3A00")},
-			[]string{"CUSTDESK_ALSC_SESSION"}, true},
-		{"alsc", platforms.Trace{Method: "POST", URL: "https://gw", Body: []byte("x=" + m + "&other=" + m)},
-			[]string{"CUSTDESK_ALSC_SECRET"}, false},
-		{"youzan", platforms.Trace{Method: "POST", URL: "https://user:" + m + "@connector.example.com/MemberCreateExtension",
-			Headers: map[string]string{"authorization": m, "X-Shop-Token": "Bearer " + m}, Body: []byte("{}")},
-			[]string{"CUSTDESK_YOUZAN_PASSWORD", "CUSTDESK_YOUZAN_X_SHOP_TOKEN", "CUSTDESK_YOUZAN_TOKEN"}, false},
-		{"nxlink", platforms.Trace{Method: "POST", URL: "https://chl-api.nxlink.ai/x",
-			Headers: map[string]string{"accessKey": "ak", "sign": "abc", "ts": "1655710885431"}, Body: []byte(`{"s":"` + m + `"}`)},
-			[]string{"CUSTDESK_NXLINK_SECRET"}, true},
-		{"custom", platforms.Trace{Method: "POST", URL: "https://x", Headers: map[string]string{"K": m}},
-			[]string{"CUSTDESK_CUSTOM_SECRET"}, false},
+// A request built by each real client, copied as curl and run with its
+// secrets in the variables the command names, is the request the client
+// sends, byte for byte. Only the positions the client masked become
+// variables: a customer's text equal to a secret, or to the mask, stays text.
+func TestCurlFromRealRequests(t *testing.T) {
+	const session, secret, token, apiKey, password = "sess-1234567", "app-secret-42", "tok-abcdefgh", "key-ABCDEFGH", "pw-12345678"
+	al, err := alsc.New(alsc.Config{Gateway: "https://u:" + password + "@gw.example/router/rest", AppKey: "k", AppSecret: secret, Session: session, SignMethod: alsc.SignMD5})
+	if err != nil {
+		t.Fatal(err)
 	}
+	yz, err := youzan.New(youzan.Config{BaseURL: "https://u:" + password + "@yz.example", AppID: "a",
+		Headers: map[string]string{"Authorization": "Bearer " + token, "X-Api-Key": apiKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nxCfg := nxlink.DefaultConfig()
+	nxCfg.BaseURL, nxCfg.AccessKey, nxCfg.AccessSecret, nxCfg.TenantID, nxCfg.AppKey = "https://u:"+password+"@nx.example", "ak", secret, 1, "app"
+	nx, err := nxlink.New(nxCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		p    platforms.Platform
+		cu   platforms.Customer
+		envs []string
+	}{
+		{al, platforms.Customer{Name: "王小二", Mobile: "13411111111", Remark: session + " " + secret + " " + platforms.MaskString},
+			[]string{"CUSTDESK_ALSC_PASSWORD", "CUSTDESK_ALSC_SESSION"}},
+		{yz, platforms.Customer{Name: token, Nickname: apiKey + platforms.MaskString, Mobile: "13411111111"},
+			[]string{"CUSTDESK_YOUZAN_PASSWORD", "CUSTDESK_YOUZAN_TOKEN", "CUSTDESK_YOUZAN_X_API_KEY"}},
+		{nx, platforms.Customer{Name: "王小二", Mobile: "13411111111", Remark: secret + platforms.MaskString},
+			[]string{"CUSTDESK_NXLINK_PASSWORD"}},
+	}
+	env := []string{"CUSTDESK_ALSC_SESSION=" + session, "CUSTDESK_YOUZAN_TOKEN=" + token, "CUSTDESK_YOUZAN_X_API_KEY=" + apiKey,
+		"CUSTDESK_ALSC_PASSWORD=" + password, "CUSTDESK_YOUZAN_PASSWORD=" + password, "CUSTDESK_NXLINK_PASSWORD=" + password}
 	for _, c := range cases {
-		cmd := buildCurl(c.platform, c.trace)
-		if !slices.Equal(cmd.envs, c.envs) || cmd.signed != c.signed {
-			t.Errorf("%s %s: envs %v signed %v, want %v %v", c.platform, c.trace.URL, cmd.envs, cmd.signed, c.envs, c.signed)
+		req, trace, err := c.p.Build(platforms.Single("rid", c.cu))
+		if err != nil {
+			t.Fatal(err)
 		}
-		text := cmd.text()
-		if strings.Contains(text, m) {
-			t.Errorf("%s: mask left in\n%s", c.platform, text)
+		sent, _ := io.ReadAll(req.Body)
+		cmd := buildCurl(trace)
+		if !slices.Equal(cmd.envs, c.envs) || cmd.signed != (trace.Signed != "") {
+			t.Errorf("%s: envs %v signed %v, want %v", c.p.Name(), cmd.envs, cmd.signed, c.envs)
 		}
-		for _, e := range c.envs {
-			if !strings.Contains(text, `"$`+e+`"`) {
-				t.Errorf("%s: %s not referenced\n%s", c.platform, e, text)
+		signedBesides := trace.Signed
+		for _, typed := range []string{c.cu.Remark, c.cu.Name, c.cu.Nickname} {
+			if typed != "" {
+				signedBesides = strings.ReplaceAll(signedBesides, typed, "")
 			}
 		}
-	}
-	// The ALSC session, set, lands in its form field.
-	alsc := buildCurl("alsc", cases[0].trace)
-	got := runCurl(t, alsc.text(), "CUSTDESK_ALSC_SESSION=s3ss")
-	if last := got[len(got)-1]; !strings.Contains(last, "&session=s3ss&sign=AB12&") {
-		t.Errorf("ALSC body %q", last)
+		for _, s := range []string{session, secret, token, apiKey, password} {
+			if strings.Contains(trace.URL, s) || strings.Contains(fmt.Sprint(trace.Headers), s) || strings.Contains(signedBesides, s) {
+				t.Errorf("%s: secret %q in the trace outside the customer's text: %+v", c.p.Name(), s, trace)
+			}
+		}
+		want := []string{req.URL.String()}
+		for _, k := range slices.Sorted(maps.Keys(req.Header)) {
+			want = append(want, "-H", http.CanonicalHeaderKey(k)+": "+req.Header[k][0])
+		}
+		want = append(want, "--data-raw", string(sent))
+		got := runCurl(t, cmd.text(), env...)
+		// Header names as the trace spells them (NXLink keeps "accessKey").
+		for i := range got {
+			if i > 0 && got[i-1] == "-H" {
+				name, v, _ := strings.Cut(got[i], ": ")
+				got[i] = http.CanonicalHeaderKey(name) + ": " + v
+			}
+		}
+		slices.Sort(got[1 : len(got)-2])
+		slices.Sort(want[1 : len(want)-2])
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the command sends\n%q\nthe client sent\n%q\ncommand:\n%s", c.p.Name(), got, want, cmd.text())
+		}
 	}
 }
 
@@ -148,7 +190,7 @@ func TestCurlSecretNames(t *testing.T) {
 // be), and go to the clipboard as they are.
 func TestCurlControlCharacters(t *testing.T) {
 	body := "a\tb\x1b[2J\xffc"
-	c := buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h", Body: []byte(body)})
+	c := buildCurl(platforms.Trace{Method: "POST", URL: "http://h", Body: []byte(body)})
 	lines, lossy := c.render(80)
 	if !lossy {
 		t.Error("not lossy")
@@ -161,10 +203,10 @@ func TestCurlControlCharacters(t *testing.T) {
 	if got := runCurl(t, c.text()); got[len(got)-1] != body {
 		t.Errorf("clipboard body %q", got[len(got)-1])
 	}
-	if _, lossy := buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h", Body: []byte("a\nb")}).render(80); lossy {
+	if _, lossy := buildCurl(platforms.Trace{Method: "POST", URL: "http://h", Body: []byte("a\nb")}).render(80); lossy {
 		t.Error("a newline is not lossy: it is shown as a line break")
 	}
-	if !buildCurl("nxlink", platforms.Trace{Method: "POST", URL: "http://h", Body: []byte("a\x00b")}).hasNUL {
+	if !buildCurl(platforms.Trace{Method: "POST", URL: "http://h", Body: []byte("a\x00b")}).hasNUL {
 		t.Error("NUL not noticed")
 	}
 }
@@ -190,7 +232,7 @@ func TestCopyAsCurlFromEntry(t *testing.T) {
 		t.Fatal("c did nothing")
 	}
 	clip := fmt.Sprint(cmd())
-	if want := buildCurl("nxlink", v.ex.Request).text(); clip != want {
+	if want := buildCurl(v.ex.Request).text(); clip != want {
 		t.Errorf("clipboard:\n%s\nwant:\n%s", clip, want)
 	}
 	args := runCurl(t, clip)

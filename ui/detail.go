@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -16,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // Views of the raw side of an exchange, cycled with "v".
@@ -63,7 +63,7 @@ func newExchangeView(lang, title string, ex platforms.Exchange, attempts int) ex
 	if ex.Request.Signed == "" {
 		v.modes[modeSigned] = []string{msgNoSigned.in(lang)}
 	} else {
-		v.modes[modeSigned] = strings.Split(escapeControl(ex.Request.Signed), "\n")
+		v.modes[modeSigned] = strings.Split(termsafe.Text(ex.Request.Signed), "\n")
 	}
 	return v
 }
@@ -77,16 +77,18 @@ func prettyBody(lang string, ex platforms.Exchange) []string {
 	if len(bytes.TrimSpace(body)) == 0 {
 		lines = append(lines, msgEmptyBody.in(lang))
 		if ex.Error != "" {
-			lines = append(lines, "", ex.Error)
+			lines = append(lines, "", termsafe.Line(ex.Error))
 		}
 		return lines
 	}
 	var buf bytes.Buffer
+	// Valid JSON may still hold DEL, C1 controls, bidi overrides and bytes
+	// that are not UTF-8 inside its strings: indented, it is sanitised too.
 	if !ex.Truncated && json.Valid(body) && json.Indent(&buf, body, "", "  ") == nil {
-		return append(lines, strings.Split(buf.String(), "\n")...)
+		return append(lines, strings.Split(termsafe.Text(buf.String()), "\n")...)
 	}
 	lines = append(lines, msgNotJSON.in(lang), "")
-	return append(lines, strings.Split(escapeControl(string(body)), "\n")...)
+	return append(lines, strings.Split(termsafe.Text(string(body)), "\n")...)
 }
 
 // exactBytes shows the answer as received: status, headers, then the body
@@ -105,64 +107,27 @@ func exactBytes(lang string, ex platforms.Exchange) []string {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		lines = append(lines, k+": "+ex.ResponseHeaders[k])
+		lines = append(lines, termsafe.Line(k)+": "+termsafe.Line(ex.ResponseHeaders[k]))
 	}
 	lines = append(lines, fmt.Sprintf("-- %d bytes --", len(ex.Response)))
-	return append(lines, strings.Split(escapeControl(string(ex.Response)), "\n")...)
+	return append(lines, strings.Split(termsafe.Text(string(ex.Response)), "\n")...)
 }
 
 func requestText(lang string, t platforms.Trace) []string {
-	lines := []string{t.Method + " " + t.URL}
+	lines := []string{termsafe.Line(t.Method + " " + t.URL)}
 	names := make([]string, 0, len(t.Headers))
 	for k := range t.Headers {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		lines = append(lines, k+": "+t.Headers[k])
+		lines = append(lines, termsafe.Line(k)+": "+termsafe.Line(t.Headers[k]))
 	}
 	lines = append(lines, "")
 	if len(t.Body) == 0 {
 		return append(lines, msgEmptyBody.in(lang))
 	}
-	return append(lines, strings.Split(escapeControl(string(t.Body)), "\n")...)
-}
-
-// escapeControl makes text safe for the terminal: control characters and
-// invalid UTF-8 become visible escapes, so a hostile body cannot move the
-// cursor or change colors. Newlines stay; a carriage return shows as \r.
-func escapeControl(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\n') || c == 0x7f || c >= 0x80 {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n':
-			b.WriteByte('\n')
-		case r == '\t':
-			b.WriteString("    ")
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
+	return append(lines, strings.Split(termsafe.Text(string(t.Body)), "\n")...)
 }
 
 // detail shows one submission: per platform, the normalised result beside the
@@ -326,7 +291,7 @@ func (d *detail) view() []string {
 
 	head := "#" + strconv.FormatInt(d.data.id, 10)
 	if d.loaded {
-		head += "  " + d.data.customer.Name + "  " + d.data.customer.Mobile
+		head += "  " + termsafe.Line(d.data.customer.Name) + "  " + termsafe.Line(d.data.customer.Mobile)
 		if !d.data.created.IsZero() {
 			// The short date leaves room for the whole request ID at 80 columns.
 			layout := "01-02 15:04"
@@ -336,7 +301,7 @@ func (d *detail) view() []string {
 			head += "  " + d.data.created.In(d.c.now().Location()).Format(layout)
 		}
 		if d.data.requestID != "" {
-			head += "  " + d.c.tr(lblRequest) + " " + d.data.requestID
+			head += "  " + d.c.tr(lblRequest) + " " + termsafe.Line(d.data.requestID)
 		}
 	}
 	lines = append(lines, padRight(st.title.Render(ansi.Truncate(head, w, "…")), w))
@@ -398,7 +363,7 @@ func (d *detail) resultLines() []string {
 		if value == "" {
 			return
 		}
-		parts := wrapLines(escapeControl(value), valW)
+		parts := wrapLines(termsafe.Line(value), valW)
 		for i, p := range parts {
 			l := strings.Repeat(" ", labelW)
 			if i == 0 {
@@ -457,14 +422,14 @@ func (d *detail) resultLines() []string {
 					parts = append(parts, p)
 				}
 			}
-			lines = append(lines, ansi.Truncate(" "+escapeControl(strings.Join(parts, " ")), d.leftW, "…"))
+			lines = append(lines, ansi.Truncate(" "+termsafe.Line(strings.Join(parts, " ")), d.leftW, "…"))
 		}
 	}
 	return lines
 }
 
 // hardWrap appends line cut into pieces of at most w columns. Bodies are
-// plain text (escapeControl ran), so it measures rune by rune, with a fast
+// plain text (termsafe ran), so it measures rune by rune, with a fast
 // path for ASCII: a megabyte of minified JSON wraps in milliseconds.
 func hardWrap(out []string, line string, w int) []string {
 	start, col := 0, 0

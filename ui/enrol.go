@@ -12,6 +12,7 @@ import (
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // A member, not a keypress, is what the console enrols. A form that was
@@ -101,7 +102,7 @@ func (m *Model) enrol(how enrolHow) tea.Cmd {
 	}
 	m.nextToken++
 	ctx, cancel := context.WithCancel(m.ctx)
-	s := &submitting{token: m.nextToken, name: c.Name, version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
+	s := &submitting{token: m.nextToken, name: termsafe.Line(c.Name), version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
 		started: m.c.now(), names: req.Platforms, results: map[string]platforms.Exchange{}}
 	m.subs = append(m.subs, s)
 	m.notice, m.noticeErr = "", false
@@ -205,7 +206,10 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 			allOK = false
 		}
 	}
+	unrecorded, lost := m.unrecordedNotice(s)
 	switch {
+	case lost:
+		m.setNotice(unrecorded, true)
 	case s.canceled:
 		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
 	case !allOK:
@@ -221,7 +225,7 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 			m.form.ensureVisible()
 		}
 		m.setNotice(fmt.Sprintf(m.c.tr(msgAllOK), s.name), false)
-		return m.clearDraftCmd()
+		return m.saveDraftNow() // the form is empty: the draft is forgotten
 	}
 	return nil
 }
@@ -248,18 +252,6 @@ func (m *Model) clearForm() {
 	m.form.setNotes(mobileNoteKey, nil)
 	m.form.setNotes(platformsNoteKey, nil)
 	m.draftSaved = m.form.version
-}
-
-func (m *Model) clearDraftCmd() tea.Cmd {
-	if m.hist == nil {
-		return nil
-	}
-	hs, v := m.hist, m.form.version
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		defer cancel()
-		return draftSavedMsg{version: v, err: hs.ClearDraft(ctx)}
-	}
 }
 
 func (m *Model) removeSub(s *submitting) {

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // formField is one focusable stop of the form: a platform toggle or a
@@ -365,7 +366,10 @@ func (f *form) messages(fl *formField) []string {
 		titles[msg] = append(titles[msg], e.Title)
 	}
 	for _, msg := range order {
-		out = append(out, strings.Join(titles[msg], ", ")+": "+msg)
+		if who := strings.Join(titles[msg], ", "); who != "" {
+			msg = who + ": " + msg
+		}
+		out = append(out, msg)
 	}
 	return out
 }
@@ -637,7 +641,17 @@ func scrollStart(value string, pos, left, w int) int {
 	return left
 }
 
-func runeWidth(r rune) int { return ansi.StringWidth(string(r)) }
+// runeWidth is the columns r takes on screen: a character the sanitiser
+// escapes takes its escape's width.
+func runeWidth(r rune) int {
+	if termsafe.Unsafe(r) {
+		return ansi.StringWidth(termsafe.Line(string(r)))
+	}
+	return ansi.StringWidth(string(r))
+}
+
+// shownWidth is the columns s takes once made terminal-safe.
+func shownWidth(s string) int { return ansi.StringWidth(termsafe.Line(s)) }
 
 // inputW is the width left for the typed text (after tag chips).
 func (f *form) inputW(fl *formField) int {
@@ -872,7 +886,7 @@ func (f *form) placeCursor(fl *formField, col int) {
 	runes := []rune(fl.input.Value())
 	w, pos := 0, fl.left
 	for pos < len(runes) {
-		rw := ansi.StringWidth(string(runes[pos]))
+		rw := runeWidth(runes[pos])
 		if w+rw > col {
 			break
 		}
@@ -945,7 +959,7 @@ func (f *form) view(focused bool) (lines []string, cx, cy int, ok bool) {
 		if row >= 0 && row < f.height {
 			runes := []rune(fl.input.Value())
 			pos := min(fl.input.Position(), len(runes))
-			x := f.valueX() + ansi.StringWidth(string(runes[min(fl.left, pos):pos]))
+			x := f.valueX() + shownWidth(string(runes[min(fl.left, pos):pos]))
 			if fl.spec.kind == kindTags {
 				_, chipW := f.chips(fl, f.valueW())
 				x += chipW
@@ -1080,11 +1094,13 @@ func (f *form) renderInput(fl *formField, w int, isFocus bool) string {
 		return ""
 	}
 	if !isFocus {
-		return st.value.Render(ansi.Truncate(v, w, "…"))
+		return st.value.Render(ansi.Truncate(termsafe.Line(v), w, "…"))
 	}
+	// A bidi or zero-width character shows as its escape (the field's error
+	// names it); widths and the cursor count the escape (runeWidth).
 	runes := []rune(v)
 	visible := string(runes[min(fl.left, len(runes)):])
-	return st.value.Render(ansi.Truncate(visible, w, ""))
+	return st.value.Render(ansi.Truncate(termsafe.Line(visible), w, ""))
 }
 
 // choiceSpans are the column ranges of each option within the value area.
@@ -1132,12 +1148,12 @@ func (f *form) chips(fl *formField, w int) (string, int) {
 	used := 0
 	hidden := 0
 	for i := len(fl.tags) - 1; i >= 0; i-- {
-		cw := ansi.StringWidth(fl.tags[i]) + 3
+		cw := shownWidth(fl.tags[i]) + 3
 		if used+cw > room {
 			hidden = i + 1
 			break
 		}
-		parts = append(parts, fl.tags[i])
+		parts = append(parts, termsafe.Line(fl.tags[i]))
 		used += cw
 	}
 	var b strings.Builder

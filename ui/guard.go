@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // The duplicate guard, as the cashier sees it: while a mobile (or, without
@@ -153,7 +154,7 @@ func shortID(ids []string) string {
 	if len(ids) == 0 {
 		return ""
 	}
-	id := ids[0]
+	id := termsafe.Line(ids[0]) // the platform's text
 	if r := []rune(id); len(r) > 6 {
 		return "…" + string(r[len(r)-4:])
 	}

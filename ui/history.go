@@ -53,6 +53,9 @@ type history struct {
 	rows  []*histRow
 	byID  map[int64]*histRow
 	total int // rows the store holds; more than len(rows) until all are loaded
+	// capped: total is a lower bound (the count stopped at its cap, or has
+	// not come yet); the store may hold more.
+	capped bool
 
 	sel    int
 	offset int
@@ -105,6 +108,7 @@ func (h *history) setResults(seq int, q store.Query, rows []*histRow, total int,
 		h.byID[r.id] = r
 	}
 	h.total = max(total, len(rows))
+	h.capped = false
 	h.loading = false
 	h.sel, h.offset = 0, 0
 	for i, r := range rows {
@@ -119,7 +123,10 @@ func (h *history) setResults(seq int, q store.Query, rows []*histRow, total int,
 // appendPage adds an older page loaded from the store at offset.
 func (h *history) appendPage(offset int, rows []*histRow, total int) {
 	h.loading = false
-	h.total = total
+	if total > 0 || offset == 0 {
+		// The last page: an exact total.
+		h.total, h.capped = total, false
+	}
 	if offset != len(h.rows) {
 		return // a stale page: rows were added since it was asked for
 	}
@@ -203,7 +210,7 @@ func (h *history) clamp() {
 // needMore reports whether the next page should be loaded: the view is within
 // a screen of the loaded end and the store has more.
 func (h *history) needMore() bool {
-	return !h.loading && len(h.rows) < h.total && h.offset+2*h.listH() >= len(h.rows)
+	return !h.loading && (len(h.rows) < h.total || h.capped) && h.offset+2*h.listH() >= len(h.rows)
 }
 
 // update moves the selection. open is true when the selected row should open.
@@ -329,7 +336,7 @@ func (h *history) renderHead(focused bool) []string {
 	title := h.c.tr(msgHistory)
 	switch {
 	case filtered(h.search.shown):
-		title = strings.Replace(h.c.tr(msgHistoryFound), "%d", strconv.Itoa(h.total), 1)
+		title = strings.Replace(h.c.tr(msgHistoryFound), "%d", h.totalText(), 1)
 	case h.total > 0:
 		title += " (" + strconv.Itoa(h.total) + ")"
 	}
@@ -434,4 +441,17 @@ func markStyle(state string) string {
 		return statePending
 	}
 	return state
+}
+
+// totalText is the count of matches as the title shows it: "1,000+" when the
+// count stopped at its cap.
+func (h *history) totalText() string {
+	if !h.capped {
+		return strconv.Itoa(h.total)
+	}
+	n := strconv.Itoa(h.total)
+	for i := len(n) - 3; i > 0; i -= 3 {
+		n = n[:i] + "," + n[i:]
+	}
+	return n + "+"
 }

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 type pane int
@@ -167,6 +168,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.runSearch(0)
 	case searchMsg:
 		return m, m.searched(msg)
+	case countMsg:
+		return m, m.counted(msg)
 	case exportedMsg:
 		m.exported(msg)
 		return m, nil
@@ -336,7 +339,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.c.keys.form.Clear):
 		cmd := m.formUpdate(msg)
 		m.clearForm()
-		return tea.Batch(cmd, m.clearDraftCmd())
+		return tea.Batch(cmd, m.saveDraftNow())
 	}
 	return m.formUpdate(msg)
 }
@@ -485,7 +488,9 @@ func (m *Model) quitNow() tea.Cmd {
 	return tea.Quit
 }
 
-func (m *Model) setNotice(s string, isErr bool) { m.notice, m.noticeErr = s, isErr }
+// setNotice shows s on the status line. Notices quote errors, file names
+// and customers' names, so they pass the terminal sanitiser.
+func (m *Model) setNotice(s string, isErr bool) { m.notice, m.noticeErr = termsafe.Line(s), isErr }
 
 func (m *Model) animating() bool {
 	if len(m.subs) > 0 {

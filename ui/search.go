@@ -14,6 +14,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // The search line of the history pane ("/"). Free words match name, mobile,
@@ -265,15 +266,17 @@ func (s *searchLine) render(st *styles, w int) (string, int) {
 		}
 		return padRight(prompt+ph, w), 2
 	}
+	// A pasted bidi or zero-width character shows as its escape, and the
+	// cursor counts the escape's width (runeWidth, shownWidth).
 	runes := []rune(v)
 	if !s.editing {
-		return padRight(prompt+st.value.Render(ansi.Truncate(v, iw, "…")), w), 2
+		return padRight(prompt+st.value.Render(ansi.Truncate(termsafe.Line(v), iw, "…")), w), 2
 	}
 	s.scroll(iw)
 	left := min(s.left, len(runes))
 	pos := min(s.input.Position(), len(runes))
-	x := 2 + ansi.StringWidth(string(runes[left:pos]))
-	return padRight(prompt+st.value.Render(ansi.Truncate(string(runes[left:]), iw, "")), w), x
+	x := 2 + shownWidth(string(runes[left:pos]))
+	return padRight(prompt+st.value.Render(ansi.Truncate(termsafe.Line(string(runes[left:])), iw, "")), w), x
 }
 
 // Search messages.
@@ -284,6 +287,7 @@ type (
 		query  store.Query
 		subs   []store.Submission
 		total  int
+		more   bool  // the page is full: the total is counted next
 		keepID int64 // select this row again when it is among the results
 		err    error
 	}
@@ -291,31 +295,45 @@ type (
 
 // searchCmd runs a search off the update loop. ctx is cancelled when a newer
 // search supersedes it, so the store stops working on an answer nobody wants.
+// The first page comes back alone: counting a million matches takes longer
+// than finding fifty, so a full page is counted afterwards (countCmd).
 func searchCmd(ctx context.Context, hs historyStore, seq int, q store.Query, keepID int64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
-		// The page and the count are two queries of similar cost: run at
-		// once, the answer comes in the time of the slower one.
-		type counted struct {
-			n   int
-			err error
-		}
-		count := make(chan counted, 1)
-		go func() {
-			n, err := hs.Count(ctx, q)
-			count <- counted{n, err}
-		}()
 		lq := q
 		lq.Limit = historyPage
 		subs, err := hs.List(ctx, lq)
-		c := <-count
-		if err == nil {
-			err = c.err
-		}
 		if err != nil {
 			return searchMsg{seq: seq, err: err}
 		}
-		return searchMsg{seq: seq, query: q, subs: subs, total: c.n, keepID: keepID}
+		return searchMsg{seq: seq, query: q, subs: subs, total: len(subs), more: len(subs) == historyPage, keepID: keepID}
+	}
+}
+
+// countCap is as far as a search's matches are counted; the pane shows
+// more as "1,000+".
+const countCap = 1000
+
+// countMsg is the count of the search of generation seq, up to countCap.
+type countMsg struct {
+	seq, n int
+	capped bool // there may be more than n
+	err    error
+}
+
+func countCmd(ctx context.Context, hs historyStore, seq int, q store.Query) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+		defer cancel()
+		// The whole history is counted exactly: its count reads one table.
+		var n int
+		var err error
+		if filtered(q) {
+			n, err = hs.CountUpTo(ctx, q, countCap)
+		} else {
+			n, err = hs.Count(ctx, q)
+		}
+		return countMsg{seq: seq, n: n, capped: filtered(q) && n >= countCap, err: err}
 	}
 }

@@ -67,6 +67,9 @@ func New(opts Options) *Model {
 	m := newModel(opts, send, hs)
 	m.stateFile = stateFile
 	m.loadState()
+	if hs != nil {
+		m.warnOpenDir(hs.Path())
+	}
 	return m
 }
 

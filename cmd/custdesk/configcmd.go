@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/private"
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 func runConfig(args []string, stdout, stderr io.Writer) error {
@@ -29,15 +33,22 @@ func runConfig(args []string, stdout, stderr io.Writer) error {
 			return &exitError{exitBadInput, err}
 		}
 		for _, w := range l.Warnings {
-			fmt.Fprintln(stderr, "warning:", w)
+			fmt.Fprintln(stderr, "warning:", termsafe.Line(w))
+		}
+		dataDir := l.DataDir
+		if dataDir == "" {
+			dataDir = store.DefaultDir()
+		}
+		if w := private.DirWarning(dataDir); w != "" {
+			fmt.Fprintln(stderr, "warning:", termsafe.Line(w))
 		}
 		ps, err := l.Build()
 		if err != nil {
 			return &exitError{exitBadInput, err}
 		}
-		fmt.Fprintf(stdout, "%s: ok\n", path)
+		fmt.Fprintf(stdout, "%s: ok\n", termsafe.Line(path))
 		for _, p := range ps {
-			fmt.Fprintf(stdout, "  %-7s %s\n", p.Name(), p.Title())
+			fmt.Fprintf(stdout, "  %-7s %s\n", p.Name(), termsafe.Line(p.Title()))
 		}
 		if l.CentralOn() {
 			return checkCentral(stdout, l)
@@ -48,13 +59,15 @@ func runConfig(args []string, stdout, stderr io.Writer) error {
 		if path == "" {
 			path = config.DefaultPath()
 		}
-		if _, err := os.Stat(path); err == nil {
-			return badInput("%s already exists; not overwriting it", path)
-		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, config.Example, 0o600); err != nil {
+		// Created new or not at all: an existing file, or a symbolic link
+		// (even one pointing nowhere), is never written through.
+		if err := private.WriteNew(path, config.Example); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return badInput("%s already exists (a file or a symbolic link); not overwriting it", termsafe.Line(path))
+			}
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s; fill in the platforms you use and remove the others\n", path)

@@ -10,9 +10,11 @@ import (
 	"strings"
 
 	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/private"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/sandbox"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // common holds the flags every command that talks to platforms shares.
@@ -36,6 +38,7 @@ type env struct {
 	sandbox   *sandbox.Running // nil unless running on the built-in sandbox
 	central   *centralLink     // nil unless [central] is configured and the store is open
 	dataDir   string
+	stderr    io.Writer // where warnings go
 }
 
 // setup loads the configuration, or starts the built-in sandbox when there is
@@ -74,7 +77,7 @@ func setupQuiet(c common, stderr io.Writer) (*env, error) { return locate(c, std
 // locate loads the configuration file if there is one (cfg stays nil when
 // custdesk runs on the sandbox) and settles the data directory.
 func locate(c common, stderr io.Writer) (*env, error) {
-	e := &env{}
+	e := &env{stderr: stderr}
 	if !c.forceSandbox {
 		p, err := config.Locate(c.configPath)
 		switch {
@@ -87,7 +90,7 @@ func locate(c common, stderr io.Writer) (*env, error) {
 				return nil, &exitError{exitBadInput, err}
 			}
 			for _, w := range l.Warnings {
-				fmt.Fprintln(stderr, "custdesk: warning:", w)
+				fmt.Fprintln(stderr, "custdesk: warning:", termsafe.Line(w))
 			}
 			e.cfg = l
 		}
@@ -164,6 +167,9 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	st, err := store.Open(e.dataDir)
 	if err != nil {
 		return nil, err // the store's errors say what is wrong and name --data-dir
+	}
+	if w := private.DirWarning(e.dataDir); w != "" && e.stderr != nil {
+		fmt.Fprintln(e.stderr, "custdesk: warning:", termsafe.Line(w))
 	}
 	if e.cfg != nil {
 		st.MaskSecrets(e.cfg.Secrets()...)

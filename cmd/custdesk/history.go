@@ -10,6 +10,7 @@ import (
 	"github.com/custdesk/custdesk/internal/central"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -61,7 +62,11 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer st.Close()
-	return store.WriteHistory(ctx, stdout, st, q, *output)
+	out := stdout
+	if *output == "json" {
+		out = termsafe.JSONWriter(stdout) // exact JSON, and safe on a terminal
+	}
+	return store.WriteHistory(ctx, out, st, q, *output)
 }
 
 // parseSince accepts a date, a date and time, or a duration back from now.

@@ -17,6 +17,8 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/custdesk/custdesk/internal/importer"
+	"github.com/custdesk/custdesk/internal/private"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 const importUsage = `usage: custdesk import FILE.csv|FILE.jsonl [flags]
@@ -120,9 +122,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return &exitError{exitBadInput, err}
 	}
-	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", file, checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
+	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", termsafe.Line(file), checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
 	if checked.Invalid > 0 {
-		fmt.Fprintf(stderr, "custdesk: %d problem(s) in %d row(s) written to %s\n", checked.Problems, checked.Invalid, reportPath)
+		fmt.Fprintf(stderr, "custdesk: %d problem(s) in %d row(s) written to %s\n", checked.Problems, checked.Invalid, termsafe.Line(reportPath))
 	}
 	switch {
 	case checked.Rows == 0:
@@ -156,7 +158,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	sum, runErr := imp.Wait()
 
 	if f.output == "json" {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(termsafe.JSONWriter(stdout)) // exact JSON, and safe on a terminal
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(sum); err != nil {
@@ -264,7 +266,7 @@ func (r *lazyReport) open() error {
 	if r.w != nil {
 		return nil
 	}
-	f, err := os.Create(r.path)
+	f, err := private.Create(r.path) // the rows' personal data: 0600
 	if err != nil {
 		return err
 	}

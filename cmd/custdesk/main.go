@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -78,11 +80,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "custdesk:", ee.err)
+			fmt.Fprintln(stderr, "custdesk:", termsafe.Text(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "custdesk:", err)
+	// Errors quote file names, paths and platforms' answers.
+	fmt.Fprintln(stderr, "custdesk:", termsafe.Text(err.Error()))
 	return exitNotOK
 }
 

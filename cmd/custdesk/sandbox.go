@@ -2,22 +2,27 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/custdesk/custdesk/internal/config"
+	"github.com/custdesk/custdesk/internal/private"
 	"github.com/custdesk/custdesk/platforms/sandbox"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8765", "address to listen on")
-	writeConfig := fs.String("write-config", "", "write a config pointing every platform at this sandbox to FILE")
+	writeConfig := fs.String("write-config", "", "write a config pointing every platform at this sandbox to FILE (mode 0600; an existing FILE is kept unless --force)")
+	force := fs.Bool("force", false, "with --write-config: replace an existing FILE")
 	faultRate := fs.Float64("fault-rate", 0, "probability 0..1 that a request gets an injected fault")
 	faultKinds := fs.String("faults", strings.Join(sandbox.AllFaults, ","), "fault kinds to draw from")
 	latency := fs.Duration("latency", 0, "added latency per request (e.g. 300ms)")
@@ -27,6 +32,11 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *faultRate < 0 || *faultRate > 1 {
 		return badInput("--fault-rate must be between 0 and 1")
+	}
+	if *writeConfig != "" && !*force {
+		if _, err := os.Lstat(*writeConfig); err == nil {
+			return badInput("--write-config: %s already exists; use --force to replace it", termsafe.Line(*writeConfig))
+		}
 	}
 	cfg := sandbox.Demo()
 	cfg.Faults = sandbox.Faults{Latency: *latency, Rate: *faultRate}
@@ -54,9 +64,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *writeConfig != "" {
-		// 0600: the file holds (demo) secrets written literally.
-		if err := os.WriteFile(*writeConfig, text, 0o600); err != nil {
-			return fmt.Errorf("--write-config: %w", err)
+		if err := writeSandboxConfig(*writeConfig, text, *force); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(stderr, "custdesk sandbox listening on %s\n  ALSC   POST %s%s\n  Youzan POST %s%s\n  NXLink POST %s%s\n",
@@ -86,4 +95,24 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// writeSandboxConfig writes the config 0600 (it holds demo secrets written
+// literally): as a new file, or with force through a new file renamed over
+// the old one, so the old file's mode is not kept and a symbolic link is
+// replaced rather than followed.
+func writeSandboxConfig(path string, text []byte, force bool) error {
+	var err error
+	if force {
+		err = private.Replace(path, text)
+	} else {
+		err = private.WriteNew(path, text)
+	}
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return badInput("--write-config: %s already exists; use --force to replace it", termsafe.Line(path))
+	case err != nil:
+		return fmt.Errorf("--write-config: %w", err)
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -31,7 +32,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	allowDup := fs.Bool("allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
 	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in DESIGN.md) from FILE or stdin.\n\n")
+		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -59,7 +60,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	if errs := platforms.ValidateAll(cust, chosen); len(errs) > 0 {
 		for _, fe := range errs {
-			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, fe.Message(*lang))
+			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(*lang)))
 		}
 		return &exitError{exitBadInput, fmt.Errorf("%d field error(s); nothing was sent", len(errs))}
 	}
@@ -80,7 +81,9 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	if *wait > 0 && !settled(sub) {
+	// With the history failing, waiting would only replace the answers in
+	// hand (not in the history) with what the history holds.
+	if *wait > 0 && !settled(sub) && !anyUnrecorded(exchanges) {
 		if exchanges, err = waitForRetries(ctx, d, sub, *wait); err != nil {
 			return err
 		}
@@ -94,12 +97,17 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	for _, ex := range exchanges {
-		if ex.Result.Outcome != platforms.OK {
+		if ex.Result.Outcome != platforms.OK || ex.Unrecorded != "" {
 			return &exitError{exitNotOK, nil}
 		}
 	}
 	return nil
 }
+
+func anyUnrecorded(exs []platforms.Exchange) bool { return unrecordedReason(exs) != "" }
+
+// maxSubmitInput bounds what submit reads: one customer is a few hundred bytes.
+const maxSubmitInput = 1 << 20
 
 // readCustomer decodes one customer, refusing unknown fields so a typo in a
 // field name is an error rather than a silently missing value.
@@ -114,9 +122,12 @@ func readCustomer(path string, stdin io.Reader) (platforms.Customer, error) {
 		defer f.Close()
 		r, name = f, path
 	}
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(r, maxSubmitInput+1))
 	if err != nil {
 		return platforms.Customer{}, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if len(data) > maxSubmitInput {
+		return platforms.Customer{}, fmt.Errorf("%s: input is larger than 1 MiB; submit takes one customer (use custdesk import for many)", name)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -154,17 +165,17 @@ func printDryRun(w io.Writer, c platforms.Customer, ps []platforms.Platform, out
 		out = append(out, dryRunRequest{p.Name(), tr.Method, tr.URL, tr.Headers, string(tr.Body), tr.Signed})
 	}
 	if output == "json" {
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(termsafe.JSONWriter(w)) // exact JSON, and safe on a terminal
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
 	for _, r := range out {
-		fmt.Fprintf(w, "== %s\n%s %s\n", r.Platform, r.Method, r.URL)
+		fmt.Fprintf(w, "== %s\n%s %s\n", r.Platform, r.Method, termsafe.Line(r.URL))
 		for _, k := range sortedHeaderKeys(r.Headers) {
-			fmt.Fprintf(w, "%s: %s\n", k, r.Headers[k])
+			fmt.Fprintf(w, "%s: %s\n", termsafe.Line(k), termsafe.Line(r.Headers[k]))
 		}
-		fmt.Fprintf(w, "\n%s\n\nsigned: %s\n\n", r.Body, r.Signed)
+		fmt.Fprintf(w, "\n%s\n\nsigned: %s\n\n", termsafe.Text(r.Body), termsafe.Text(r.Signed))
 	}
 	return nil
 }
@@ -188,15 +199,21 @@ type exchangeJSON struct {
 	Error        string           `json:"error,omitempty"`
 	Truncated    bool             `json:"truncated,omitempty"`
 	Response     string           `json:"response"`
+	// Recorded: the answer is in the history. false means the customer IDs
+	// above exist nowhere else (the history could not be written).
+	Recorded bool `json:"recorded"`
+	// Unrecorded says why it is not.
+	Unrecorded string `json:"unrecorded,omitempty"`
 }
 
 func printExchangesJSON(w io.Writer, subID int64, exs []platforms.Exchange) error {
 	out := make([]exchangeJSON, len(exs))
 	for i, ex := range exs {
 		out[i] = exchangeJSON{ex.Platform, subID, ex.RequestID, ex.Result, ex.Status,
-			float64(ex.Duration.Microseconds()) / 1000, ex.Error, ex.Truncated, string(ex.Response)}
+			float64(ex.Duration.Microseconds()) / 1000, ex.Error, ex.Truncated, string(ex.Response),
+			ex.Unrecorded == "", ex.Unrecorded}
 	}
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(termsafe.JSONWriter(w)) // exact JSON, and safe on a terminal
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
@@ -215,19 +232,37 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 		}
 		msg := r.Message
 		switch {
+		case ex.Unrecorded != "":
+			msg += " [NOT in the history: it could not be written]"
 		case r.Outcome == platforms.OK || r.Outcome == platforms.Rejected:
 		case dispatch.Retryable(ex.Platform, ex, dispatch.DefaultIdempotent):
 			msg += " [queued: the console retries it]"
 		case r.Outcome == platforms.Unknown:
 			msg += " [not retried automatically: resend or drop it from the console's history]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, r.Outcome, detail, msg, ex.Duration.Round(time.Millisecond))
+		// Every cell is the platform's text: made terminal-safe, and with no
+		// tab or newline left to break the table.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, termsafe.Line(string(r.Outcome)), termsafe.Line(detail),
+			termsafe.Line(msg), ex.Duration.Round(time.Millisecond))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if why := unrecordedReason(exs); why != "" {
+		_, err := fmt.Fprintf(w, "submission %d: the answers marked above are NOT in the history (%s); keep the customer IDs printed here, custdesk history does not have them\n", subID, termsafe.Line(why))
+		return err
+	}
 	_, err := fmt.Fprintf(w, "submission %d recorded; custdesk history shows it\n", subID)
 	return err
+}
+
+func unrecordedReason(exs []platforms.Exchange) string {
+	for _, ex := range exs {
+		if ex.Unrecorded != "" {
+			return ex.Unrecorded
+		}
+	}
+	return ""
 }
 
 func settled(sub store.Submission) bool {

@@ -15,9 +15,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // Config is the [central] section, resolved.
@@ -41,6 +44,9 @@ func CheckTerminal(terminal string) error {
 		return errors.New(`central.terminal is required when central.url is set (like "store-012/pos-1")`)
 	case strings.TrimSpace(terminal) != terminal, strings.ContainsAny(terminal, " \t\r\n"):
 		return fmt.Errorf("central.terminal %q: no spaces", terminal)
+	case !utf8.ValidString(terminal) || strings.ContainsFunc(terminal, termsafe.Unsafe):
+		// Head office prints it beside every record of this terminal.
+		return fmt.Errorf("central.terminal %q: no control or invisible characters", terminal)
 	case strings.HasPrefix(terminal, "/") || strings.HasSuffix(terminal, "/"):
 		return fmt.Errorf("central.terminal %q: a store, then optionally /terminal (like store-012/pos-1)", terminal)
 	}

@@ -1,7 +1,6 @@
 package central
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,7 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // Record is an entry in the public shape of `custdesk history`, with its
@@ -22,7 +23,9 @@ type Record struct {
 
 // WriteEntries writes central search results as `custdesk history
 // --central` does: "text" (a table naming each entry's terminal), "json"
-// or "csv" (a row per submission and platform).
+// or "csv" (a row per submission and platform). Every terminal's records
+// are input from elsewhere: text is made terminal-safe and JSON escapes what
+// a terminal would obey, as the local history does; CSV is spreadsheet-safe.
 func WriteEntries(w io.Writer, entries []Entry, format string) error {
 	switch format {
 	case "", "text":
@@ -39,8 +42,8 @@ func WriteEntries(w io.Writer, entries []Entry, format string) error {
 				marks = append(marks, m)
 			}
 			// The name goes last: tabwriter counts runes, not display columns.
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", e.Terminal, e.ID, e.Created.Local().Format("2006-01-02 15:04:05"),
-				oneLine(e.Customer.Mobile), strings.Join(marks, " "), oneLine(e.Customer.Name))
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", termsafe.Line(e.Terminal), e.ID, e.Created.Local().Format("2006-01-02 15:04:05"),
+				termsafe.Line(e.Customer.Mobile), termsafe.Line(strings.Join(marks, " ")), termsafe.Line(e.Customer.Name))
 		}
 		return tw.Flush()
 	case "json":
@@ -48,12 +51,15 @@ func WriteEntries(w io.Writer, entries []Entry, format string) error {
 		for i, e := range entries {
 			recs[i] = Record{Terminal: e.Terminal, Store: e.Store, Record: store.NewRecord(e.Submission)}
 		}
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(termsafe.JSONWriter(w))
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(recs)
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw, err := csvsafe.NewWriter(w)
+		if err != nil {
+			return err
+		}
 		_ = cw.Write([]string{"terminal", "id", "created", "name", "mobile", "platform", "outcome", "customer_ids", "code", "message", "attempts"})
 		for _, e := range entries {
 			r := store.NewRecord(e.Submission)
@@ -62,10 +68,7 @@ func WriteEntries(w io.Writer, entries []Entry, format string) error {
 					p.Platform, p.Outcome, strings.Join(p.CustomerIDs, " "), p.Code, p.Message, strconv.Itoa(p.Attempts)})
 			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.Flush()
 	}
 	return fmt.Errorf("unknown output format %q (want text, json or csv)", format)
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

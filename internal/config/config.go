@@ -192,7 +192,7 @@ func Parse(data []byte) (*Loaded, error) {
 	var f File
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
-		return nil, err
+		return nil, tomlError(err)
 	}
 	l := &Loaded{File: f}
 	if und := md.Undecoded(); len(und) > 0 {
@@ -251,7 +251,7 @@ func (l *Loaded) resolve() error {
 			*v = val
 		}
 		if secret && *v != "" {
-			l.secrets = append(l.secrets, *v)
+			l.addSecret(key, *v, &errs)
 		}
 	}
 	if c := l.Central; c != nil {
@@ -275,6 +275,7 @@ func (l *Loaded) resolve() error {
 		env("platforms.nxlink.access_key", &n.AccessKey, false)
 		env("platforms.nxlink.access_secret", &n.AccessSecret, true)
 	}
+	l.urlSecrets()
 	return errors.Join(errs...)
 }
 

@@ -91,7 +91,7 @@ func TestLiteralSecretInAWorldReadableFileWarns(t *testing.T) {
 }
 
 func TestNXLinkTypeDefaultsToMerge(t *testing.T) {
-	l, err := Parse([]byte("[platforms.nxlink]\naccess_key = \"ak\"\naccess_secret = \"s\"\ntenant_id = 1\napp_key = \"k\"\n"))
+	l, err := Parse([]byte("[platforms.nxlink]\naccess_key = \"ak\"\naccess_secret = \"nx-secret\"\ntenant_id = 1\napp_key = \"k\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestNXLinkTypeDefaultsToMerge(t *testing.T) {
 	if got := ps[0].(*nxlink.Client).Config().Type; got != nxlink.TypeMerge {
 		t.Fatalf("type %d, want merge", got)
 	}
-	l, _ = Parse([]byte("[platforms.nxlink]\naccess_key = \"ak\"\naccess_secret = \"s\"\ntenant_id = 1\napp_key = \"k\"\ntype = 0\n"))
+	l, _ = Parse([]byte("[platforms.nxlink]\naccess_key = \"ak\"\naccess_secret = \"nx-secret\"\ntenant_id = 1\napp_key = \"k\"\ntype = 0\n"))
 	ps, _ = l.Build()
 	if got := ps[0].(*nxlink.Client).Config().Type; got != nxlink.TypeReplace {
 		t.Fatalf("type %d, want replace", got)

@@ -236,9 +236,12 @@ func (d *Dispatcher) record(ctx context.Context, sub store.Submission, attempt i
 		}
 		next = time.Now().Add(pause)
 	}
+	// What the caller shows or prints is what the history holds: masked.
+	*ex = d.st.Redact(*ex)
 	// The answer must be kept even when the caller gave up waiting for it.
 	if _, err := d.st.RecordAfter(context.WithoutCancel(ctx), sub.ID, *ex, store.After{Retry: next}); err != nil {
 		ex.Error = joinText(ex.Error, "the answer could not be saved in history: "+err.Error())
+		ex.Unrecorded = err.Error()
 		return false
 	}
 	if !next.IsZero() {

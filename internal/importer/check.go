@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -133,19 +133,20 @@ func rowProblems(row Row, ps []platforms.Platform) []Problem {
 }
 
 // ReportWriter writes problems as CSV: row, field, platform, rule, message.
-// It starts with a UTF-8 byte order mark so spreadsheet programs that assume
-// GBK without one (Chinese Excel) show the messages right.
+// It is spreadsheet-safe (csvsafe): it starts with a UTF-8 byte order mark
+// so spreadsheet programs that assume GBK without one (Chinese Excel) show
+// the messages right, and no cell is evaluated as a formula.
 type ReportWriter struct {
-	w    *csv.Writer
+	w    *csvsafe.Writer
 	lang string
 }
 
 // NewReportWriter writes the header row; messages are in lang ("zh" or English).
 func NewReportWriter(w io.Writer, lang string) (*ReportWriter, error) {
-	if _, err := w.Write(bomUTF8); err != nil {
+	cw, err := csvsafe.NewWriter(w)
+	if err != nil {
 		return nil, err
 	}
-	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"row", "field", "platform", "rule", "message"}); err != nil {
 		return nil, err
 	}
@@ -158,7 +159,4 @@ func (r *ReportWriter) Add(p Problem) error {
 }
 
 // Flush writes out what is buffered and reports any write error.
-func (r *ReportWriter) Flush() error {
-	r.w.Flush()
-	return r.w.Error()
-}
+func (r *ReportWriter) Flush() error { return r.w.Flush() }

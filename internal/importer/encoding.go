@@ -70,19 +70,24 @@ func decode(raw io.Reader, want Encoding) (decoded, error) {
 	head, _ := br.Peek(3)
 	switch {
 	case bytes.HasPrefix(head, bomUTF8):
-		if want == EncodingGBK {
-			return decoded{}, fmt.Errorf("the file starts with a UTF-8 byte order mark but --encoding gbk was given (use --encoding auto)")
+		if want == EncodingGBK || want == EncodingUTF16 {
+			return decoded{}, fmt.Errorf("the file starts with a UTF-8 byte order mark but --encoding %s was given (use --encoding auto)", want)
 		}
 		_, _ = br.Discard(len(bomUTF8))
 		return fixed(br, EncodingUTF8), nil
 	case bytes.HasPrefix(head, bomUTF16LE), bytes.HasPrefix(head, bomUTF16BE):
-		if want != EncodingAuto {
+		// The sending pass asks for what the check pass detected, so
+		// utf-16 is as good as auto here: both passes read the file alike.
+		if want != EncodingAuto && want != EncodingUTF16 {
 			return decoded{}, fmt.Errorf("the file is UTF-16 (it starts with a UTF-16 byte order mark) but --encoding %s was given (use --encoding auto)", want)
 		}
+		// ExpectBOM reads the mark, either byte order, and consumes it.
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 		return fixed(transform.NewReader(br, dec), EncodingUTF16), nil
 	}
 	switch want {
+	case EncodingUTF16:
+		return decoded{}, fmt.Errorf("the file has no UTF-16 byte order mark; UTF-16 is only read from one (use --encoding auto)")
 	case EncodingUTF8:
 		return fixed(br, EncodingUTF8), nil
 	case EncodingGBK:

@@ -400,7 +400,8 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 	}
 	l.t.requests.Add(1)
 	l.waitShared()
-	ex := l.p.Send(l.r.sendCtx, platforms.Single(j.sub.RequestID, j.sub.Customer))
+	// Masked as the history keeps it: the summary and report print from it.
+	ex := l.r.j.st.Redact(l.p.Send(l.r.sendCtx, platforms.Single(j.sub.RequestID, j.sub.Customer)))
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
 	}
@@ -450,7 +451,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 	}
 	l.t.requests.Add(1)
 	l.waitShared()
-	ex := l.p.Send(l.r.sendCtx, sub)
+	ex := l.r.j.st.Redact(l.p.Send(l.r.sendCtx, sub))
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
 	}

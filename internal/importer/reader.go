@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -359,7 +360,9 @@ func parseHeader(header []string) ([]column, error) {
 func csvRow(line int, cols []column, rec []string) Row {
 	row := Row{Line: line}
 	for i, raw := range rec {
-		v := strings.TrimSpace(raw)
+		// An exported history comes back as typed: its ' before a cell
+		// that looked like a formula goes.
+		v := csvsafe.Restore(strings.TrimSpace(raw))
 		if v == "" {
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // Progress is one platform's progress, for a bar or a status line.
@@ -172,7 +173,7 @@ func (r *run) summary(ctx context.Context) Summary {
 // WriteText prints the summary for people: one line per platform, then the
 // rows that did not end ok.
 func (s Summary) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "%s: %d rows, %d valid, %d invalid (%s, %s), %.1fs\n", s.File, s.Rows, s.Valid, s.Invalid, s.Format, s.Encoding, s.Seconds)
+	fmt.Fprintf(w, "%s: %d rows, %d valid, %d invalid (%s, %s), %.1fs\n", termsafe.Line(s.File), s.Rows, s.Valid, s.Invalid, s.Format, s.Encoding, s.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "platform\tok\talready ok\trejected\tfailed\tunknown\tnot sent\trequests\tretries\tthrottled")
 	for _, p := range s.Platforms {
@@ -205,7 +206,9 @@ func (s Summary) WriteText(w io.Writer) error {
 		fmt.Fprintln(w, "rows not ok:")
 		shown := min(len(s.NotOK), 20)
 		for _, n := range s.NotOK[:shown] {
-			fmt.Fprintf(w, "  row %d\t%s\t%s\t%s\n", n.Row, n.Platform, orDash(string(n.Outcome)+codeSuffix(n.Code)), platforms.Clip(n.Message, 120))
+			// Codes and messages are the platforms' text.
+			fmt.Fprintf(w, "  row %d\t%s\t%s\t%s\n", n.Row, n.Platform, termsafe.Line(orDash(string(n.Outcome)+codeSuffix(n.Code))),
+				termsafe.Line(platforms.Clip(n.Message, 120)))
 		}
 		if more := len(s.NotOK) - shown + s.NotOKOmitted; more > 0 {
 			fmt.Fprintf(w, "  … and %d more (--output json lists up to %d; custdesk history --outcome shows all)\n", more, maxNotes)

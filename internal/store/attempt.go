@@ -18,29 +18,40 @@ import (
 func (s *Store) StartAttempt(ctx context.Context, subID int64, platform string) (int, error) {
 	var attempt int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var attempts int
-		var inFlight int64
-		var owner string
-		err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
-			subID, platform).Scan(&attempts, &inFlight, &owner)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("history: submission %d has no platform %q: %w", subID, platform, ErrNotFound)
-		}
+		attempts, err := s.takeOverTx(ctx, tx, subID, platform)
 		if err != nil {
 			return err
-		}
-		if inFlight != 0 {
-			if s.owner.alive(owner) {
-				return ErrInFlight
-			}
-			if err := s.interruptTx(ctx, tx, subID, platform, inFlight); err != nil {
-				return err
-			}
 		}
 		attempt = attempts + 1
 		return s.claimTx(ctx, tx, subID, platform, attempt)
 	})
 	return attempt, err
+}
+
+// takeOverTx reads a platform's attempts for a change of its state, first
+// settling an attempt a dead process left in flight (it becomes unknown).
+// It returns ErrInFlight when a live process is sending it.
+func (s *Store) takeOverTx(ctx context.Context, tx *sql.Tx, subID int64, platform string) (int, error) {
+	var attempts int
+	var inFlight int64
+	var owner string
+	err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
+		subID, platform).Scan(&attempts, &inFlight, &owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("history: submission %d has no platform %q: %w", subID, platform, ErrNotFound)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if inFlight != 0 {
+		if s.owner.alive(owner) {
+			return 0, ErrInFlight
+		}
+		if err := s.interruptTx(ctx, tx, subID, platform, inFlight); err != nil {
+			return 0, err
+		}
+	}
+	return attempts, nil
 }
 
 func (s *Store) claimTx(ctx context.Context, tx *sql.Tx, subID int64, platform string, attempt int) error {

@@ -284,6 +284,11 @@ func resultIDs(r platforms.Result) []string {
 // addSearchText appends IDs not yet in a submission's search text, on any
 // execer (a transaction, or the importer's prepared batch).
 func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) error {
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO customer_ids (id, submission_id) VALUES (?, ?)`, id, subID); err != nil {
+			return err
+		}
+	}
 	var text string
 	if err := tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text); err != nil {
 		return err

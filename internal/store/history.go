@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // Record is a submission as `custdesk history` and exports write it: the
@@ -177,7 +178,7 @@ func WriteHistory(ctx context.Context, w io.Writer, st *Store, q Query, format s
 			// The name goes last: tabwriter counts runes, not display columns,
 			// so a wide (Chinese) name would misalign any column after it.
 			_, err := fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", sub.ID, sub.Created.Local().Format("2006-01-02 15:04:05"),
-				oneLine(sub.Customer.Mobile), strings.Join(marks, " "), oneLine(sub.Customer.Name))
+				termsafe.Line(sub.Customer.Mobile), termsafe.Line(strings.Join(marks, " ")), termsafe.Line(sub.Customer.Name))
 			return err
 		})
 		if err != nil {
@@ -249,13 +250,18 @@ var csvHeader = []string{"id", "created", "request_id", "source", "operator", "i
 	"platform", "outcome", "customer_ids", "code", "sub_code", "message", "status", "attempts", "duration_ms"}
 
 // writeCSV writes one row per submission and platform, the customer's
-// fields under their public names (so the file can be imported again).
+// fields under their public names (so the file can be imported again). It is
+// spreadsheet-safe (csvsafe): a byte order mark, and no cell a spreadsheet
+// would evaluate as a formula.
 func (s *Store) writeCSV(ctx context.Context, w io.Writer, q Query) error {
-	cw := csv.NewWriter(w)
+	cw, err := csvsafe.NewWriter(w)
+	if err != nil {
+		return err
+	}
 	if err := cw.Write(append(append([]string{}, csvHeader...), platforms.Fields...)); err != nil {
 		return err
 	}
-	err := s.each(ctx, q, func(sub Submission) error {
+	err = s.each(ctx, q, func(sub Submission) error {
 		r := NewRecord(sub)
 		var cust []string
 		for _, f := range platforms.Fields {
@@ -274,15 +280,5 @@ func (s *Store) writeCSV(ctx context.Context, w io.Writer, q Query) error {
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
+	return cw.Flush()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,9 +23,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int, platform
 	var claims []Claim
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		claims = claims[:0]
-		rows, err := tx.QueryContext(ctx, `SELECT submission_id, platform, attempts FROM states
-			WHERE queued = 1 AND next_retry <= ? AND in_flight = 0`+filter+` ORDER BY next_retry LIMIT ?`,
-			append(append([]any{now.UnixNano()}, fargs...), limit)...)
+		rows, err := tx.QueryContext(ctx, claimDueSQL(filter), append(append([]any{now.UnixNano()}, fargs...), limit)...)
 		if err != nil {
 			return err
 		}
@@ -53,6 +50,21 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int, platform
 	return claims, err
 }
 
+// The due queue's queries walk states_due, the partial index of queued rows,
+// in due order: the queue is small whatever the history's size. Without
+// INDEXED BY the planner prefers the platform filter's index and reads every
+// state of those platforms (1.7 s per poll at a million submissions);
+// INDEXED BY also makes the query fail loudly, rather than slow, should the
+// index ever go.
+func claimDueSQL(filter string) string {
+	return `SELECT submission_id, platform, attempts FROM states INDEXED BY states_due
+		WHERE queued = 1 AND next_retry <= ? AND in_flight = 0` + filter + ` ORDER BY next_retry LIMIT ?`
+}
+
+func nextDueSQL(filter string) string {
+	return `SELECT min(next_retry) FROM states INDEXED BY states_due WHERE queued = 1 AND in_flight = 0` + filter
+}
+
 func platformFilter(names []string) (string, []any) {
 	if len(names) == 0 {
 		return "", nil
@@ -69,7 +81,7 @@ func platformFilter(names []string) (string, []any) {
 func (s *Store) NextDue(ctx context.Context, platformNames ...string) (time.Time, bool, error) {
 	filter, args := platformFilter(platformNames)
 	var next sql.NullInt64
-	err := s.read.QueryRowContext(ctx, `SELECT min(next_retry) FROM states WHERE queued = 1 AND in_flight = 0`+filter, args...).Scan(&next)
+	err := s.read.QueryRowContext(ctx, nextDueSQL(filter), args...).Scan(&next)
 	if err != nil || !next.Valid {
 		return time.Time{}, false, wrapQueryErr(err)
 	}
@@ -89,25 +101,10 @@ func (s *Store) Drop(ctx context.Context, subID int64, platform string) error {
 
 func (s *Store) setState(ctx context.Context, subID int64, platform, set string, args ...any) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var inFlight int64
-		var owner string
-		err := tx.QueryRowContext(ctx, `SELECT in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
-			subID, platform).Scan(&inFlight, &owner)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("history: submission %d has no platform %q: %w", subID, platform, ErrNotFound)
-		}
-		if err != nil {
+		if _, err := s.takeOverTx(ctx, tx, subID, platform); err != nil {
 			return err
 		}
-		if inFlight != 0 {
-			if s.owner.alive(owner) {
-				return ErrInFlight
-			}
-			if err := s.interruptTx(ctx, tx, subID, platform, inFlight); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE states SET `+set+` WHERE submission_id = ? AND platform = ?`,
+		_, err := tx.ExecContext(ctx, `UPDATE states SET `+set+` WHERE submission_id = ? AND platform = ?`,
 			append(args, subID, platform)...)
 		return err
 	})
@@ -154,13 +151,14 @@ type QueueStats struct {
 	Attention int
 }
 
+const statsSQL = `SELECT
+	(SELECT count(*) FROM states WHERE queued = 1),
+	(SELECT count(*) FROM states WHERE owner <> '' AND in_flight <> 0),
+	(SELECT count(*) FROM states WHERE state = 'attention')`
+
 // Stats counts the queue. Each count reads one partial index.
 func (s *Store) Stats(ctx context.Context) (QueueStats, error) {
 	var q QueueStats
-	err := s.read.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM states WHERE queued = 1),
-		(SELECT count(*) FROM states WHERE owner <> '' AND in_flight <> 0),
-		(SELECT count(*) FROM states WHERE state = 'attention')`).
-		Scan(&q.Queued, &q.InFlight, &q.Attention)
+	err := s.read.QueryRowContext(ctx, statsSQL).Scan(&q.Queued, &q.InFlight, &q.Attention)
 	return q, wrapQueryErr(err)
 }

@@ -272,9 +272,14 @@ func TestMaskSecretsBeforeWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	exs, _ := st.Exchanges(ctx, sub.ID)
-	got := fmt.Sprintf("%s %s %s %s %s", exs[0].Request.Headers, exs[0].Request.Body, exs[0].Request.URL, exs[0].Response, exs[0].Error)
+	got := fmt.Sprintf("%s %s %s %s", exs[0].Request.Headers, exs[0].Request.URL, exs[0].Response, exs[0].Error)
 	if strings.Contains(got, "s3cr3t-token") || !strings.Contains(got, platforms.MaskString) {
 		t.Fatalf("stored exchange not masked: %s", got)
+	}
+	// The body is masked by position by the client that built it; the
+	// store does not rewrite the customer's text.
+	if string(exs[0].Request.Body) != `{"token":"s3cr3t-token"}` {
+		t.Errorf("the request body was rewritten: %s", exs[0].Request.Body)
 	}
 	if g, _ := st.Get(ctx, sub.ID); g.Customer.Name != "abc" {
 		t.Fatal("a short secret masked ordinary text")

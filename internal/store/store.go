@@ -24,6 +24,8 @@ import (
 	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/custdesk/custdesk/platforms"
 )
 
 // FileName is the database file inside the data directory.
@@ -90,6 +92,9 @@ func Open(dir string) (*Store, error) {
 	}
 	path := filepath.Join(dir, FileName)
 	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	if err := prepareFiles(path); err != nil {
 		return nil, err
 	}
 	own, err := newOwner(filepath.Join(dir, "owners"))
@@ -217,16 +222,24 @@ func (s *Store) closeDBs() error {
 	return errors.Join(errs...)
 }
 
-// MaskSecrets adds secrets (app secrets, tokens, header values) that must never
-// reach the file, as a second guard behind the platform clients' own masking.
+// MaskSecrets adds secrets (app secrets, tokens, header values) that a
+// platform may echo in its answer: they are masked there before anything is
+// written (see platforms.Redact). The request is masked by position by the
+// platform client that built it.
 func (s *Store) MaskSecrets(secrets ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sec := range secrets {
-		if len(sec) >= 4 { // shorter values would mask ordinary text
+		if len(sec) >= platforms.MinSecretLength { // shorter values would mask ordinary text
 			s.secrets = append(s.secrets, sec)
 		}
 	}
+}
+
+// Redact is ex as this store writes it: what callers show or print, so that
+// screen, stdout and history hold the same masked exchange.
+func (s *Store) Redact(ex platforms.Exchange) platforms.Exchange {
+	return platforms.Redact(ex, s.maskList())
 }
 
 func (s *Store) maskList() []string {

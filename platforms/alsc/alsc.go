@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
@@ -86,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Gateway == "" {
 		errs = append(errs, errors.New("gateway is missing (e.g. "+ProductionGateway+")"))
 	} else if u, err := url.Parse(cfg.Gateway); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("gateway %q is not an http(s) URL", cfg.Gateway))
+		errs = append(errs, fmt.Errorf("gateway %q is not an http(s) URL", platforms.URLForMessage(cfg.Gateway)))
 	}
 	if cfg.AppKey == "" {
 		errs = append(errs, errors.New("app_key is missing"))
@@ -123,7 +124,8 @@ func (c *Client) MaxBatch() int { return 1 }
 // Build returns the signed form request for sub, which must carry exactly one
 // customer and a request ID (ALSC's idempotency key).
 func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace, error) {
-	trace := platforms.Trace{Method: http.MethodPost, URL: c.cfg.Gateway}
+	traceURL, urlMasks := platforms.MaskURL(c.cfg.Gateway, envURL)
+	trace := platforms.Trace{Method: http.MethodPost, URL: traceURL, Redactions: urlMasks}
 	if sub.RequestID == "" {
 		return nil, trace, errors.New("request_id is empty: ALSC requires one per submission as its idempotency key")
 	}
@@ -150,34 +152,55 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 	if c.cfg.Session != "" {
 		params["session"] = c.cfg.Session
 	}
-	sign, signed, err := Sign(params, c.cfg.AppSecret, c.cfg.SignMethod)
+	sign, signed, err := signText(params, c.cfg.AppSecret, c.cfg.SignMethod)
 	if err != nil {
 		return nil, trace, err
 	}
-	form := make(url.Values, len(params)+1)
-	for k, v := range params {
-		form.Set(k, v)
-	}
-	form.Set("sign", sign)
-	body := []byte(form.Encode())
+	params["sign"] = sign
+	body := formText(params)
 
-	req, err := http.NewRequest(http.MethodPost, c.cfg.Gateway, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, c.cfg.Gateway, strings.NewReader(body.Sent()))
 	if err != nil {
-		return nil, trace, fmt.Errorf("gateway %q: %w", c.cfg.Gateway, err)
+		return nil, trace, fmt.Errorf("gateway %q: %w", trace.URL, err)
 	}
 	req.Header.Set("Content-Type", ContentType)
 
 	trace.Headers = map[string]string{"Content-Type": ContentType}
-	trace.Body = []byte(c.mask(string(body)))
-	trace.Signed = c.mask(signed)
+	trace.Body = []byte(body.Shown())
+	trace.Signed = signed.Shown()
+	trace.Redactions = append(trace.Redactions, body.Redactions()...)
+	trace.Redactions = append(trace.Redactions, signed.Redactions()...)
 	return req, trace, nil
 }
 
-// mask hides the secret and the session token, in plain and form-encoded form.
-func (c *Client) mask(s string) string {
-	return platforms.Mask(s,
-		c.cfg.AppSecret, url.QueryEscape(c.cfg.AppSecret),
-		c.cfg.Session, url.QueryEscape(c.cfg.Session))
+// Variables a copied request uses for ALSC's secrets.
+const (
+	EnvSession = "CUSTDESK_ALSC_SESSION"
+	EnvSecret  = "CUSTDESK_ALSC_SECRET"
+	envURL     = "CUSTDESK_ALSC"
+)
+
+// formText writes params as url.Values.Encode does (keys sorted, both
+// query-escaped), masking the session's value by its position.
+func formText(params map[string]string) *platforms.SecretText {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	t := platforms.NewSecretText(platforms.PartBody)
+	for i, k := range keys {
+		if i > 0 {
+			t.Write("&")
+		}
+		t.Write(url.QueryEscape(k) + "=")
+		if k == "session" {
+			t.Secret(url.QueryEscape(params[k]), EnvSession)
+		} else {
+			t.Write(url.QueryEscape(params[k]))
+		}
+	}
+	return t
 }
 
 // Send builds, sends and parses one submission. It never panics.

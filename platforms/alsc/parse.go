@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -28,6 +28,7 @@ type answer struct {
 	code, msg, subCode, subMsg string
 	// success envelope: result.{result,result_code,result_desc,result_view,biz_success}
 	id, resultCode, resultDesc, resultView string
+	numericID                              bool   // id was a JSON number, not a string
 	bizSuccess                             string // "true", "false", or "" when absent
 }
 
@@ -94,7 +95,7 @@ func parseJSON(body []byte) (answer, error) {
 	case string:
 		a.id = id
 	case json.Number:
-		a.id = id.String()
+		a.id, a.numericID = id.String(), true
 	case bool, nil:
 		// One public SDK models the inner result as a bool: no ID then.
 	default:
@@ -215,6 +216,9 @@ func judge(a answer) (platforms.Result, error) {
 		r := platforms.Result{Outcome: platforms.OK, Code: a.resultCode, Message: msg}
 		// A bool-typed inner result carries no ID; "true" here is that bool.
 		if a.id != "" && a.id != "true" && a.id != "false" {
+			if err := checkID(a.id, a.numericID); err != nil {
+				return platforms.Result{}, err
+			}
 			r.CustomerIDs = []string{a.id}
 		}
 		return r, nil
@@ -246,9 +250,12 @@ func judgeError(a answer) platforms.Result {
 	case code >= 4 && code <= 8, strings.HasPrefix(a.subCode, "accesscontrol."):
 		r.Outcome, r.Retryable, r.RateLimited = platforms.Failed, true, true
 		if m := banRE.FindStringSubmatch(a.subMsg); m != nil {
-			if n, err := strconv.Atoi(m[1]); err == nil && n <= 24*60*60 {
-				r.RetryAfter = time.Duration(n) * time.Second
+			// The count is TOP's text: capped, never multiplied out as given.
+			n, err := strconv.ParseUint(m[1], 10, 64)
+			if err != nil {
+				n = math.MaxUint64 // more digits than uint64 holds
 			}
+			r.RetryAfter = platforms.CapSeconds(n)
 		}
 	case strings.HasPrefix(a.subCode, "isp."), code == 10:
 		r.Outcome, r.Retryable = platforms.Failed, true
@@ -262,6 +269,16 @@ func judgeError(a answer) platforms.Result {
 		r.Outcome = platforms.Failed
 	}
 	return r
+}
+
+// checkID refuses an ID that is not one. The API page types the ID as a
+// string without fixing its form, so a string needs only be a well-formed
+// ID; a JSON number must be an integer in digits (1e400 is a number, not an ID).
+func checkID(id string, numeric bool) error {
+	if numeric {
+		return platforms.CheckNumericID(id, platforms.MaxUint64Digits)
+	}
+	return platforms.CheckID(id)
 }
 
 func errorMessage(a answer) string {

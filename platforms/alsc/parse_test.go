@@ -132,3 +132,28 @@ func TestParseBadBodies(t *testing.T) {
 		})
 	}
 }
+
+func TestParseRefusesIDsThatAreNotIDs(t *testing.T) {
+	wrap := func(id string) []byte {
+		return []byte(`{"alibaba_alsc_crm_customer_create_response":{"result":{"result":` + id + `,"result_code":"0","biz_success":true}}}`)
+	}
+	for _, id := range []string{`1e400`, `-5`, `1.5`, `"a b"`, `"\u001b[2J"`, `"` + strings.Repeat("9", 65) + `"`, `123456789012345678901`} {
+		if r := Parse(wrap(id)); r.Outcome != platforms.Failed || r.Code != "BAD_BODY" || len(r.CustomerIDs) != 0 {
+			t.Errorf("ID %s: got %+v", id, r)
+		}
+	}
+	for _, id := range []string{`"AL-123_x.9"`, `18446744073709551615`} {
+		if r := Parse(wrap(id)); r.Outcome != platforms.OK || len(r.CustomerIDs) != 1 {
+			t.Errorf("ID %s: got %+v", id, r)
+		}
+	}
+}
+
+func TestParseCapsTheBan(t *testing.T) {
+	for _, n := range []string{"3600", "999999999999", "99999999999999999999999999"} {
+		r := Parse([]byte(`{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for ` + n + ` more seconds"}}`))
+		if !r.RateLimited || r.RetryAfter != platforms.MaxRetryAfter {
+			t.Errorf("ban of %s s: got %+v", n, r)
+		}
+	}
+}

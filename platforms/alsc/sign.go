@@ -9,6 +9,8 @@ import (
 	"hash"
 	"sort"
 	"strings"
+
+	"github.com/custdesk/custdesk/platforms"
 )
 
 // Sign methods TOP accepts in its sign_method parameter.
@@ -27,29 +29,36 @@ var SignMethods = []string{SignMD5, SignHMAC, SignHMACSHA256}
 // the exact string that went into the hash. For md5 that string carries the
 // secret at both ends, so callers must mask it before showing it anywhere.
 func Sign(params map[string]string, secret, method string) (sign, signed string, err error) {
+	sign, t, err := signText(params, secret, method)
+	return sign, t.Sent(), err
+}
+
+// signText is Sign with the signed string kept twice: as hashed, and with the
+// secret (md5 puts it at both ends) and the session masked by position.
+func signText(params map[string]string, secret, method string) (string, *platforms.SecretText, error) {
 	keys := make([]string, 0, len(params))
-	size := 0
 	for k, v := range params {
 		if k == "" || v == "" || k == "sign" {
 			continue
 		}
 		keys = append(keys, k)
-		size += len(k) + len(v)
 	}
 	sort.Strings(keys)
-	var b strings.Builder
-	b.Grow(size + 2*len(secret))
+	t := platforms.NewSecretText(platforms.PartSigned)
 	if method == SignMD5 {
-		b.WriteString(secret)
+		t.Secret(secret, EnvSecret)
 	}
 	for _, k := range keys {
-		b.WriteString(k)
-		b.WriteString(params[k])
+		t.Write(k)
+		if k == "session" {
+			t.Secret(params[k], EnvSession)
+		} else {
+			t.Write(params[k])
+		}
 	}
 	if method == SignMD5 {
-		b.WriteString(secret)
+		t.Secret(secret, EnvSecret)
 	}
-	signed = b.String()
 
 	var h hash.Hash
 	switch method {
@@ -60,8 +69,8 @@ func Sign(params map[string]string, secret, method string) (sign, signed string,
 	case SignHMACSHA256:
 		h = hmac.New(sha256.New, []byte(secret))
 	default:
-		return "", "", fmt.Errorf("unknown sign_method %q (want md5, hmac or hmac-sha256)", method)
+		return "", t, fmt.Errorf("unknown sign_method %q (want md5, hmac or hmac-sha256)", method)
 	}
-	h.Write([]byte(signed))
-	return strings.ToUpper(hex.EncodeToString(h.Sum(nil))), signed, nil
+	h.Write([]byte(t.Sent()))
+	return strings.ToUpper(hex.EncodeToString(h.Sum(nil))), t, nil
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The vectors of PLATFORMS.md: published by the platform (md5, hmac) and
+// The signing vectors published by the platform (md5, hmac) and
 // computed independently (hmac-sha256).
 func TestSignVectors(t *testing.T) {
 	itemGet := func(method string) map[string]string {

@@ -163,10 +163,11 @@ func (c *Client) Body(customers []platforms.Customer) (Body, error) {
 }
 
 // Build returns the signed request for sub. The trace holds exactly what is sent;
-// only the secret, which travels nowhere but inside the digest, is masked in the
-// signed string.
+// only the secret, which travels nowhere but inside the digest, is masked at
+// the end of the signed string, and a password in the base URL in the URL.
 func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace, error) {
-	trace := platforms.Trace{Method: http.MethodPost, URL: c.endpoint}
+	traceURL, urlMasks := platforms.MaskURL(c.endpoint, "CUSTDESK_NXLINK")
+	trace := platforms.Trace{Method: http.MethodPost, URL: traceURL, Redactions: urlMasks}
 	body, err := c.Body(sub.Customers)
 	if err != nil {
 		return nil, trace, err
@@ -192,7 +193,7 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 		// Assigned directly, not via Header.Set, to keep the page's spelling
 		// ("accessKey", not "Accesskey") on the wire.
 		req.Header[k] = []string{v}
-		trace.Headers[k] = platforms.Mask(v, c.cfg.AccessSecret)
+		trace.Headers[k] = v
 	}
 	set("Content-Type", "application/json")
 	for k, v := range signedHeaders {
@@ -202,7 +203,8 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 		set(HeaderAlgorithm, AlgorithmSHA256)
 	}
 	set(HeaderSign, sign)
-	trace.Body = []byte(platforms.Mask(string(raw), c.cfg.AccessSecret))
+	trace.Body = raw
 	trace.Signed = signed
+	trace.Redactions = append(trace.Redactions, signedRedactions(signed, c.cfg.AccessSecret)...)
 	return req, trace, nil
 }

@@ -125,13 +125,13 @@ func New(cfg Config) (*Client, error) {
 func endpointFor(base string) (string, error) {
 	u, err := url.Parse(base)
 	if err != nil {
-		return "", fmt.Errorf("base_url %q: %v", base, err)
+		return "", fmt.Errorf("base_url %q is not a URL", platforms.URLForMessage(base))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("base_url %q is not an http(s) URL with a host", base)
+		return "", fmt.Errorf("base_url %q is not an http(s) URL with a host", platforms.URLForMessage(base))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("base_url %q must not carry a query or fragment", base)
+		return "", fmt.Errorf("base_url %q must not carry a query or fragment", platforms.URLForMessage(base))
 	}
 	p := strings.TrimSuffix(u.Path, "/")
 	if !strings.HasSuffix(p, Path) {

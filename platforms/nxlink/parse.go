@@ -106,6 +106,10 @@ func Parse(body []byte) platforms.Result {
 
 	items := make([]platforms.ItemResult, 0, len(d.SuccessItems)+len(d.FailItems))
 	for _, s := range d.SuccessItems {
+		// customerId is documented as a 64-bit integer.
+		if err := platforms.CheckNumericID(s.CustomerID.String(), platforms.MaxUint64Digits); s.CustomerID != "" && err != nil {
+			return platforms.BadBody(body, err)
+		}
 		items = append(items, platforms.ItemResult{Index: s.Index, Outcome: platforms.OK, CustomerID: s.CustomerID.String()})
 	}
 	for _, f := range d.FailItems {

@@ -383,7 +383,10 @@ func TestHardEdges(t *testing.T) {
 		{"html page", serve(200, "text/html", []byte("<html><head><title>Login</title></head></html>")), platforms.Failed, "BAD_BODY", `HTML instead of JSON: "Login"`},
 		{"empty body", serve(200, "application/json", nil), platforms.Failed, "BAD_BODY", "empty body"},
 		{"truncated", serve(200, "application/json", []byte(`{"code":0,"data":{"successItems":[`)), platforms.Failed, "BAD_BODY", "truncated JSON"},
-		{"too large", serve(200, "application/json", bytes.Repeat([]byte(" "), platforms.MaxResponseBytes+10)), platforms.Failed, "TOO_LARGE", "larger than"},
+		{"too large", serve(200, "application/json", bytes.Repeat([]byte(" "), platforms.MaxResponseBytes+10)), platforms.Unknown, "TOO_LARGE", "may have created"},
+		{"too large 500", serve(500, "application/json", bytes.Repeat([]byte(" "), platforms.MaxResponseBytes+10)), platforms.Failed, "TOO_LARGE", "larger than"},
+		{"1e400 id", serve(200, "application/json", []byte(`{"code":0,"data":{"successItems":[{"index":0,"customerId":1e400}]}}`)), platforms.Failed, "BAD_BODY", `"1e400" is not an integer`},
+		{"padded success", serve(200, "application/json", append([]byte(`{"code":0,"data":{"successItems":[{"index":0,"customerId":1234567890123456789}]}}`), bytes.Repeat([]byte(" "), platforms.MaxResponseBytes)...)), platforms.Unknown, "TOO_LARGE", "customer ID 1234567890123456789"},
 		{"wrong content type", serve(200, "text/plain", []byte(`{"code":1003,"message":"签名错误"}`)), platforms.Rejected, "1003", "签名错误"},
 		{"404", serve(404, "text/html", []byte("<title>404 Not Found</title>")), platforms.Failed, "HTTP 404", "404 Not Found"},
 	}

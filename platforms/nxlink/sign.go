@@ -21,7 +21,7 @@ const (
 	HeaderSign      = "sign"
 	// HeaderAlgorithm selects SHA-256. It is sent only for sha256 (md5 is the
 	// platform default) and is not itself signed: the published SHA-256 vector
-	// of PLATFORMS.md is the digest of the same string as the MD5 one, which
+	// (see testdata) is the digest of the same string as the MD5 one, which
 	// holds only the four common headers.
 	HeaderAlgorithm = "algorithm"
 )
@@ -71,9 +71,9 @@ func Sign(headers map[string]string, body []byte, secret, algorithm string) (sig
 	}
 	b.WriteString("&accessSecret=")
 	prefix := b.String()
-	// The secret is masked wherever it appears, not only at the end: a trace must
-	// not leak it even if a customer field happens to contain it.
-	signed = platforms.Mask(prefix, secret)
+	// The secret is masked where it is, at the end (see signedRedactions), and
+	// nowhere else: the rest is the headers and body as sent.
+	signed = prefix
 	if secret != "" {
 		signed += platforms.MaskString
 	}
@@ -83,4 +83,16 @@ func Sign(headers map[string]string, body []byte, secret, algorithm string) (sig
 	h.Write([]byte(prefix))
 	h.Write([]byte(secret))
 	return hex.EncodeToString(h.Sum(nil)), signed
+}
+
+// EnvSecret is the variable a copied request uses for the access secret.
+const EnvSecret = "CUSTDESK_NXLINK_SECRET"
+
+// signedRedactions locate the masked secret at the end of a signed string
+// from Sign.
+func signedRedactions(signed, secret string) []platforms.Redaction {
+	if secret == "" {
+		return nil
+	}
+	return []platforms.Redaction{{Part: platforms.PartSigned, Offset: len(signed) - len(platforms.MaskString), Var: EnvSecret}}
 }

@@ -18,8 +18,8 @@ import (
 	"github.com/custdesk/custdesk/platforms/alsc"
 )
 
-// TOP gateway and service codes the ALSC simulator answers with, as
-// PLATFORMS.md lists them.
+// TOP gateway and service codes the ALSC simulator answers with: the
+// gateway error codes TOP documents.
 const (
 	alscCodeAppLimited     = 7
 	alscCodeRemoteError    = 15

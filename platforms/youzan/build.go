@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,7 +58,9 @@ type level struct {
 // requires (mobile) is simply left out when empty so the far side's verdict is
 // seen. It refuses only values it cannot express in Youzan's wire format.
 func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace, error) {
-	trace := platforms.Trace{Method: http.MethodPost, URL: c.traceURL, Headers: c.traceHeaders()}
+	headers, headerMasks := c.traceHeaders()
+	trace := platforms.Trace{Method: http.MethodPost, URL: c.traceURL, Headers: headers,
+		Redactions: append(slices.Clone(c.urlMasks), headerMasks...)}
 	if n := len(sub.Customers); n != 1 {
 		return nil, trace, fmt.Errorf("youzan creates one member per request; this submission holds %d customers", n)
 	}
@@ -83,23 +86,43 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 	return req, trace, nil
 }
 
-func (c *Client) traceHeaders() map[string]string {
+func (c *Client) traceHeaders() (map[string]string, []platforms.Redaction) {
 	hs := make(map[string]string, len(c.headers)+1)
 	hs["Content-Type"] = "application/json"
+	var masks []platforms.Redaction
 	for _, h := range c.headers {
-		hs[h.name] = maskHeaderValue(h.value)
+		shown, at := maskHeaderValue(h.value)
+		hs[h.name] = shown
+		masks = append(masks, platforms.Redaction{Part: platforms.PartHeader(h.name), Offset: at, Var: HeaderEnv(h.name)})
 	}
-	return hs
+	return hs, masks
+}
+
+// HeaderEnv is the variable a copied request uses for a configured header's
+// value: CUSTDESK_YOUZAN_TOKEN for Authorization (after its scheme),
+// CUSTDESK_YOUZAN_X_API_KEY for X-Api-Key.
+func HeaderEnv(name string) string {
+	if strings.EqualFold(name, "Authorization") {
+		return "CUSTDESK_YOUZAN_TOKEN"
+	}
+	b := []byte(strings.ToUpper(name))
+	for i, c := range b {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			b[i] = '_'
+		}
+	}
+	return "CUSTDESK_YOUZAN_" + string(b)
 }
 
 // maskHeaderValue hides a configured header's value but keeps an authorisation
-// scheme ("Bearer ******"): which scheme was sent is what one debugs a 401 with.
-func maskHeaderValue(v string) string {
+// scheme ("Bearer ******"): which scheme was sent is what one debugs a 401
+// with. at is where the mask starts.
+func maskHeaderValue(v string) (shown string, at int) {
 	scheme, rest, ok := strings.Cut(strings.TrimSpace(v), " ")
 	if ok && strings.TrimSpace(rest) != "" && isSchemeWord(scheme) {
-		return scheme + " " + platforms.MaskString
+		return scheme + " " + platforms.MaskString, len(scheme) + 1
 	}
-	return platforms.MaskString
+	return platforms.MaskString, 0
 }
 
 func isSchemeWord(s string) bool {

@@ -94,6 +94,7 @@ func TestBuildGoldenFull(t *testing.T) {
 		Method: http.MethodPost, URL: "https://connector.example.com/youzan/MemberCreateExtension",
 		Headers: map[string]string{"Content-Type": "application/json", "Authorization": "Bearer ******"},
 		Body:    sent, Signed: "",
+		Redactions: []platforms.Redaction{{Part: platforms.PartHeader("Authorization"), Offset: len("Bearer "), Var: "CUSTDESK_YOUZAN_TOKEN"}},
 	}
 	if !reflect.DeepEqual(trace, wantTrace) {
 		t.Errorf("trace =\n %+v\nwant\n %+v", trace, wantTrace)

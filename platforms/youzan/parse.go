@@ -19,7 +19,9 @@ import (
 //
 //   - success=true: OK, with data.outOpenId as the customer ID, kept as written.
 //     Without an outOpenId it is still OK, since the member was created and a
-//     retry would create it twice; Message says the ID is missing.
+//     retry would create it twice; Message says the ID is missing. An
+//     outOpenId that is not an ID (invalid UTF-8, controls, 1e400, too long)
+//     is BAD_BODY.
 //   - success=false: Rejected with code and message, except codes 500..599, which
 //     by HTTP convention mean a fault on the far side (the sandbox's "系统繁忙"
 //     is 500): Failed and Retryable; and 429, rate limited: Failed, Retryable.
@@ -52,7 +54,10 @@ func Parse(body []byte) platforms.Result {
 	message := scalarText(env["message"])
 	if success {
 		r := platforms.Result{Outcome: platforms.OK, Code: code, Message: message}
-		id, why := outOpenID(env["data"])
+		id, why, err := outOpenID(env["data"])
+		if err != nil {
+			return platforms.BadBody(body, err)
+		}
 		if id != "" {
 			r.CustomerIDs = []string{id}
 		} else {
@@ -83,31 +88,34 @@ func Parse(body []byte) platforms.Result {
 }
 
 // outOpenID returns data.outOpenId exactly as written, or why there is none.
-func outOpenID(raw json.RawMessage) (id, why string) {
+// An outOpenId that is there but is not an ID is an error: the connector's
+// own form is not documented, so a string must be a well-formed ID and a
+// number an integer in digits.
+func outOpenID(raw json.RawMessage) (id, why string, err error) {
 	if isNull(raw) {
-		return "", "no data"
+		return "", "no data", nil
 	}
 	var data map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &data); err != nil {
-		return "", "data is not an object"
+		return "", "data is not an object", nil
 	}
 	v, ok := data["outOpenId"]
 	if !ok || isNull(v) {
-		return "", "no data.outOpenId"
+		return "", "no data.outOpenId", nil
 	}
 	v = bytes.TrimSpace(v)
 	switch v[0] {
 	case '"':
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil || s == "" {
-			return "", "data.outOpenId is empty"
+			return "", "data.outOpenId is empty", nil
 		}
-		return s, ""
+		return s, "", platforms.CheckID(s)
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		// A numeric ID is kept as its text: decoding it would lose digits above 2^53.
-		return string(v), ""
+		return string(v), "", platforms.CheckNumericID(string(v), platforms.MaxUint64Digits)
 	}
-	return "", "data.outOpenId is not text"
+	return "", "data.outOpenId is not text", nil
 }
 
 // scalarText renders a string, number or boolean field as text; null or absent

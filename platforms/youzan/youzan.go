@@ -60,7 +60,8 @@ type Client struct {
 	rootKdtID  int64
 	outStoreID string
 	url        string
-	traceURL   string   // url with any userinfo password masked
+	traceURL   string // url with any userinfo password masked
+	urlMasks   []platforms.Redaction
 	headers    []header // sorted by name so requests are reproducible
 }
 
@@ -78,7 +79,7 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.AppID) == "" {
 		errs = append(errs, errors.New("youzan: app_id is required (the connector's appId)"))
 	}
-	endpoint, traceURL, err := endpointURL(cfg.BaseURL)
+	endpoint, traceURL, urlMasks, err := endpointURL(cfg.BaseURL)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -102,27 +103,28 @@ func New(cfg Config) (*Client, error) {
 		outStoreID: cfg.OutStoreID,
 		url:        endpoint,
 		traceURL:   traceURL,
+		urlMasks:   urlMasks,
 		headers:    hs,
 	}, nil
 }
 
-func endpointURL(base string) (endpoint, traceURL string, err error) {
+func endpointURL(base string) (endpoint, traceURL string, urlMasks []platforms.Redaction, err error) {
 	base = strings.TrimSpace(base)
 	if base == "" {
-		return "", "", errors.New("youzan: base_url is required (the connector endpoint, e.g. https://connector.example.com)")
+		return "", "", nil, errors.New("youzan: base_url is required (the connector endpoint, e.g. https://connector.example.com)")
 	}
 	u, err := url.Parse(base)
 	if err != nil {
-		return "", "", fmt.Errorf("youzan: base_url %q: %v", base, err)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q is not a URL", platforms.URLForMessage(base))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", "", fmt.Errorf("youzan: base_url %q must start with http:// or https://", base)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q must start with http:// or https://", platforms.URLForMessage(base))
 	}
 	if u.Host == "" {
-		return "", "", fmt.Errorf("youzan: base_url %q has no host", base)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q has no host", platforms.URLForMessage(base))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", "", fmt.Errorf("youzan: base_url %q must not carry a query or fragment", base)
+		return "", "", nil, fmt.Errorf("youzan: base_url %q must not carry a query or fragment", platforms.URLForMessage(base))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -130,11 +132,8 @@ func endpointURL(base string) (endpoint, traceURL string, err error) {
 		u.Path += Path
 	}
 	endpoint = u.String()
-	traceURL = endpoint
-	if pw, ok := u.User.Password(); ok {
-		traceURL = platforms.Mask(endpoint, url.PathEscape(pw), url.QueryEscape(pw), pw)
-	}
-	return endpoint, traceURL, nil
+	traceURL, urlMasks = platforms.MaskURL(endpoint, "CUSTDESK_YOUZAN")
+	return endpoint, traceURL, urlMasks, nil
 }
 
 func checkHeaders(in map[string]string) ([]header, error) {
