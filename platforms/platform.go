@@ -19,6 +19,9 @@ type Platform interface {
 	Validate(Customer) []FieldError
 	// MaxBatch is how many customers one request may carry (1 unless the API batches).
 	MaxBatch() int
+	// Traits are what the rest of custdesk needs to know to treat the
+	// platform right without naming it.
+	Traits() Traits
 	// Build returns the exact signed request for a submission without sending it.
 	Build(Submission) (*http.Request, Trace, error)
 	// Send builds, sends, reads (capped) and parses. It never panics and always

@@ -229,6 +229,7 @@ func (m *Model) copyCurl() tea.Cmd {
 		return nil
 	}
 	cmd := buildCurl(v.ex.Request)
+	cmd.window = m.c.traits(v.platform).ReplayWindow
 	title := m.c.tr(msgCurlTitle) + " · " + v.title + " · #" + strconv.FormatInt(m.detail.data.id, 10)
 	m.curl = newCurlView(m.c, title, cmd)
 	m.curl.setSize(m.width, max(1, m.height-m.bodyTop-2))

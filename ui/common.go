@@ -27,3 +27,21 @@ func (c *common) platformTitle(name string) string {
 	}
 	return name
 }
+
+// platform returns the configured platform of that name.
+func (c *common) platform(name string) (platforms.Platform, bool) {
+	for _, p := range c.platforms {
+		if p.Name() == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// traits are the named platform's, or none when it is no longer configured.
+func (c *common) traits(name string) platforms.Traits {
+	if p, ok := c.platform(name); ok {
+		return p.Traits()
+	}
+	return platforms.Traits{}
+}

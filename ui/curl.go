@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -50,8 +53,10 @@ type shellWord struct {
 type curlCommand struct {
 	lines [][]shellWord
 	envs  []string // variables it needs, in order of first use
-	// signed: the request carries a signature over a timestamp.
+	// signed: the request carries a signature over a timestamp, which the
+	// platform accepts for window (0: not known).
 	signed bool
+	window time.Duration
 	// hasNUL: the body holds NUL bytes, which no command-line argument can carry.
 	hasNUL bool
 }
@@ -291,7 +296,7 @@ func (v *curlView) layout() {
 		notes = append(notes, text{msgCurlEnv.zh + strings.Join(v.cmd.envs, " "), msgCurlEnv.en + strings.Join(v.cmd.envs, " ")})
 	}
 	if v.cmd.signed {
-		notes = append(notes, msgCurlSigned)
+		notes = append(notes, signedNote(v.cmd.window))
 	}
 	if lossy {
 		notes = append(notes, msgCurlLossy)
@@ -358,4 +363,19 @@ func (v *curlView) view() []string {
 		out = append(out, padRight(v.lines[i], v.width))
 	}
 	return fill(out, v.height, v.width)
+}
+
+// signedNote says how long a copied signed request replays.
+func signedNote(window time.Duration) text {
+	zh, en := "几分钟", "a few minutes"
+	switch {
+	case window <= 0:
+	case window >= 2*time.Minute && window%time.Minute == 0:
+		n := strconv.Itoa(int(window / time.Minute))
+		zh, en = n+" 分钟", n+" minutes"
+	default:
+		n := strconv.Itoa(int(window / time.Second))
+		zh, en = n+" 秒", n+" seconds"
+	}
+	return text{fmt.Sprintf(msgCurlSigned.zh, zh), fmt.Sprintf(msgCurlSigned.en, en)}
 }

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/alsc"
 	"github.com/custdesk/custdesk/platforms/nxlink"
@@ -255,5 +256,24 @@ func TestCopyAsCurlFromEntry(t *testing.T) {
 	}
 	if d.m.View().MouseMode == tea.MouseModeNone {
 		t.Error("the mouse stays released after the overlay closed")
+	}
+}
+
+// The note on a signed copy says how long the platform accepts it, from the
+// platform's traits.
+func TestCurlSignedNoteNamesTheWindow(t *testing.T) {
+	ps, err := config.Sandbox("http://127.0.0.1:1").Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"alsc": "10 minutes", "nxlink": "60 seconds"}
+	for _, p := range ps {
+		w, ok := want[p.Name()]
+		if !ok {
+			continue
+		}
+		if got := signedNote(p.Traits().ReplayWindow).en; !strings.Contains(got, "more than "+w+" off") {
+			t.Errorf("%s: %s", p.Name(), got)
+		}
 	}
 }

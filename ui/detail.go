@@ -404,8 +404,8 @@ func (d *detail) resultLines() []string {
 		lines = append(lines, "", st.dim.Render(d.c.tr(msgDroppedResend)))
 	case v.awaits:
 		why := msgAwaits
-		if v.platform == "youzan" && r.Outcome == platforms.Unknown {
-			why = msgAwaitsYouzan
+		if p, ok := d.c.platform(v.platform); ok && !p.Traits().Idempotent && r.Outcome == platforms.Unknown {
+			why = text{fmt.Sprintf(msgAwaitsNoKey.zh, p.Title()), fmt.Sprintf(msgAwaitsNoKey.en, p.Title())}
 		}
 		lines = append(lines, "")
 		for _, l := range wrapLines(d.c.tr(why), d.leftW) {

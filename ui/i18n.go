@@ -89,7 +89,7 @@ var placeholders = map[string]text{
 	"birthday":  {"YYYY-MM-DD", "YYYY-MM-DD"},
 	"tags":      {"回车或 ; 分隔", "enter or ; adds a tag"},
 	"custom":    {"键=值;键=值", "key=value;key=value"},
-	"level":     {"NXLink: 1..5", "NXLink: 1..5"},
+	"level":     {"等级名或各平台的值", "level name or value"},
 	"time_zone": {"Asia/Shanghai", "Asia/Shanghai"},
 }
 
@@ -143,7 +143,6 @@ var (
 	msgStoreError        = text{"存储错误：%v", "storage error: %v"}
 	msgQueued            = text{"重试队列 %d", "%d queued for retry"}
 	msgBeginFailed       = text{"无法记录提交，未发送：%v", "could not record the submission, nothing sent: %v"}
-	msgTagHint           = text{"退格删除最后一个标签", "backspace removes the last tag"}
 	msgLoading           = text{"加载中…", "loading…"}
 	msgNoExchange        = text{"尚无应答", "no answer yet"}
 	msgInFlight          = text{"发送中…", "in flight…"}
@@ -152,7 +151,7 @@ var (
 	msgEmptyBody         = text{"（空）", "(empty)"}
 	msgNoSigned          = text{"（此平台请求不签名）", "(this platform signs nothing)"}
 	msgAwaits            = text{"不会自动重试：请选择重新发送或放弃。", "No automatic retry will come: choose resend or drop."}
-	msgAwaitsYouzan      = text{"有赞没有幂等键：请求已发出但没有结论，重新发送可能重复创建会员，所以不会自动重试。请先在有赞核对，再选择。", "Youzan has no idempotency key: the request went out with no verdict, and sending it again may create the member twice, so it is not retried automatically. Check in Youzan, then choose."}
+	msgAwaitsNoKey       = text{"%[1]s没有幂等键：请求已发出但没有结论，重新发送可能重复创建会员，所以不会自动重试。请先在%[1]s核对，再选择。", "%[1]s has no idempotency key: the request went out with no verdict, and sending it again may create the member twice, so it is not retried automatically. Check in %[1]s, then choose."}
 	msgResendDrop        = text{"r 重新发送 · d 放弃", "r resend · d drop"}
 	msgResent            = text{"已重新发送 %s：%s", "resent %s: %s"}
 	msgDropped           = text{"已放弃 %s", "dropped %s"}
@@ -160,7 +159,7 @@ var (
 	msgEdited            = text{"已载入表单：修改后 ctrl+s 重新提交", "loaded into the form: edit, then ctrl+s to submit again"}
 	msgMouse             = text{"鼠标：点击字段聚焦、点击历史行选中，再点一次打开", "mouse: a click focuses a field or selects a history row; a second click opens it"}
 	msgSearchPlaceholder = text{"姓名 手机 客户ID  platform: outcome: since: until:", "name, mobile, ID  platform: outcome: since: until:"}
-	msgSearchHint        = text{"例：王 platform:nxlink outcome:failed since:2026-11-01 until:2026-11-30", "e.g. wang platform:nxlink outcome:failed since:2026-11-01 until:2026-11-30"}
+	msgSearchHint        = text{"例：王 platform:%s outcome:failed since:2026-11-01 until:2026-11-30", "e.g. wang platform:%s outcome:failed since:2026-11-01 until:2026-11-30"}
 	msgSearchSyntax      = text{"搜索（/）：词语匹配姓名、手机、客户ID；筛选 platform:平台 outcome:ok|partial|rejected|failed|unknown|pending since:日期 until:日期（含当天；日期可写 2026-11-30、today、yesterday、7d、24h）；esc 清除。",
 		"search (/): words match name, mobile, customer ID; filters platform:NAME outcome:ok|partial|rejected|failed|unknown|pending since:DATE until:DATE (the day included; DATE is 2026-11-30, today, yesterday, 7d or 24h); esc clears."}
 	msgNoMatches    = text{"没有匹配的记录", "No matches"}
@@ -172,7 +171,7 @@ var (
 	msgCurlTitle    = text{"复制为 curl", "copy as curl"}
 	msgCurlCopied   = text{"已通过 OSC 52 复制到剪贴板（tmux 需 set -g set-clipboard on）。也可用鼠标选取下面的命令；esc 关闭。", "Copied to the clipboard by OSC 52 (in tmux: set -g set-clipboard on). Or select the command below with the mouse; esc closes."}
 	msgCurlEnv      = text{"密钥以环境变量代替，请先设置：", "Secrets are shell variables; set them first: "}
-	msgCurlSigned   = text{"sign 与时间戳按原样复制：它们不是密钥，但平台拒绝过期的时间戳（ALSC ±10 分钟；NXLink 1004），所以只能在短时间内重放。", "sign and timestamp are copied as sent: they are not secrets, but the platform refuses an old timestamp (ALSC: ±10 minutes; NXLink: 1004 timestamp expired), so the copy replays only for a short while."}
+	msgCurlSigned   = text{"sign 与时间戳按原样复制：它们不是密钥，但平台拒绝过期的时间戳（误差超过 %s），所以只能在短时间内重放。", "sign and timestamp are copied as sent: they are not secrets, but the platform refuses a timestamp more than %s off, so the copy replays only for a short while."}
 	msgCurlLossy    = text{"正文含控制字符，屏幕上以转义显示：请用剪贴板里的内容。", "The body holds control characters, shown escaped here: use the clipboard copy, not the screen."}
 	msgCurlNUL      = text{"正文含 NUL 字节，命令行无法携带：此命令发出的字节会不同。", "The body holds NUL bytes, which no command line can carry: this command will not send the same bytes."}
 	msgLegend       = text{"✓ 成功  ◐ 部分成功  ✗ 被拒  ! 失败  ? 未知  ↻ 待重试  – 已放弃  · 未选", "✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  – dropped  · not chosen"}

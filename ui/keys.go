@@ -139,12 +139,3 @@ func newKeyMaps(lang string) keyMaps {
 		},
 	}
 }
-
-// helpView adapts a list of bindings to bubbles' help.KeyMap.
-type helpView struct {
-	short []key.Binding
-	full  [][]key.Binding
-}
-
-func (h helpView) ShortHelp() []key.Binding  { return h.short }
-func (h helpView) FullHelp() [][]key.Binding { return h.full }

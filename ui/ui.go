@@ -187,11 +187,16 @@ func (w *stateWriter) write(file string, names []string, seq int64) {
 }
 
 // background runs the dispatcher's retry loop until ctx ends and routes its
-// progress to the model as messages.
-func (m *Model) background(ctx context.Context, d *dispatch.Dispatcher) {
+// progress to the model as messages. wait returns once the loop has ended,
+// its shutdown grace included.
+func (m *Model) background(ctx context.Context, d *dispatch.Dispatcher) (wait func()) {
 	events := make(chan dispatch.Event, 64)
 	msgs := make(chan tea.Msg, 64)
-	go d.Run(ctx, events)
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		d.Run(ctx, events)
+	}()
 	go func() {
 		for {
 			select {
@@ -207,25 +212,40 @@ func (m *Model) background(ctx context.Context, d *dispatch.Dispatcher) {
 		}
 	}()
 	m.events = msgs
+	return func() { <-ran }
 }
 
 // Run runs the console until the user quits or ctx ends: alt screen, mouse,
 // the real cursor in the focused field. It also runs the dispatcher's
 // background retries for as long as the console is open, and shows them.
+//
+// Run returns only once the retry loop has ended: it gives attempts in
+// flight a grace period to record their answers after the console quits, and
+// the caller closes the store after Run returns.
 func Run(ctx context.Context, opts Options) error {
+	return run(ctx, opts, nil, nil)
+}
+
+// run is Run with extra program options and a hook called as soon as the
+// program has ended, for tests.
+func run(ctx context.Context, opts Options, extra []tea.ProgramOption, programDone func()) error {
 	m := New(opts)
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
+	wait := func() {}
 	if opts.Dispatcher != nil {
-		m.background(ctx, opts.Dispatcher)
+		wait = m.background(ctx, opts.Dispatcher)
 	}
+	defer wait() // after cancel: deferred calls run last first
+	defer cancel()
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if m.c.st.noColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
+	_, err := tea.NewProgram(m, append(popts, extra...)...).Run()
+	if programDone != nil {
+		programDone()
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}

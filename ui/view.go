@@ -115,7 +115,7 @@ func (m *Model) statusLine() string {
 		if p := m.history.search.problem; p != nil {
 			return padRight(st.errText.Render(" "+m.c.tr(*p)), m.width)
 		}
-		return padRight(st.dim.Render(" "+m.c.tr(msgSearchHint)), m.width)
+		return padRight(st.dim.Render(" "+m.searchHint()), m.width)
 	}
 	if len(m.subs) > 0 && !m.confirmQuit && m.question == nil {
 		s := m.subs[len(m.subs)-1]
@@ -300,4 +300,14 @@ func (m *Model) fullHelp(h int) []string {
 		lines[i] = padRight(lines[i], m.width)
 	}
 	return fill(lines, h, m.width)
+}
+
+// searchHint is the search example, with a configured platform's name as the
+// platform filter.
+func (m *Model) searchHint() string {
+	name := "NAME"
+	if n := len(m.c.platforms); n > 0 {
+		name = m.c.platforms[n-1].Name()
+	}
+	return fmt.Sprintf(m.c.tr(msgSearchHint), name)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/importer"
+	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/ui"
 )
 
@@ -100,19 +101,19 @@ func (e *env) elsewhere() func(ctx context.Context, member string) ([]ui.Elsewhe
 }
 
 // sendBudgets pace a terminal's own sends with the chain's budgets, at the
-// import's default rates, one token at a time: a cashier's occasional send
-// reserves nothing it does not use. Nil without [central] (or on the
-// sandbox, which has no rate to share).
-func (e *env) sendBudgets(names []string) map[string]dispatch.Budget {
+// platforms' default import rates, one token at a time: a cashier's
+// occasional send reserves nothing it does not use. Nil without [central]
+// (or on the sandbox, which has no rate to share).
+func (e *env) sendBudgets(ps []platforms.Platform) map[string]dispatch.Budget {
 	if e.central == nil || e.sandbox != nil {
 		return nil
 	}
 	out := map[string]dispatch.Budget{}
-	for _, n := range names {
-		if r := defaultRates[n]; r > 0 {
-			b := central.NewBudget(e.central.pool, n, e.cfg.AppKey(n), r)
+	for _, p := range ps {
+		if r := p.Traits().ImportRate; r > 0 {
+			b := central.NewBudget(e.central.pool, p.Name(), e.cfg.AppKey(p.Name()), r)
 			b.Lease = 0
-			out[n] = b
+			out[p.Name()] = b
 		}
 	}
 	return out

@@ -38,7 +38,7 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	defer st.Close()
 	opts := ui.Options{
 		Platforms:  e.platforms,
-		Dispatcher: dispatch.New(st, e.platforms, dispatch.Options{Guard: e.guard(), Budgets: e.sendBudgets(names(e.platforms))}),
+		Dispatcher: dispatch.New(st, e.platforms, dispatch.Options{Guard: e.guard(), Budgets: e.sendBudgets(e.platforms)}),
 		Store:      st,
 		Lang:       firstSet(*lang, e.cfg.Lang, langFromEnv()),
 		NoColor:    os.Getenv("NO_COLOR") != "",

@@ -18,6 +18,9 @@ import (
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/alsc"
+	"github.com/custdesk/custdesk/platforms/nxlink"
+	"github.com/custdesk/custdesk/platforms/youzan"
 )
 
 // The secrets the hostile platform is configured with. Each holds SECRET, so
@@ -70,9 +73,10 @@ func (h *hostile) config(t *testing.T) string {
 	t.Helper()
 	base := strings.Replace(h.srv.URL, "http://", "http://u:"+hostilePassword+"@", 1)
 	f := config.ForSandbox(base)
-	f.Platforms.ALSC.AppSecret, f.Platforms.ALSC.Session = hostileAppSecret, hostileSession
-	f.Platforms.Youzan.Headers = map[string]string{"Authorization": "Bearer " + hostileToken, "X-Api-Key": hostileAPIKey}
-	f.Platforms.NXLink.AccessSecret = hostileNXSecret
+	a, y, n := f.Platforms["alsc"].(*alsc.Section), f.Platforms["youzan"].(*youzan.Section), f.Platforms["nxlink"].(*nxlink.Section)
+	a.AppSecret, a.Session = hostileAppSecret, hostileSession
+	y.Headers = map[string]string{"Authorization": "Bearer " + hostileToken, "X-Api-Key": hostileAPIKey}
+	n.AccessSecret = hostileNXSecret
 	text, err := config.Encode(f)
 	if err != nil {
 		t.Fatal(err)

@@ -16,8 +16,10 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/importer"
 	"github.com/custdesk/custdesk/internal/private"
+	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
@@ -58,16 +60,17 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var f importFlags
 	f.register(fs)
 	fs.StringVar(&f.platformList, "platform", "", "comma-separated platforms to send to (default: every configured one)")
-	fs.IntVar(&f.concurrency, "concurrency", importer.DefaultConcurrency, "requests in flight per platform (NXLink: batches of up to 100 customers)")
+	fs.IntVar(&f.concurrency, "concurrency", importer.DefaultConcurrency, "requests in flight per platform (a platform that batches sends up to its batch size of customers per request)")
 	fs.StringVar(&f.output, "output", "text", "summary format: text or json")
 	fs.StringVar(&f.encoding, "encoding", "auto", "file encoding: auto (byte order mark, else UTF-8 when valid, else GBK), utf-8 or gbk (read as GB18030)")
 	fs.BoolVar(&f.strict, "strict", false, "refuse the whole file if any row is invalid")
 	fs.StringVar(&f.report, "report", "", "where to write invalid rows as CSV: row,field,platform,rule,message (default FILE.invalid.csv beside FILE, written only when there are invalid rows)")
-	fs.StringVar(&f.rates, "rate", "", "requests per second per platform, e.g. alsc=20,youzan=10,nxlink=5 (0 or off: no cap; an NXLink request carries up to 100 customers). "+
-		"Default: alsc=20,youzan=20,nxlink=5 for configured platforms, no cap on the built-in sandbox. Whatever the cap, a platform that answers "+
-		"with a rate limit (ALSC codes 7/8, HTTP 429, Retry-After) is paused and slowed down")
+	fs.StringVar(&f.rates, "rate", "", "requests per second per platform, PLATFORM=N,… (0 or off: no cap; a batching platform's request carries a whole batch). "+
+		"Default: "+defaultRatesText()+" for configured platforms, no cap on the built-in sandbox. Whatever the cap, a platform that answers "+
+		"with a rate limit (its own rate-limit codes, HTTP 429, Retry-After) is paused and slowed down")
 	fs.BoolVar(&f.allowDups, "allow-duplicates", false, "send rows whose mobile (or e-mail) is enrolled already by an earlier submission; without it they are skipped and reported")
-	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "also resend rows whose earlier attempt may have created the customer on a platform where a resend is not idempotent (Youzan); use after checking the platform")
+	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "also resend rows whose earlier attempt may have created the customer on a platform where a resend is not idempotent ("+
+		notIdempotentText()+"); use after checking the platform")
 	fs.StringVar(&f.lang, "lang", langFromEnv(), "language of the report's messages: zh or en")
 	fs.DurationVar(&f.every, "progress-every", 5*time.Second, "how often to print a progress line when stderr is not a terminal")
 	fs.Usage = func() {
@@ -102,7 +105,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	rates, err := parseRates(f.rates, names(chosen), e.sandbox != nil)
+	rates, err := parseRates(f.rates, chosen, e.sandbox != nil)
 	if err != nil {
 		return err
 	}
@@ -154,7 +157,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		terminal = true
 		progressOut = colorprofile.NewWriter(stderr, os.Environ()) // honours NO_COLOR
 	}
-	importer.Watch(ctx, imp, progressOut, terminal, f.every)
+	watch(ctx, imp, progressOut, terminal, f.every)
 	sum, runErr := imp.Wait()
 
 	if f.output == "json" {
@@ -207,18 +210,17 @@ func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
 	return "", badInput("import takes one FILE, got %d: %s", len(files), strings.Join(files, " "))
 }
 
-// defaultRates are polite caps for real platforms; a platform's own answers
-// slow the import down further when they ask to.
-var defaultRates = map[string]float64{"alsc": 20, "youzan": 20, "nxlink": 5}
-
-// parseRates reads --rate "alsc=20,nxlink=5". Platforms not named keep the
-// default (none on the sandbox).
-func parseRates(s string, chosen []string, sandbox bool) (map[string]float64, error) {
+// parseRates reads --rate "NAME=20,OTHER=5". Platforms not named keep their
+// own default import rate (Traits.ImportRate): polite caps for real
+// platforms, whose own answers slow the import down further when they ask to;
+// none on the sandbox.
+func parseRates(s string, platformsChosen []platforms.Platform, sandbox bool) (map[string]float64, error) {
 	rates := map[string]float64{}
+	chosen := names(platformsChosen)
 	if !sandbox {
-		for _, name := range chosen {
-			if r, ok := defaultRates[name]; ok {
-				rates[name] = r
+		for _, p := range platformsChosen {
+			if r := p.Traits().ImportRate; r > 0 {
+				rates[p.Name()] = r
 			}
 		}
 	}
@@ -300,4 +302,34 @@ func (r *lazyReport) close() error {
 		err = cerr
 	}
 	return err
+}
+
+// knownPlatforms are the clients of every platform custdesk speaks, built on
+// the sandbox's configuration: for help texts that list what each does.
+func knownPlatforms() []platforms.Platform {
+	ps, err := config.Sandbox("http://127.0.0.1:1").Build()
+	if err != nil {
+		return nil
+	}
+	return ps
+}
+
+// defaultRatesText lists each platform's default import rate: "a=20,b=5".
+func defaultRatesText() string {
+	var parts []string
+	for _, p := range knownPlatforms() {
+		parts = append(parts, p.Name()+"="+strconv.FormatFloat(p.Traits().ImportRate, 'f', -1, 64))
+	}
+	return strings.Join(parts, ",")
+}
+
+// notIdempotentText names the platforms a resend may duplicate on.
+func notIdempotentText() string {
+	var titles []string
+	for _, p := range knownPlatforms() {
+		if !p.Traits().Idempotent {
+			titles = append(titles, p.Title())
+		}
+	}
+	return strings.Join(titles, ", ")
 }

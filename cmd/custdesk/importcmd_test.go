@@ -152,7 +152,10 @@ func TestImportBadUsage(t *testing.T) {
 }
 
 func TestParseRates(t *testing.T) {
-	all := []string{"alsc", "youzan", "nxlink"}
+	all := knownPlatforms()
+	if len(all) != 3 {
+		t.Fatalf("%d known platforms", len(all))
+	}
 	got, err := parseRates("", all, false)
 	if err != nil || got["alsc"] != 20 || got["nxlink"] != 5 {
 		t.Errorf("defaults for configured platforms: %v %v", got, err)

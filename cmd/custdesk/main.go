@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/custdesk/custdesk/platforms/termsafe"
@@ -69,9 +70,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "version":
 		fmt.Fprintln(stdout, "custdesk", version)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 	default:
-		fmt.Fprintf(stderr, "custdesk: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "custdesk: unknown command %q\n\n%s", cmd, usage())
 		return exitBadInput
 	}
 	if err == nil {
@@ -89,7 +90,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitNotOK
 }
 
-const usage = `custdesk: enter a customer once, send it to Alibaba ALSC, Youzan and NXLink.
+// usage names the platforms by their titles, as the clients give them.
+func usage() string {
+	var titles []string
+	for _, p := range knownPlatforms() {
+		titles = append(titles, p.Title())
+	}
+	list := strings.Join(titles, ", ")
+	if n := len(titles); n > 1 {
+		list = strings.Join(titles[:n-1], ", ") + " and " + titles[n-1]
+	}
+	return "custdesk: enter a customer once, send it to " + list + "." + usageText
+}
+
+const usageText = `
 
   custdesk [--config FILE] [--sandbox] [--lang zh|en] [--data-dir DIR]   the console
   custdesk submit [--platform a,b] [--dry-run] [--output text|json] [FILE|-]

@@ -26,7 +26,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	faultRate := fs.Float64("fault-rate", 0, "probability 0..1 that a request gets an injected fault")
 	faultKinds := fs.String("faults", strings.Join(sandbox.AllFaults, ","), "fault kinds to draw from")
 	latency := fs.Duration("latency", 0, "added latency per request (e.g. 300ms)")
-	seats := fs.String("seat-users", sandbox.DemoNXLinkSeatUser, "NXLink seat users the sandbox knows, comma-separated")
+	seats := fs.String("seat-users", sandbox.DemoNXLinkSeatUser, "seat users (belong_seat_user) the sandbox knows, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return &exitError{exitBadInput, nil}
 	}
@@ -68,8 +68,10 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "custdesk sandbox listening on %s\n  ALSC   POST %s%s\n  Youzan POST %s%s\n  NXLink POST %s%s\n",
-		rs.URL, rs.URL, sandbox.PathALSC, rs.URL, sandbox.PathYouzan, rs.URL, sandbox.PathNXLink)
+	fmt.Fprintf(stderr, "custdesk sandbox listening on %s\n", rs.URL)
+	for _, api := range sandbox.APIs() {
+		fmt.Fprintf(stderr, "  %-6s %s %s%s\n", api.Title, strings.Join(api.Methods, ","), rs.URL, api.Path)
+	}
 	if *writeConfig != "" {
 		fmt.Fprintf(stderr, "config written to %s; use it with: custdesk --config %s\n", *writeConfig, *writeConfig)
 	}

@@ -73,7 +73,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer st.Close()
-	d := dispatch.New(st, chosen, dispatch.Options{Guard: e.guard(), Budgets: e.sendBudgets(names(chosen))})
+	d := dispatch.New(st, chosen, dispatch.Options{Guard: e.guard(), Budgets: e.sendBudgets(chosen)})
 	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit", *allowDup)
 	if errors.Is(err, store.ErrDuplicate) {
 		return &exitError{exitBadInput, fmt.Errorf("%w; nothing was sent (--allow-duplicate enrols it again anyway)", err)}
@@ -91,7 +91,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *output == "json" {
 		err = printExchangesJSON(stdout, sub.ID, exchanges)
 	} else {
-		err = printExchangesText(stdout, sub.ID, exchanges)
+		err = printExchangesText(stdout, sub.ID, exchanges, d.Retryable)
 	}
 	if err != nil {
 		return err
@@ -219,7 +219,7 @@ func printExchangesJSON(w io.Writer, subID int64, exs []platforms.Exchange) erro
 	return enc.Encode(out)
 }
 
-func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) error {
+func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange, retryable func(platforms.Exchange) bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, ex := range exs {
 		r := ex.Result
@@ -235,7 +235,7 @@ func printExchangesText(w io.Writer, subID int64, exs []platforms.Exchange) erro
 		case ex.Unrecorded != "":
 			msg += " [NOT in the history: it could not be written]"
 		case r.Outcome == platforms.OK || r.Outcome == platforms.Rejected:
-		case dispatch.Retryable(ex.Platform, ex, dispatch.DefaultIdempotent):
+		case retryable(ex):
 			msg += " [queued: the console retries it]"
 		case r.Outcome == platforms.Unknown:
 			msg += " [not retried automatically: resend or drop it from the console's history]"

@@ -8,106 +8,34 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/custdesk/custdesk/platforms"
-	"github.com/custdesk/custdesk/platforms/alsc"
-	"github.com/custdesk/custdesk/platforms/nxlink"
-	"github.com/custdesk/custdesk/platforms/sandbox"
-	"github.com/custdesk/custdesk/platforms/youzan"
+	"github.com/custdesk/custdesk/platforms/catalog"
 )
 
 // File is the configuration file's shape; its TOML keys are documented in
 // config.toml.example.
 type File struct {
-	DataDir   string    `toml:"data_dir,omitempty"`
-	Lang      string    `toml:"lang,omitempty"`
-	Operator  string    `toml:"operator,omitempty"`
-	Central   *Central  `toml:"central,omitempty"`
-	Platforms Platforms `toml:"platforms"`
+	DataDir   string   `toml:"data_dir,omitempty"`
+	Lang      string   `toml:"lang,omitempty"`
+	Operator  string   `toml:"operator,omitempty"`
+	Central   *Central `toml:"central,omitempty"`
+	Platforms Sections `toml:"platforms"`
 }
 
-// Central is [central]: the chain's shared history on PostgreSQL. Absent
-// (or with no url), nothing changes.
-type Central struct {
-	URL      string `toml:"url"`      // postgres://…, usually "env:CUSTDESK_CENTRAL_URL"; a secret
-	Terminal string `toml:"terminal"` // "store-012/pos-1"; required with url
-}
-
-// Platforms holds one optional section per platform.
-type Platforms struct {
-	ALSC   *ALSC   `toml:"alsc,omitempty"`
-	Youzan *Youzan `toml:"youzan,omitempty"`
-	NXLink *NXLink `toml:"nxlink,omitempty"`
-}
-
-// ALSC is [platforms.alsc].
-type ALSC struct {
-	Gateway    string   `toml:"gateway"`
-	AppKey     string   `toml:"app_key"`
-	AppSecret  string   `toml:"app_secret"`
-	SignMethod string   `toml:"sign_method,omitempty"`
-	Session    string   `toml:"session,omitempty"`
-	Channel    string   `toml:"channel,omitempty"`
-	OuterType  string   `toml:"outer_type,omitempty"`
-	ShopID     string   `toml:"shop_id,omitempty"`
-	OutShopID  string   `toml:"out_shop_id,omitempty"`
-	BrandID    string   `toml:"brand_id,omitempty"`
-	OutBrandID string   `toml:"out_brand_id,omitempty"`
-	OperatorID string   `toml:"operator_id,omitempty"`
-	Timeout    Duration `toml:"timeout,omitempty"`
-}
-
-// Youzan is [platforms.youzan].
-type Youzan struct {
-	BaseURL    string            `toml:"base_url"`
-	AppID      string            `toml:"app_id"`
-	RootKdtID  int64             `toml:"root_kdt_id,omitempty"`
-	OutStoreID string            `toml:"out_store_id,omitempty"`
-	Headers    map[string]string `toml:"headers,omitempty"`
-	Timeout    Duration          `toml:"timeout,omitempty"`
-}
-
-// NXLink is [platforms.nxlink].
-type NXLink struct {
-	BaseURL       string   `toml:"base_url"`
-	AccessKey     string   `toml:"access_key"`
-	AccessSecret  string   `toml:"access_secret"`
-	SignAlgorithm string   `toml:"sign_algorithm,omitempty"`
-	TenantID      int64    `toml:"tenant_id"`
-	AppKey        string   `toml:"app_key"`
-	Type          *int     `toml:"type,omitempty"` // nil: NXLink's default, 1 (merge)
-	StrictBinding bool     `toml:"strict_binding"`
-	Timeout       Duration `toml:"timeout,omitempty"`
-}
+// Sections holds the configured platforms' sections by platform name; each
+// platform package defines its own (platforms.Section), and the catalog says
+// which exist.
+type Sections map[string]platforms.Section
 
 // Duration is a time.Duration written as "10s" in TOML.
-type Duration struct{ time.Duration }
-
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("not a duration (like 10s or 1m30s): %q", b)
-	}
-	if v < 0 {
-		return fmt.Errorf("negative duration %q", b)
-	}
-	d.Duration = v
-	return nil
-}
-
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// IsZero lets omitempty drop unset timeouts.
-func (d Duration) IsZero() bool { return d.Duration == 0 }
+type Duration = platforms.Duration
 
 // Loaded is a configuration ready to use.
 type Loaded struct {
@@ -187,10 +115,11 @@ func Load(path string) (*Loaded, error) {
 	return l, nil
 }
 
-// Parse decodes TOML text and resolves its env: secrets.
+// Parse decodes TOML text and resolves its env: secrets. Each platform's
+// section is decoded into that platform's own type; a section no platform
+// has is reported with the other unknown keys.
 func Parse(data []byte) (*Loaded, error) {
-	var f File
-	md, err := toml.Decode(string(data), &f)
+	f, md, err := decode(data)
 	if err != nil {
 		return nil, tomlError(err)
 	}
@@ -202,39 +131,52 @@ func Parse(data []byte) (*Loaded, error) {
 		}
 		l.Warnings = append(l.Warnings, "unknown keys ignored: "+strings.Join(keys, ", "))
 	}
-	if f.Platforms.ALSC == nil && f.Platforms.Youzan == nil && f.Platforms.NXLink == nil {
-		return nil, errors.New("no [platforms.*] section: configure at least one of alsc, youzan, nxlink")
+	if len(f.Platforms) == 0 {
+		return nil, fmt.Errorf("no [platforms.*] section: configure at least one of %s", strings.Join(kindNames(), ", "))
 	}
 	if err := l.resolve(); err != nil {
 		return nil, err
 	}
-	if c := l.Central; c != nil && c.URL != "" && strings.TrimSpace(c.Terminal) == "" {
-		return nil, errors.New(`central.terminal is required when central.url is set (like "store-012/pos-1")`)
+	if err := l.checkCentral(); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
 
-// CentralOn reports whether a central store is configured.
-func (l *Loaded) CentralOn() bool { return l != nil && l.Central != nil && l.Central.URL != "" }
-
-// AppKey is the app key a platform's rate limit is counted against, for
-// the chain's shared budget; "" for a platform not configured.
-func (l *Loaded) AppKey(platform string) string {
-	switch p := l.Platforms; platform {
-	case "alsc":
-		if p.ALSC != nil {
-			return p.ALSC.AppKey
-		}
-	case "youzan":
-		if p.Youzan != nil {
-			return p.Youzan.AppID
-		}
-	case "nxlink":
-		if p.NXLink != nil {
-			return p.NXLink.AppKey
-		}
+// decode reads the file, each platform section into its platform's type.
+func decode(data []byte) (File, toml.MetaData, error) {
+	var raw struct {
+		DataDir   string                    `toml:"data_dir"`
+		Lang      string                    `toml:"lang"`
+		Operator  string                    `toml:"operator"`
+		Central   *Central                  `toml:"central"`
+		Platforms map[string]toml.Primitive `toml:"platforms"`
 	}
-	return ""
+	md, err := toml.Decode(string(data), &raw)
+	if err != nil {
+		return File{}, md, err
+	}
+	f := File{DataDir: raw.DataDir, Lang: raw.Lang, Operator: raw.Operator, Central: raw.Central, Platforms: Sections{}}
+	for _, k := range catalog.Kinds() {
+		prim, ok := raw.Platforms[k.Name]
+		if !ok {
+			continue
+		}
+		sec := k.New()
+		if err := md.PrimitiveDecode(prim, sec); err != nil {
+			return File{}, md, err // names its line and key already
+		}
+		f.Platforms[k.Name] = sec
+	}
+	return f, md, nil
+}
+
+func kindNames() []string {
+	var names []string
+	for _, k := range catalog.Kinds() {
+		names = append(names, k.Name)
+	}
+	return names
 }
 
 // resolve replaces env:NAME values by the environment's, in every secret-bearing
@@ -255,25 +197,12 @@ func (l *Loaded) resolve() error {
 		}
 	}
 	if c := l.Central; c != nil {
-		// The URL may carry the role's password.
-		env("central.url", &c.URL, true)
+		env("central.url", &c.URL, true) // it may carry the role's password
 	}
-	if a := l.Platforms.ALSC; a != nil {
-		env("platforms.alsc.app_key", &a.AppKey, false)
-		env("platforms.alsc.app_secret", &a.AppSecret, true)
-		env("platforms.alsc.session", &a.Session, true)
-	}
-	if y := l.Platforms.Youzan; y != nil {
-		env("platforms.youzan.app_id", &y.AppID, false)
-		for _, k := range sortedKeys(y.Headers) {
-			v := y.Headers[k]
-			env("platforms.youzan.headers."+k, &v, true)
-			y.Headers[k] = v
-		}
-	}
-	if n := l.Platforms.NXLink; n != nil {
-		env("platforms.nxlink.access_key", &n.AccessKey, false)
-		env("platforms.nxlink.access_secret", &n.AccessSecret, true)
+	for _, name := range l.Platforms.names() {
+		l.Platforms[name].Settings(func(key string, v *string, secret bool) {
+			env("platforms."+name+"."+key, v, secret)
+		})
 	}
 	l.urlSecrets()
 	return errors.Join(errs...)
@@ -285,88 +214,43 @@ func (l *Loaded) literalSecretKeys() []string {
 	if err != nil {
 		return nil
 	}
-	var f File
-	if _, err := toml.Decode(string(raw), &f); err != nil {
+	f, _, err := decode(raw)
+	if err != nil {
 		return nil
 	}
-	var keys []string
-	lit := func(key, v string) {
-		if v != "" && !strings.HasPrefix(v, "env:") {
-			keys = append(keys, key)
-		}
-	}
-	if c := f.Central; c != nil && !strings.HasPrefix(c.URL, "env:") {
-		if u, err := url.Parse(c.URL); err == nil && u.User != nil {
-			if _, has := u.User.Password(); has {
-				keys = append(keys, "central.url")
+	keys := f.Central.literalSecrets()
+	for _, name := range f.Platforms.names() {
+		f.Platforms[name].Settings(func(key string, v *string, secret bool) {
+			if secret && *v != "" && !strings.HasPrefix(*v, "env:") {
+				keys = append(keys, "platforms."+name+"."+key)
 			}
-		}
-	}
-	if a := f.Platforms.ALSC; a != nil {
-		lit("platforms.alsc.app_secret", a.AppSecret)
-		lit("platforms.alsc.session", a.Session)
-	}
-	if y := f.Platforms.Youzan; y != nil {
-		for _, k := range sortedKeys(y.Headers) {
-			lit("platforms.youzan.headers."+k, y.Headers[k])
-		}
-	}
-	if n := f.Platforms.NXLink; n != nil {
-		lit("platforms.nxlink.access_secret", n.AccessSecret)
+		})
 	}
 	return keys
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// names are the configured platforms in the catalog's order.
+func (s Sections) names() []string {
+	var out []string
+	for _, k := range catalog.Kinds() {
+		if _, ok := s[k.Name]; ok {
+			out = append(out, k.Name)
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	return out
 }
 
-// Build makes one client per configured platform, in the order alsc, youzan,
-// nxlink.
+// Build makes one client per configured platform, in the catalog's order.
 func (l *Loaded) Build() ([]platforms.Platform, error) {
 	var ps []platforms.Platform
 	var errs []error
-	add := func(p platforms.Platform, err error) {
+	for _, name := range l.Platforms.names() {
+		p, err := l.Platforms[name].Build()
 		if err != nil {
 			errs = append(errs, err)
-			return
+			continue
 		}
 		ps = append(ps, p)
-	}
-	if a := l.Platforms.ALSC; a != nil {
-		add(alsc.New(alsc.Config{
-			Gateway: a.Gateway, AppKey: a.AppKey, AppSecret: a.AppSecret, SignMethod: a.SignMethod,
-			Session: a.Session, Channel: a.Channel, OuterType: a.OuterType,
-			ShopID: a.ShopID, OutShopID: a.OutShopID, BrandID: a.BrandID, OutBrandID: a.OutBrandID,
-			OperatorID: a.OperatorID, Timeout: a.Timeout.Duration,
-		}))
-	}
-	if y := l.Platforms.Youzan; y != nil {
-		add(youzan.New(youzan.Config{
-			BaseURL: y.BaseURL, AppID: y.AppID, RootKdtID: y.RootKdtID, OutStoreID: y.OutStoreID,
-			Headers: y.Headers, Timeout: y.Timeout.Duration,
-		}))
-	}
-	if n := l.Platforms.NXLink; n != nil {
-		// Start from the defaults: type's zero value (0) would mean "replace".
-		c := nxlink.DefaultConfig()
-		c.BaseURL, c.AccessKey, c.AccessSecret = n.BaseURL, n.AccessKey, n.AccessSecret
-		c.TenantID, c.AppKey, c.StrictBinding, c.Timeout = n.TenantID, n.AppKey, n.StrictBinding, n.Timeout.Duration
-		if n.SignAlgorithm != "" {
-			c.SignAlgorithm = n.SignAlgorithm
-		}
-		if n.BaseURL == "" {
-			c.BaseURL = nxlink.DefaultConfig().BaseURL
-		}
-		if n.Type != nil {
-			c.Type = *n.Type
-		}
-		add(nxlink.New(c))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -374,25 +258,14 @@ func (l *Loaded) Build() ([]platforms.Platform, error) {
 	return ps, nil
 }
 
-var merge = 1
-
 // ForSandbox is a complete configuration pointing every platform at a sandbox
 // served at baseURL, with the sandbox's demo credentials written literally.
 func ForSandbox(baseURL string) File {
-	return File{Platforms: Platforms{
-		ALSC: &ALSC{
-			Gateway: baseURL + sandbox.PathALSC, AppKey: sandbox.DemoALSCAppKey, AppSecret: sandbox.DemoALSCAppSecret,
-			SignMethod: "hmac-sha256", Channel: "2", OuterType: "mobile", ShopID: sandbox.DemoALSCShopID,
-		},
-		Youzan: &Youzan{
-			BaseURL: baseURL, AppID: sandbox.DemoYouzanAppID, RootKdtID: sandbox.DemoYouzanRootKdtID,
-			OutStoreID: sandbox.DemoYouzanOutStoreID, Headers: map[string]string{"Authorization": sandbox.DemoYouzanToken},
-		},
-		NXLink: &NXLink{
-			BaseURL: baseURL, AccessKey: sandbox.DemoNXLinkAccessKey, AccessSecret: sandbox.DemoNXLinkSecret,
-			SignAlgorithm: "md5", TenantID: sandbox.DemoNXLinkTenantID, AppKey: sandbox.DemoNXLinkAppKey, Type: &merge,
-		},
-	}}
+	f := File{Platforms: Sections{}}
+	for _, k := range catalog.Kinds() {
+		f.Platforms[k.Name] = k.Sandbox(baseURL)
+	}
+	return f
 }
 
 // Sandbox resolves a sandbox File as if it had been loaded.

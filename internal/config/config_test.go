@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custdesk/custdesk/platforms/alsc"
 	"github.com/custdesk/custdesk/platforms/nxlink"
+	"github.com/custdesk/custdesk/platforms/youzan"
 )
 
 func TestExampleParsesWithSecretsFromTheEnvironment(t *testing.T) {
@@ -19,11 +21,12 @@ func TestExampleParsesWithSecretsFromTheEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Platforms.ALSC.AppSecret != "alsc-s3cret" || l.Platforms.Youzan.Headers["Authorization"] != "Bearer yz-t0ken" {
-		t.Fatalf("env: not resolved: %+v %+v", l.Platforms.ALSC, l.Platforms.Youzan)
+	a, y := l.Platforms["alsc"].(*alsc.Section), l.Platforms["youzan"].(*youzan.Section)
+	if a.AppSecret != "alsc-s3cret" || y.Headers["Authorization"] != "Bearer yz-t0ken" {
+		t.Fatalf("env: not resolved: %+v %+v", a, y)
 	}
-	if l.Platforms.ALSC.Timeout.Duration != 10*time.Second {
-		t.Fatalf("timeout %v", l.Platforms.ALSC.Timeout)
+	if a.Timeout.Duration != 10*time.Second {
+		t.Fatalf("timeout %v", a.Timeout)
 	}
 	got := strings.Join(l.Secrets(), ",")
 	for _, s := range []string{"alsc-s3cret", "Bearer yz-t0ken", "nx-s3cret"} {

@@ -24,7 +24,7 @@ func (l *Loaded) addSecret(key, v string, errs *[]error) {
 			key, what, platforms.MinSecretLength))
 	}
 	l.secrets = append(l.secrets, v)
-	if scheme, token, ok := strings.Cut(strings.TrimSpace(v), " "); ok && strings.HasPrefix(key, "platforms.youzan.headers.") && isWord(scheme) {
+	if scheme, token, ok := strings.Cut(strings.TrimSpace(v), " "); ok && isHeaderKey(key) && isWord(scheme) {
 		token = strings.TrimSpace(token)
 		if len(token) < platforms.MinSecretLength {
 			short("the value after " + scheme)
@@ -36,6 +36,13 @@ func (l *Loaded) addSecret(key, v string, errs *[]error) {
 	if len(v) < platforms.MinSecretLength {
 		short("the value")
 	}
+}
+
+// isHeaderKey reports a setting that is a request header's value
+// (platforms.NAME.headers.X), which may carry an authorisation scheme.
+func isHeaderKey(key string) bool {
+	parts := strings.SplitN(key, ".", 4)
+	return len(parts) == 4 && parts[0] == "platforms" && parts[2] == "headers"
 }
 
 func isWord(s string) bool {
@@ -55,14 +62,8 @@ func isWord(s string) bool {
 // answer echoing one has it masked like any other secret.
 func (l *Loaded) urlSecrets() {
 	var urls []string
-	if a := l.Platforms.ALSC; a != nil {
-		urls = append(urls, a.Gateway)
-	}
-	if y := l.Platforms.Youzan; y != nil {
-		urls = append(urls, y.BaseURL)
-	}
-	if n := l.Platforms.NXLink; n != nil {
-		urls = append(urls, n.BaseURL)
+	for _, name := range l.Platforms.names() {
+		urls = append(urls, l.Platforms[name].URLs()...)
 	}
 	if c := l.Central; c != nil {
 		urls = append(urls, c.URL) // a driver's error may quote the password alone

@@ -8,10 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/policy"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -28,8 +28,8 @@ type Event struct {
 // Options tune retries. The zero value is sensible.
 type Options struct {
 	// Backoff is the pause before retry number attempt+1, given attempts so
-	// far (1 after the first failure). Nil: exponential from 1 s, doubling, up
-	// to 5 min, with jitter.
+	// far (1 after the first failure). Nil: policy.Queue, from 1 s doubling
+	// up to 5 min, with jitter.
 	Backoff func(attempt int) time.Duration
 	// MaxAttempts bounds automatic attempts per platform (the first send
 	// included); past it the platform waits for a person. 0: 100, about eight
@@ -41,9 +41,6 @@ type Options struct {
 	// Poll is how often Run looks for work another process queued and for
 	// crashed processes' rows. 0: 2 s.
 	Poll time.Duration
-	// Idempotent overrides which platforms may be replayed safely whatever
-	// happened to the previous attempt. Nil: ALSC and NXLink (see Retryable).
-	Idempotent func(platform string) bool
 	// Guard, when set, is asked before each send whether another terminal
 	// holds the member on that platform (see Guard).
 	Guard Guard
@@ -59,9 +56,6 @@ type Dispatcher struct {
 	byID map[string]platforms.Platform
 	opts Options
 	wake chan struct{}
-
-	mu     sync.Mutex
-	jitter *rand.Rand
 }
 
 // New returns a dispatcher over the given store and configured platforms.
@@ -75,16 +69,12 @@ func New(st *store.Store, ps []platforms.Platform, opts Options) *Dispatcher {
 	if opts.Poll <= 0 {
 		opts.Poll = 2 * time.Second
 	}
-	if opts.Idempotent == nil {
-		opts.Idempotent = DefaultIdempotent
-	}
-	d := &Dispatcher{st: st, ps: ps, byID: map[string]platforms.Platform{}, opts: opts,
-		wake: make(chan struct{}, 1), jitter: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x6a17))}
+	d := &Dispatcher{st: st, ps: ps, byID: map[string]platforms.Platform{}, opts: opts, wake: make(chan struct{}, 1)}
 	for _, p := range ps {
 		d.byID[p.Name()] = p
 	}
 	if d.opts.Backoff == nil {
-		d.opts.Backoff = d.defaultBackoff
+		d.opts.Backoff = policy.Queue.Pause
 	}
 	return d
 }
@@ -94,21 +84,6 @@ func (d *Dispatcher) Platforms() []platforms.Platform { return d.ps }
 
 // Store is the history the dispatcher writes to.
 func (d *Dispatcher) Store() *store.Store { return d.st }
-
-// defaultBackoff doubles from 1 s up to 5 min and draws the pause from its
-// upper half: spreading retries keeps many queued customers (or two consoles)
-// from hitting a recovering platform in one burst, while never retrying
-// sooner than half the nominal pause.
-func (d *Dispatcher) defaultBackoff(attempt int) time.Duration {
-	const base, ceiling = time.Second, 5 * time.Minute
-	pause := ceiling
-	if attempt < 20 {
-		pause = min(base<<max(attempt-1, 0), ceiling)
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return pause/2 + time.Duration(d.jitter.Int64N(int64(pause/2)+1))
-}
 
 // Begin writes the submission ahead. It validates nothing: callers validate.
 // A member enrolled already on one of the platforms is refused whole (a
@@ -190,7 +165,7 @@ func (d *Dispatcher) cancelledBeforeSend(ctx context.Context, sub store.Submissi
 // afterCancel is when a cancelled send of platform goes out again by itself:
 // after the usual pause when replaying it is safe, never otherwise.
 func (d *Dispatcher) afterCancel(platform string, attempt int) time.Time {
-	if !d.opts.Idempotent(platform) {
+	if !d.idempotent(platform) {
 		return time.Time{}
 	}
 	return time.Now().Add(d.opts.Backoff(max(attempt, 1)))
@@ -229,12 +204,8 @@ func (d *Dispatcher) record(ctx context.Context, sub store.Submission, attempt i
 	var next time.Time
 	if stopped {
 		next = d.afterCancel(ex.Platform, attempt)
-	} else if attempt < d.opts.MaxAttempts && Retryable(ex.Platform, *ex, d.opts.Idempotent) {
-		pause := d.opts.Backoff(attempt)
-		if ra := ex.Result.RetryAfter; ra > pause {
-			pause = ra
-		}
-		next = time.Now().Add(pause)
+	} else if attempt < d.opts.MaxAttempts && d.Retryable(*ex) {
+		next = time.Now().Add(max(d.opts.Backoff(attempt), ex.Result.RetryAfter))
 	}
 	// What the caller shows or prints is what the history holds: masked.
 	*ex = d.st.Redact(*ex)

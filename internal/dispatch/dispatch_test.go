@@ -6,62 +6,27 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/policy/policytest"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
 
+// The queue retries exactly what the one policy says, for every answer of
+// its fixtures, with the real clients' traits.
 func TestRetryablePolicy(t *testing.T) {
-	cases := []struct {
-		platform string
-		ex       platforms.Exchange
-		want     bool
-	}{
-		{"alsc", okAnswer, false},
-		{"alsc", rejected, false},
-		{"alsc", refused, true},
-		{"alsc", timedOutAfter, true},
-		{"alsc", answer(platforms.Failed, 200, "7", true), true},
-		{"alsc", answer(platforms.Failed, 200, "BAD_BODY", false), true},
-		{"alsc", answer(platforms.Failed, 0, "TLS", false), false},
-		{"alsc", answer(platforms.Unknown, 0, store.Interrupted, true), true},
-		{"nxlink", answer(platforms.Failed, 502, "HTTP 502", true), true},
-		{"nxlink", answer(platforms.Partial, 200, "", false), false},
-		{"youzan", refused, true},
-		{"youzan", answer(platforms.Failed, 0, "TIMEOUT", true), true},
-		{"youzan", answer(platforms.Failed, 429, "HTTP 429", true), true},
-		{"youzan", answer(platforms.Failed, 503, "HTTP 503", true), true},
-		{"youzan", answer(platforms.Failed, 200, "500", true), true},
-		{"youzan", answer(platforms.Failed, 500, "HTTP 500", true), false},
-		{"youzan", answer(platforms.Failed, 504, "HTTP 504", true), false},
-		{"youzan", answer(platforms.Failed, 200, "BAD_BODY", false), false},
-		{"youzan", timedOutAfter, false},
-		{"youzan", answer(platforms.Unknown, 200, "READ", true), false},
-		{"youzan", answer(platforms.Unknown, 0, store.Interrupted, true), false},
-		{"youzan", rejected, false},
-	}
-	for _, c := range cases {
-		if got := Retryable(c.platform, c.ex, DefaultIdempotent); got != c.want {
-			t.Errorf("Retryable(%s, %s status %d code %s) = %v, want %v", c.platform, c.ex.Result.Outcome, c.ex.Status, c.ex.Result.Code, got, c.want)
+	d := New(nil, realClients(t, "http://127.0.0.1:1", time.Second), Options{})
+	for _, c := range policytest.Cases(t) {
+		if got := d.Retryable(c.Exchange()); got != (c.Want == "retry") {
+			t.Errorf("Retryable(%s %s %s status %d) = %v, want %s", c.Platform, c.Outcome, c.Code, c.Status, got, c.Want)
 		}
 	}
-}
-
-func TestDefaultBackoffGrowsWithJitter(t *testing.T) {
-	d := New(nil, nil, Options{})
-	for attempt, nominal := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 4: 8 * time.Second, 12: 5 * time.Minute, 500: 5 * time.Minute} {
-		seen := map[time.Duration]bool{}
-		for range 50 {
-			p := d.opts.Backoff(attempt)
-			if p < nominal/2 || p > nominal {
-				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", attempt, p, nominal/2, nominal)
-			}
-			seen[p] = true
-		}
-		if len(seen) < 10 {
-			t.Errorf("backoff(%d) has no jitter: %d distinct values in 50", attempt, len(seen))
-		}
+	gone := answer(platforms.Unknown, 0, "TIMEOUT", true)
+	gone.Platform = "removed"
+	if d.Retryable(gone) {
+		t.Error("a platform no longer configured must not be replayed")
 	}
 }
 
@@ -215,20 +180,15 @@ func TestDropStopsRetries(t *testing.T) {
 // waits in the attention inbox and is not.
 func TestCancelledByPersonIsNotAbandoned(t *testing.T) {
 	st := openStore(t, t.TempDir())
-	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
-	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{}), entered: make(chan struct{}, 1)}
+	yz := &fakePlatform{name: "youzan", script: []platforms.Exchange{okAnswer}, block: make(chan struct{}), entered: make(chan struct{}, 1)}
 	d := New(st, []platforms.Platform{alsc, yz}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc", "youzan"}, store.SourceConsole, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		for len(alsc.Calls())+len(yz.Calls()) < 2 {
-			time.Sleep(time.Millisecond)
-		}
-		cancel()
-	}()
+	go func() { <-alsc.entered; <-yz.entered; cancel() }() // esc while both requests are on their way
 	var wg sync.WaitGroup
 	for _, p := range []string{"alsc", "youzan"} {
 		wg.Go(func() {
@@ -285,7 +245,7 @@ func TestMaxAttemptsEndsRetries(t *testing.T) {
 func TestSendWhileInFlightIsRefused(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t, t.TempDir())
-	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{})}
+	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}, block: make(chan struct{}), entered: make(chan struct{}, 1)}
 	d := New(st, []platforms.Platform{alsc}, Options{})
 	sub, err := d.Begin(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole, false)
 	if err != nil {
@@ -293,8 +253,9 @@ func TestSendWhileInFlightIsRefused(t *testing.T) {
 	}
 	first := make(chan platforms.Exchange)
 	go func() { first <- d.Send(ctx, sub, "alsc") }()
-	for !state(t, st, sub.ID, "alsc").InFlight {
-		time.Sleep(time.Millisecond)
+	<-alsc.entered // claimed in the store, and on its way
+	if !state(t, st, sub.ID, "alsc").InFlight {
+		t.Fatal("a send on its way is not in flight")
 	}
 	if ex := d.Resend(ctx, sub.ID, "alsc"); ex.Result.Code != "IN_FLIGHT" {
 		t.Fatalf("second send while in flight = %+v", ex.Result)
@@ -328,13 +289,10 @@ func TestTwoRunnersClaimEachRowOnce(t *testing.T) {
 	down := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused}}
 	seed := New(stA, []platforms.Platform{down}, Options{Backoff: func(int) time.Duration { return 50 * time.Millisecond }})
 	const n = 40
-	var ids []int64
 	for i := range n {
-		sub, _, err := seed.SendAll(ctx, platforms.Customer{Name: fmt.Sprint("c", i)}, []string{"alsc"}, store.SourceImport, false)
-		if err != nil {
+		if _, _, err := seed.SendAll(ctx, platforms.Customer{Name: fmt.Sprint("c", i)}, []string{"alsc"}, store.SourceImport, false); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, sub.ID)
 	}
 	upA := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
 	upB := &fakePlatform{name: "alsc", script: []platforms.Exchange{okAnswer}}
@@ -342,24 +300,25 @@ func TestTwoRunnersClaimEachRowOnce(t *testing.T) {
 	dB := New(stB, []platforms.Platform{upB}, Options{Poll: 5 * time.Millisecond, Concurrency: 3})
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { dA.Run(runCtx, nil) })
-	wg.Go(func() { dB.Run(runCtx, nil) })
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := stA.Count(ctx, store.Query{Outcome: platforms.OK})
-		if err != nil {
-			t.Fatal(err)
+	events := make(chan Event)
+	wg.Go(func() { dA.Run(runCtx, events) })
+	wg.Go(func() { dB.Run(runCtx, events) })
+	timeout := time.After(20 * time.Second)
+	for ok := 0; ok < n; {
+		select {
+		case ev := <-events:
+			if ev.Exchange.Result.Outcome == platforms.OK {
+				ok++
+			}
+		case <-timeout:
+			t.Fatalf("only %d of %d reached ok", ok, n)
 		}
-		if c == n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d of %d reached ok", c, n)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
 	wg.Wait()
+	if c, err := stA.Count(ctx, store.Query{Outcome: platforms.OK}); err != nil || c != n {
+		t.Fatalf("%d of %d ok in history, %v", c, n, err)
+	}
 	calls := append(upA.Calls(), upB.Calls()...)
 	if len(calls) != n {
 		t.Fatalf("%d sends for %d queued rows (A %d, B %d)", len(calls), n, len(upA.Calls()), len(upB.Calls()))
@@ -423,38 +382,40 @@ func TestRunRecoversCrashedProcess(t *testing.T) {
 }
 
 // Quitting while a retry is on its way lets its answer arrive and be kept,
-// rather than turning it into an unknown.
+// rather than turning it into an unknown. Under synctest the check that Run
+// is still waiting needs no sleep: synctest.Wait returns once every other
+// goroutine is blocked, and the fake clock does not move meanwhile.
 func TestRunLetsAttemptsFinishOnShutdown(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t, t.TempDir())
-	alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused, okAnswer}}
-	d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
-	sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	release := make(chan struct{})
-	alsc.mu.Lock()
-	alsc.block = release
-	alsc.mu.Unlock()
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { d.Run(runCtx, nil); close(done) }()
-	for !state(t, st, sub.ID, "alsc").InFlight {
-		time.Sleep(time.Millisecond)
-	}
-	cancel()
-	time.Sleep(50 * time.Millisecond)
-	select {
-	case <-done:
-		t.Fatal("Run returned with an attempt still in flight")
-	default:
-	}
-	close(release)
-	<-done
-	if s := state(t, st, sub.ID, "alsc"); s.Outcome != platforms.OK || s.InFlight {
-		t.Fatalf("after shutdown: %+v", s)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := openStore(t, t.TempDir())
+		alsc := &fakePlatform{name: "alsc", script: []platforms.Exchange{refused, okAnswer}}
+		d := New(st, []platforms.Platform{alsc}, Options{Backoff: fastBackoff, Poll: 10 * time.Millisecond})
+		sub, _, err := d.SendAll(ctx, platforms.Customer{Name: "a"}, []string{"alsc"}, store.SourceConsole, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		release := make(chan struct{})
+		alsc.mu.Lock()
+		alsc.block, alsc.entered = release, make(chan struct{}, 1)
+		alsc.mu.Unlock()
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { d.Run(runCtx, nil); close(done) }()
+		<-alsc.entered // the retry is on its way
+		cancel()
+		synctest.Wait()
+		select {
+		case <-done:
+			t.Fatal("Run returned with an attempt still in flight")
+		default:
+		}
+		close(release) // the answer arrives within the shutdown grace
+		<-done
+		if s := state(t, st, sub.ID, "alsc"); s.Outcome != platforms.OK || s.InFlight {
+			t.Fatalf("after shutdown: %+v", s)
+		}
+	})
 }
 
 // A console sends only the platforms it is configured for, leaving the

@@ -164,9 +164,9 @@ func (d *Dispatcher) whyNot(platform string, st store.PlatformState) (Why, bool)
 		}
 		return WhyCreated, true
 	case store.StateAttention:
-		return WhyAttention, !d.opts.Idempotent(platform)
+		return WhyAttention, !d.idempotent(platform)
 	case store.StateDropped:
-		return WhyDropped, !d.opts.Idempotent(platform)
+		return WhyDropped, !d.idempotent(platform)
 	}
 	return "", false
 }

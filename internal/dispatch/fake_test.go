@@ -20,12 +20,21 @@ type fakePlatform struct {
 	script []platforms.Exchange
 	calls  []string
 	block  chan struct{} // when set, Send waits on it (or the context)
+	// entered, when set, is signalled as each Send begins (after the call is
+	// counted, before it blocks): the attempt is claimed and on its way.
+	entered chan struct{}
 }
 
 func (f *fakePlatform) Name() string                                       { return f.name }
 func (f *fakePlatform) Title() string                                      { return f.name }
 func (f *fakePlatform) Validate(platforms.Customer) []platforms.FieldError { return nil }
 func (f *fakePlatform) MaxBatch() int                                      { return 1 }
+
+// Traits are the real platforms': the fake named youzan is the one without
+// an idempotency key.
+func (f *fakePlatform) Traits() platforms.Traits {
+	return platforms.Traits{Idempotent: f.name != "youzan"}
+}
 func (f *fakePlatform) Build(platforms.Submission) (*http.Request, platforms.Trace, error) {
 	req, err := http.NewRequest("POST", "http://fake/"+f.name, nil)
 	return req, platforms.Trace{Method: "POST", URL: req.URL.String()}, err
@@ -36,8 +45,11 @@ func (f *fakePlatform) Send(ctx context.Context, sub platforms.Submission) platf
 	n := len(f.calls)
 	f.calls = append(f.calls, sub.RequestID)
 	ex := f.script[min(n, len(f.script)-1)]
-	block := f.block
+	block, entered := f.block, f.entered
 	f.mu.Unlock()
+	if entered != nil {
+		entered <- struct{}{}
+	}
 	if block != nil {
 		select {
 		case <-block:
@@ -69,7 +81,6 @@ var (
 	okAnswer      = answer(platforms.OK, 200, "", false)
 	refused       = answer(platforms.Failed, 0, "CONN_REFUSED", true)
 	timedOutAfter = answer(platforms.Unknown, 0, "TIMEOUT", true)
-	rejected      = answer(platforms.Rejected, 200, "isv.invalid-parameter", false)
 )
 
 func openStore(t *testing.T, dir string) *store.Store {
@@ -84,19 +95,39 @@ func openStore(t *testing.T, dir string) *store.Store {
 
 func fastBackoff(int) time.Duration { return 5 * time.Millisecond }
 
-// runUntil runs d in the background and waits until cond holds.
+// runUntil runs d in the background until cond holds, looking again after
+// every attempt it reports (and passing the reports on to events, when set).
 func runUntil(t *testing.T, d *Dispatcher, events chan<- Event, cond func() bool) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	reports := make(chan Event) // unbuffered: a report is handed on before Run goes on
+	attempted := make(chan struct{}, 1)
 	done := make(chan struct{})
-	go func() { d.Run(ctx, events); close(done) }()
+	go func() { d.Run(ctx, reports); close(done) }()
+	go func() {
+		for {
+			select {
+			case ev := <-reports:
+				if events != nil {
+					events <- ev
+				}
+				select {
+				case attempted <- struct{}{}:
+				default:
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
 	defer func() { cancel(); <-done }()
-	deadline := time.Now().Add(20 * time.Second)
+	timeout := time.After(20 * time.Second)
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-attempted:
+		case <-timeout:
 			t.Fatal("condition not reached within 20s")
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -11,6 +11,9 @@ import (
 	"github.com/custdesk/custdesk/platforms"
 )
 
+// rejected is a definite rejection: the claim it was sent under is released.
+var rejected = answer(platforms.Rejected, 200, "INVALID_MOBILE", false)
+
 // scriptGuard holds platforms listed in held, fails when down, and
 // remembers releases.
 type scriptGuard struct {

@@ -103,7 +103,7 @@ func (d *Dispatcher) sweep(ctx context.Context, full bool) {
 	}
 	for _, o := range open {
 		ex := platforms.Exchange{Platform: o.Platform, Status: o.Status, Result: o.Result}
-		if o.Attempts < d.opts.MaxAttempts && Retryable(o.Platform, ex, d.opts.Idempotent) && d.byID[o.Platform] != nil {
+		if o.Attempts < d.opts.MaxAttempts && d.Retryable(ex) && d.byID[o.Platform] != nil {
 			_ = d.st.Queue(ctx, o.SubmissionID, o.Platform, time.Now())
 		}
 	}

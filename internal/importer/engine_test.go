@@ -34,6 +34,12 @@ func (f *fakePlatform) Name() string                                       { ret
 func (f *fakePlatform) Title() string                                      { return strings.ToUpper(f.name) }
 func (f *fakePlatform) Validate(platforms.Customer) []platforms.FieldError { return nil }
 func (f *fakePlatform) MaxBatch() int                                      { return max(f.batch, 1) }
+
+// Traits are the real platforms': the fake named youzan is the one without
+// an idempotency key.
+func (f *fakePlatform) Traits() platforms.Traits {
+	return platforms.Traits{Idempotent: f.name != "youzan"}
+}
 func (f *fakePlatform) Build(platforms.Submission) (*http.Request, platforms.Trace, error) {
 	return nil, platforms.Trace{}, nil
 }
@@ -196,13 +202,21 @@ func TestStopThenResume(t *testing.T) {
 	g := smallFile(t, 200)
 	ctx, cancel := context.WithCancel(context.Background())
 	var inFlight atomic.Int64
+	// ctrl+c comes while two requests are on their way: the 50th waits until
+	// the 51st has started, stops the import, then both answer.
+	started51, stopped := make(chan struct{}), make(chan struct{})
 	slow := &fakePlatform{name: "alsc", answer: func(n int64, _ platforms.Submission) (platforms.Result, int) {
 		inFlight.Add(1)
 		defer inFlight.Add(-1)
-		if n == 50 {
+		switch n {
+		case 50:
+			<-started51
 			cancel()
+			close(stopped)
+		case 51:
+			close(started51)
+			<-stopped
 		}
-		time.Sleep(5 * time.Millisecond) // the request is on its way when ctrl+c comes
 		return platforms.Result{Outcome: platforms.OK}, 200
 	}}
 	batch := &fakePlatform{name: "nxlink", batch: 100, answer: ok}

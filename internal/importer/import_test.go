@@ -12,6 +12,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/nxlink"
 	"github.com/custdesk/custdesk/platforms/sandbox"
 )
 
@@ -171,7 +172,7 @@ func TestNXLinkFailItemsMapBackToRows(t *testing.T) {
 	}
 	sb := startSandbox(t)
 	cfg := config.Sandbox(sb.URL)
-	cfg.Platforms.NXLink.StrictBinding = true
+	cfg.Platforms["nxlink"].(*nxlink.Section).StrictBinding = true
 	ps, err := cfg.Build()
 	if err != nil {
 		t.Fatal(err)

@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
@@ -32,64 +28,28 @@ type job struct {
 // lane sends one platform's jobs: its own workers, token bucket and batching,
 // so a slow or throttled platform never holds back the others.
 type lane struct {
-	r     *run
-	p     platforms.Platform
-	name  string
-	batch int
+	r      *run
+	p      platforms.Platform
+	name   string
+	traits platforms.Traits
+	batch  int
 
 	in      chan *job // from the planner; closed when it is done
 	retry   chan *job // attempts to make again
 	quit    chan struct{}
 	pending sync.WaitGroup // jobs handed to the lane and not finished
 
-	limiter *rate.Limiter
-	ceiling rate.Limit // the configured rate; slowing down never goes above it
-
-	mu         sync.Mutex
-	pauseUntil time.Time
-	changed    time.Time // when the rate last moved
-	winStart   time.Time // a one-second window of requests, to know the pace
-	winCount   int
-	lastPace   float64
-
-	t tally
-}
-
-// tally counts a lane's rows by what became of them, for progress and summary.
-type tally struct {
-	total     atomic.Int64 // valid rows
-	ok        atomic.Int64 // ok in this run
-	already   atomic.Int64 // ok before this run: skipped
-	rejected  atomic.Int64
-	failed    atomic.Int64
-	unknown   atomic.Int64
-	person    atomic.Int64 // left for a person: it may have been created
-	elsewhere atomic.Int64 // another process is sending it, or settled it meanwhile
-	dropped   atomic.Int64 // a person chose not to send it
-	enrolled  atomic.Int64 // another submission has the member: skipped
-	notSent   atomic.Int64 // stopped (ctrl+c) before it was sent
-	requests  atomic.Int64
-	retries   atomic.Int64
-	throttled atomic.Int64 // answers asking to slow down
-	answered  atomic.Int64 // rows settled by an answer received in this run
-}
-
-func (t *tally) done() int64 {
-	return t.ok.Load() + t.already.Load() + t.rejected.Load() + t.failed.Load() + t.unknown.Load() +
-		t.elsewhere.Load() + t.dropped.Load() + t.enrolled.Load() + t.notSent.Load()
+	pace *pacer
+	t    tally
 }
 
 // Attempt limits within one run; a re-run starts again.
 const maxThrottled = 10
 
 func newLane(r *run, p platforms.Platform, perSecond float64) *lane {
-	limit := rate.Inf
-	if perSecond > 0 {
-		limit = rate.Limit(perSecond)
-	}
-	l := &lane{r: r, p: p, name: p.Name(), batch: max(1, p.MaxBatch()),
+	l := &lane{r: r, p: p, name: p.Name(), traits: p.Traits(), batch: max(1, p.MaxBatch()),
 		in: make(chan *job, max(2*r.opts.Concurrency*p.MaxBatch(), 4*planChunk)), retry: make(chan *job), quit: make(chan struct{}),
-		limiter: rate.NewLimiter(limit, 1), ceiling: limit}
+		pace: newPacer(perSecond)}
 	return l
 }
 
@@ -141,12 +101,12 @@ func (l *lane) run(ctx context.Context) {
 					// The turn is taken before the batch: while workers wait
 					// for the bucket, the batcher keeps filling, so a slow
 					// rate sends full batches rather than many small ones.
-					turn := l.waitTurn(ctx)
+					turn := l.pace.turn(ctx)
 					b, ok := <-batches
 					if !ok {
 						return
 					}
-					if turn != nil || l.waitPause(ctx) != nil {
+					if turn != nil || l.pace.pause(ctx) != nil {
 						for _, j := range b {
 							l.stopped(j)
 						}
@@ -258,18 +218,6 @@ func (l *lane) stopped(j *job) {
 	l.finish(j)
 }
 
-// waitTurn waits out a pause the platform asked for, then the token bucket.
-func (l *lane) waitTurn(ctx context.Context) error {
-	if err := l.waitPause(ctx); err != nil {
-		return err
-	}
-	if err := l.limiter.Wait(ctx); err != nil {
-		return err
-	}
-	l.paced()
-	return nil
-}
-
 // waitShared takes a token from the budget shared with other machines, if
 // any, right before the request leaves: taken before the row is claimed in
 // history, the claim's varying delay would bunch requests up and the chain
@@ -281,87 +229,15 @@ func (l *lane) waitShared() {
 	}
 }
 
-// waitPause waits out a pause the platform asked for.
-func (l *lane) waitPause(ctx context.Context) error {
-	for {
-		l.mu.Lock()
-		d := time.Until(l.pauseUntil)
-		l.mu.Unlock()
-		if d <= 0 {
-			break
-		}
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
-// paced counts a request in the current one-second window.
-func (l *lane) paced() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if el := now.Sub(l.winStart); el >= time.Second {
-		l.lastPace = float64(l.winCount) / el.Seconds()
-		l.winStart, l.winCount = now, 0
-	}
-	l.winCount++
-}
-
-// throttle slows the lane down after an answer that asked for it (ALSC codes
-// 7 and 8, HTTP 429): every worker pauses for Retry-After (1 s when the
-// platform gave none) and the bucket's rate halves, once per pause however
-// many answers in flight come back throttled. Every second without a
-// throttled answer it climbs back by a quarter, up to the configured rate.
+// throttle counts a throttled answer and slows the lane down, and with it
+// the chain's shared budget, once per pause.
 func (l *lane) throttle(retryAfter time.Duration) {
 	l.t.throttled.Add(1)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if retryAfter <= 0 {
-		retryAfter = time.Second
+	if began := l.pace.throttled(retryAfter); began > 0 {
+		if sh := l.r.opts.Shared[l.name]; sh != nil {
+			sh.Slow(began)
+		}
 	}
-	now := time.Now()
-	alreadyPaused := now.Before(l.pauseUntil)
-	if until := now.Add(retryAfter); until.After(l.pauseUntil) {
-		l.pauseUntil = until
-	}
-	l.changed = now
-	if alreadyPaused {
-		return
-	}
-	if sh := l.r.opts.Shared[l.name]; sh != nil {
-		sh.Slow(retryAfter) // once per pause, like the halving below
-	}
-	cur := l.limiter.Limit()
-	if cur == rate.Inf {
-		// No configured rate: start from the pace that was too fast.
-		cur = rate.Limit(max(l.lastPace, float64(l.winCount)/max(now.Sub(l.winStart).Seconds(), 0.001)))
-	}
-	l.limiter.SetLimit(max(cur/2, 1))
-}
-
-// unthrottled is told of every ok answer.
-func (l *lane) unthrottled() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	cur := l.limiter.Limit()
-	now := time.Now()
-	if cur == l.ceiling || now.Before(l.pauseUntil) || now.Sub(l.changed) < time.Second {
-		return
-	}
-	l.changed = now
-	next := cur * 1.25
-	// With no configured rate the climb ends somewhere: well past the pace
-	// that was throttled, the bucket is lifted.
-	if next >= l.ceiling || (l.ceiling == rate.Inf && float64(next) > 4*max(l.lastPace, 1)) {
-		next = l.ceiling
-	}
-	l.limiter.SetLimit(next)
 }
 
 func (l *lane) claim(keys []store.AttemptKey) ([]store.Started, bool) {
@@ -385,7 +261,7 @@ func (l *lane) unclaimed(j *job, err error) {
 }
 
 func (l *lane) sendOne(ctx context.Context, j *job) {
-	if ctx.Err() != nil || l.waitTurn(ctx) != nil {
+	if ctx.Err() != nil || l.pace.turn(ctx) != nil {
 		l.stopped(j)
 		return
 	}
@@ -491,7 +367,7 @@ func (l *lane) settle(ctx context.Context, j *job, r platforms.Result, status in
 	if r.Outcome == platforms.OK {
 		l.t.ok.Add(1)
 		l.t.answered.Add(1)
-		l.unthrottled()
+		l.pace.ok()
 		l.finish(j)
 		return
 	}
@@ -500,7 +376,7 @@ func (l *lane) settle(ctx context.Context, j *job, r platforms.Result, status in
 	} else {
 		j.tries++
 	}
-	if retryNow(l.name, r, status) && j.tries < l.r.opts.MaxAttempts && j.limits < maxThrottled && ctx.Err() == nil {
+	if retryNow(l.traits, r, status) && j.tries < l.r.opts.MaxAttempts && j.limits < maxThrottled && ctx.Err() == nil {
 		j.expect = r.Outcome
 		l.t.retries.Add(1)
 		delay := time.Duration(0) // a throttled lane already pauses every worker
@@ -524,7 +400,7 @@ func (l *lane) final(j *job, r platforms.Result, status int) {
 	default:
 		l.t.failed.Add(1)
 	}
-	if !mayResend(l.name, r.Outcome, r, status) {
+	if !mayResend(l.traits, r.Outcome, r, status) {
 		l.t.person.Add(1)
 	}
 	l.r.note(j.row, l.name, r.Outcome, r.Code, r.Message)
@@ -548,12 +424,4 @@ func (l *lane) again(ctx context.Context, j *job, delay time.Duration) {
 	case <-ctx.Done():
 		l.stopped(j)
 	}
-}
-
-// DefaultBackoff waits 200 ms, doubling per attempt up to 5 s, with ±50 %
-// jitter so that rows failed together do not return together.
-func DefaultBackoff(attempt int) time.Duration {
-	d := 200 * time.Millisecond << min(max(attempt-1, 0), 5)
-	d = min(d, 5*time.Second)
-	return d/2 + rand.N(d)
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,7 +81,15 @@ func TestResumeAfterKill(t *testing.T) {
 	g := generate(t, genOptions{rows: 1000, invalid: true, gbk: true, dir: dir})
 	sb := sandbox.New(sandbox.Demo())
 	yz := &youzanCounter{next: sb, seen: map[string]int{}}
-	srv := httptest.NewServer(yz)
+	half := int64(len(g.valid) / 2)
+	var alscRequests atomic.Int64
+	halfWay := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == sandbox.PathALSC && alscRequests.Add(1) == half {
+			close(halfWay) // the child is half-way through ALSC: time to kill it
+		}
+		yz.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 	// A little latency so that the kill lands in the middle.
 	sb.SetFaults(sandbox.Faults{Latency: 3 * time.Millisecond})
@@ -94,14 +103,12 @@ func TestResumeAfterKill(t *testing.T) {
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	half := int64(len(g.valid) / 2)
-	deadline := time.Now().Add(60 * time.Second)
-	for sb.Requests(sandbox.PathALSC) < half {
-		if time.Now().After(deadline) {
-			_ = child.Process.Kill()
-			t.Fatalf("the child made %d ALSC requests in a minute:\n%s", sb.Requests(sandbox.PathALSC), childOut.String())
-		}
-		time.Sleep(2 * time.Millisecond)
+	select {
+	case <-halfWay:
+	case <-time.After(60 * time.Second):
+		_ = child.Process.Kill()
+		_ = child.Wait()
+		t.Fatalf("the child made %d ALSC requests in a minute:\n%s", alscRequests.Load(), childOut.String())
 	}
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)

@@ -61,6 +61,8 @@ type Config struct {
 	OutBrandID string        `toml:"out_brand_id"`
 	OperatorID string        `toml:"operator_id"`
 	Timeout    time.Duration `toml:"timeout"` // 0: platforms.DefaultTimeout
+	// Levels maps level names as staff enter them to ALSC level IDs (level_id).
+	Levels map[string]string `toml:"levels"`
 }
 
 // Client sends customers to ALSC. It is safe for concurrent use.
@@ -105,6 +107,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("timeout %s is negative", cfg.Timeout))
+	}
+	if err := (platforms.Mapping{Levels: cfg.Levels}).Check(nil); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("alsc config: %w", errors.Join(errs...))

@@ -2,8 +2,6 @@ package alsc
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -50,7 +48,7 @@ func (c *Client) Request(requestID string, cu platforms.Customer) CustomerCreate
 		Email:      strings.TrimSpace(cu.Email),
 		Gender:     wireGender(cu.Gender),
 		Invoice:    strings.TrimSpace(cu.Invoice),
-		LevelID:    strings.TrimSpace(cu.Level),
+		LevelID:    platforms.Mapping{Levels: c.cfg.Levels}.Level(cu.Level),
 		Mobile:     WireMobile(cu.Mobile),
 		Name:       strings.TrimSpace(cu.Name),
 		OperatorID: c.cfg.OperatorID,
@@ -122,23 +120,7 @@ func WireMobile(s string) string {
 //
 //	浙江省杭州市西湖区 文三路 100 号 (330106)
 func FoldAddress(c platforms.Customer) string {
-	var region strings.Builder
-	for _, part := range [...]string{countryPart(c.Country), c.Province, c.City, c.District} {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		joinPart(&region, part)
-	}
-	street := strings.TrimSpace(c.Address)
-	out := region.String()
-	switch {
-	case street == "":
-	case out == "" || strings.HasPrefix(street, out):
-		out = street
-	default:
-		out += " " + street
-	}
+	out := platforms.FoldAddress([]string{countryPart(c.Country), c.Province, c.City, c.District}, c.Address)
 	if code := strings.TrimSpace(c.AreaCode); code != "" {
 		if out == "" {
 			out = "(" + code + ")"
@@ -147,17 +129,6 @@ func FoldAddress(c platforms.Customer) string {
 		}
 	}
 	return out
-}
-
-func joinPart(b *strings.Builder, part string) {
-	if b.Len() > 0 {
-		last, _ := utf8.DecodeLastRuneInString(b.String())
-		first, _ := utf8.DecodeRuneInString(part)
-		if !unicode.Is(unicode.Han, last) || !unicode.Is(unicode.Han, first) {
-			b.WriteByte(' ')
-		}
-	}
-	b.WriteString(part)
 }
 
 func countryPart(country string) string {

@@ -235,11 +235,16 @@ func judge(a answer) (platforms.Result, error) {
 // of a limited-by-* answer ("This ban will last for 1 more seconds").
 var banRE = regexp.MustCompile(`(?i)ban will last for (\d+) more second`)
 
+// subBusinessLimit is the business layer's own flow control ("触发业务流控"):
+// an isv.* sub-code, but a rate limit rather than a refusal of the input.
+const subBusinessLimit = "isv.BUSINESS_LIMIT_CONTROL"
+
 // judgeError sorts a TOP error: isp.* sub-codes and service unavailability are
 // the platform's faults and worth retrying; call limits (4..8 and access-control
 // sub-codes) are rate limits; isv.* sub-codes and the gateway's checks of the
 // caller (method, signature, session, app key, timestamp, version, arguments,
-// business errors) are the caller's and are refused as sent.
+// business errors) are the caller's and are refused as sent, as is a remote
+// service error (15) carrying the service's numeric sub-code.
 func judgeError(a answer) platforms.Result {
 	r := platforms.Result{Code: a.code, SubCode: a.subCode, Message: errorMessage(a)}
 	code, err := strconv.Atoi(a.code)
@@ -247,7 +252,7 @@ func judgeError(a answer) platforms.Result {
 		code = -1
 	}
 	switch {
-	case code >= 4 && code <= 8, strings.HasPrefix(a.subCode, "accesscontrol."):
+	case code >= 4 && code <= 8, strings.HasPrefix(a.subCode, "accesscontrol."), a.subCode == subBusinessLimit:
 		r.Outcome, r.Retryable, r.RateLimited = platforms.Failed, true, true
 		if m := banRE.FindStringSubmatch(a.subMsg); m != nil {
 			// The count is TOP's text: capped, never multiplied out as given.
@@ -260,6 +265,11 @@ func judgeError(a answer) platforms.Result {
 	case strings.HasPrefix(a.subCode, "isp."), code == 10:
 		r.Outcome, r.Retryable = platforms.Failed, true
 	case strings.HasPrefix(a.subCode, "isv."):
+		r.Outcome = platforms.Rejected
+	case code == 15 && platforms.IsDigits(a.subCode):
+		// A remote service error whose sub-code is the service's own number
+		// ("2401" 资源不存在, "20000"): the business layer read the input and
+		// refused it; the same request would be refused again.
 		r.Outcome = platforms.Rejected
 	case code == 9, code >= 11 && code <= 13, code >= 21 && code <= 34, code >= 40 && code <= 43, code == 50:
 		r.Outcome = platforms.Rejected

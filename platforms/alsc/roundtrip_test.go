@@ -12,20 +12,11 @@ import (
 
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/alsc"
+	"github.com/custdesk/custdesk/platforms/internal/platformtest"
 	"github.com/custdesk/custdesk/platforms/sandbox"
 )
 
 // The real client against the real sandbox over loopback.
-
-func startSandbox(t *testing.T) *sandbox.Running {
-	t.Helper()
-	srv, err := sandbox.Start(sandbox.Demo(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 func demoConfig(srv *sandbox.Running) alsc.Config {
 	return alsc.Config{Gateway: srv.URL + sandbox.PathALSC, AppKey: sandbox.DemoALSCAppKey,
@@ -59,29 +50,18 @@ func requestID(t *testing.T) string {
 func send(t *testing.T, c *alsc.Client, sub platforms.Submission) platforms.Exchange {
 	t.Helper()
 	ex := c.Send(context.Background(), sub)
-	if bytes.Contains(ex.Request.Body, []byte(sandbox.DemoALSCAppSecret)) || strings.Contains(ex.Request.Signed, sandbox.DemoALSCAppSecret) {
-		t.Errorf("the exchange shows the secret: %+v", ex.Request)
-	}
+	platformtest.NoSecret(t, ex, sandbox.DemoALSCAppSecret)
 	return ex
 }
 
-func expect(t *testing.T, ex platforms.Exchange, outcome platforms.Outcome, code, inMessage string) {
-	t.Helper()
-	r := ex.Result
-	if r.Outcome != outcome || r.Code != code || !strings.Contains(r.Message, inMessage) {
-		t.Errorf("result = %+v\nwant outcome %s, code %q, message containing %q\nresponse: %s (error %q)",
-			r, outcome, code, inMessage, ex.Response, ex.Error)
-	}
-}
-
 func TestRoundTripOKEachSignMethod(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	for i, method := range alsc.SignMethods {
 		t.Run(method, func(t *testing.T) {
 			cfg := demoConfig(srv)
 			cfg.SignMethod = method
 			ex := send(t, client(t, cfg), platforms.Single(requestID(t), wang()))
-			expect(t, ex, platforms.OK, "0", "处理成功")
+			platformtest.Expect(t, ex, platforms.OK, "0", "处理成功")
 			if len(ex.Result.CustomerIDs) != 1 || !platforms.IsDigits(ex.Result.CustomerIDs[0]) {
 				t.Errorf("IDs = %q, want one decimal ID", ex.Result.CustomerIDs)
 			}
@@ -96,15 +76,15 @@ func TestRoundTripOKEachSignMethod(t *testing.T) {
 }
 
 func TestRoundTripReplayReturnsTheFirstAnswer(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	rid := requestID(t)
 	first := send(t, c, platforms.Single(rid, wang()))
-	expect(t, first, platforms.OK, "0", "")
+	platformtest.Expect(t, first, platforms.OK, "0", "")
 	changed := wang()
 	changed.Name = "王小三"
 	again := send(t, c, platforms.Submission{RequestID: rid, Customers: []platforms.Customer{changed}, Time: time.Now().Add(time.Minute)})
-	expect(t, again, platforms.OK, "0", "")
+	platformtest.Expect(t, again, platforms.OK, "0", "")
 	if !bytes.Equal(first.Response, again.Response) {
 		t.Errorf("replay answer differs:\nfirst %s\nagain %s", first.Response, again.Response)
 	}
@@ -115,14 +95,14 @@ func TestRoundTripReplayReturnsTheFirstAnswer(t *testing.T) {
 		t.Errorf("created %d, want 1", got)
 	}
 	other := send(t, c, platforms.Single(requestID(t), wang()))
-	expect(t, other, platforms.OK, "0", "")
+	platformtest.Expect(t, other, platforms.OK, "0", "")
 	if fmt.Sprint(other.Result.CustomerIDs) == fmt.Sprint(first.Result.CustomerIDs) {
 		t.Errorf("a new request_id got the old ID %v", other.Result.CustomerIDs)
 	}
 }
 
 func TestRoundTripConcurrentReplaysCreateOnce(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	sub := platforms.Single(requestID(t), wang())
 	var wg sync.WaitGroup
@@ -142,7 +122,7 @@ func TestRoundTripConcurrentReplaysCreateOnce(t *testing.T) {
 }
 
 func TestRoundTripRefusals(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	tests := []struct {
 		name    string
 		mod     func(*alsc.Config)
@@ -152,9 +132,9 @@ func TestRoundTripRefusals(t *testing.T) {
 		subCode string
 		msg     string
 	}{
-		{name: "wrong secret", mod: func(c *alsc.Config) { c.AppSecret = "not-the-secret" }, code: "25", msg: "Invalid Signature"},
-		{name: "wrong secret, md5", mod: func(c *alsc.Config) { c.AppSecret = "x"; c.SignMethod = alsc.SignMD5 }, code: "25", msg: "Invalid Signature"},
-		{name: "unknown app key", mod: func(c *alsc.Config) { c.AppKey = "nobody" }, code: "29", subCode: "isv.appkey-not-exists", msg: "Invalid App Key"},
+		{name: "wrong secret", mod: func(c *alsc.Config) { c.AppSecret = "not-the-secret" }, code: "25", msg: "Invalid signature"},
+		{name: "wrong secret, md5", mod: func(c *alsc.Config) { c.AppSecret = "x"; c.SignMethod = alsc.SignMD5 }, code: "25", msg: "Invalid signature"},
+		{name: "unknown app key", mod: func(c *alsc.Config) { c.AppKey = "nobody" }, code: "29", subCode: "isv.appkey-not-exists", msg: "Invalid app Key"},
 		{name: "stale timestamp", at: -11 * time.Minute, code: "31", msg: "10 分钟"},
 		{name: "timestamp from the future", at: 11 * time.Minute, code: "31", msg: "Invalid Timestamp"},
 		{name: "missing outer_id (no mobile)", cu: func(c *platforms.Customer) { c.Mobile = "" },
@@ -178,7 +158,7 @@ func TestRoundTripRefusals(t *testing.T) {
 			}
 			before := srv.Created(sandbox.PathALSC)
 			ex := send(t, client(t, cfg), platforms.Submission{RequestID: requestID(t), Customers: []platforms.Customer{cu}, Time: time.Now().Add(tt.at)})
-			expect(t, ex, platforms.Rejected, tt.code, tt.msg)
+			platformtest.Expect(t, ex, platforms.Rejected, tt.code, tt.msg)
 			if ex.Result.SubCode != tt.subCode || ex.Result.Retryable {
 				t.Errorf("sub-code %q retryable %v, want %q and not retryable", ex.Result.SubCode, ex.Result.Retryable, tt.subCode)
 			}
@@ -192,17 +172,17 @@ func TestRoundTripRefusals(t *testing.T) {
 // A refusal is not remembered under its request_id: the corrected customer,
 // sent again with the same request_id, is created.
 func TestRoundTripCorrectedRetryAfterRefusal(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	rid := requestID(t)
 	bad := wang()
 	bad.Mobile = ""
-	expect(t, send(t, c, platforms.Single(rid, bad)), platforms.Rejected, "50", "outer_id")
-	expect(t, send(t, c, platforms.Single(rid, wang())), platforms.OK, "0", "")
+	platformtest.Expect(t, send(t, c, platforms.Single(rid, bad)), platforms.Rejected, "50", "outer_id")
+	platformtest.Expect(t, send(t, c, platforms.Single(rid, wang())), platforms.OK, "0", "")
 }
 
 func TestRoundTripFaults(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	tests := []struct {
 		kind      string
@@ -248,13 +228,13 @@ func TestRoundTripFaults(t *testing.T) {
 }
 
 func TestRoundTripLatencyBeyondTimeoutIsUnknown(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	srv.SetFaults(sandbox.Faults{Latency: 2 * time.Second})
 	cfg := demoConfig(srv)
 	cfg.Timeout = 150 * time.Millisecond
 	start := time.Now()
 	ex := send(t, client(t, cfg), platforms.Single(requestID(t), wang()))
-	expect(t, ex, platforms.Unknown, "TIMEOUT", "150ms")
+	platformtest.Expect(t, ex, platforms.Unknown, "TIMEOUT", "150ms")
 	if !ex.Result.Retryable {
 		t.Errorf("a timeout should be retryable under the same request_id: %+v", ex.Result)
 	}
@@ -271,7 +251,7 @@ func TestRoundTripConnectionRefused(t *testing.T) {
 	addr := l.Addr().String()
 	_ = l.Close()
 	c := client(t, alsc.Config{Gateway: "http://" + addr + sandbox.PathALSC, AppKey: "k", AppSecret: "s"})
-	expect(t, send(t, c, platforms.Single(requestID(t), wang())), platforms.Failed, "CONN_REFUSED", addr)
+	platformtest.Expect(t, send(t, c, platforms.Single(requestID(t), wang())), platforms.Failed, "CONN_REFUSED", addr)
 }
 
 func containsString(list []string, s string) bool {

@@ -55,7 +55,12 @@ type WireCustomer struct {
 // wire types cannot carry (a mobile that is not a number, a level that is not
 // an integer, an unknown gender); range and length rules are Validate's and the
 // platform's business, so such a customer is still sent and refused by NXLink.
-func Wire(c platforms.Customer) (WireCustomer, error) {
+//
+// Wire maps level and custom fields unchanged; a client maps them through its
+// configured Levels and CustomFields first.
+func Wire(c platforms.Customer) (WireCustomer, error) { return wire(c, platforms.Mapping{}) }
+
+func wire(c platforms.Customer, m platforms.Mapping) (WireCustomer, error) {
 	w := WireCustomer{
 		FullName:       strings.TrimSpace(c.Name),
 		FirstName:      c.FirstName,
@@ -68,7 +73,7 @@ func Wire(c platforms.Customer) (WireCustomer, error) {
 		Line:           c.Line,
 		Country:        c.Country,
 		Email:          c.Email,
-		Address:        c.Address,
+		Address:        Address(c),
 		Birthday:       c.Birthday,
 		TagStr:         joinTags(c.Tags),
 		Remark:         c.Remark,
@@ -91,7 +96,7 @@ func Wire(c platforms.Customer) (WireCustomer, error) {
 	default:
 		return w, fmt.Errorf("gender %q is not male, female or unknown", c.Gender)
 	}
-	if lv := strings.TrimSpace(c.Level); lv != "" {
+	if lv := m.Level(c.Level); lv != "" {
 		n, err := strconv.Atoi(lv)
 		if err != nil {
 			return w, fmt.Errorf("level %q is not an integer (NXLink weight is 1..5)", c.Level)
@@ -99,13 +104,21 @@ func Wire(c platforms.Customer) (WireCustomer, error) {
 		w.Weight = intPtr(n)
 	}
 	if len(c.Custom) > 0 {
-		s, err := marshal(c.Custom)
+		s, err := marshal(m.MapFields(c.Custom))
 		if err != nil {
 			return w, fmt.Errorf("custom: %v", err)
 		}
 		w.CustomizeField = string(s)
 	}
 	return w, nil
+}
+
+// Address is the customer's address as NXLink's single address field takes
+// it: province, city, district and street together, as NXLink's own examples
+// write it ("贵州省威海市东坡区"). The street alone would lose the region, which
+// NXLink has no other field for.
+func Address(c platforms.Customer) string {
+	return platforms.FoldAddress([]string{c.Province, c.City, c.District}, c.Address)
 }
 
 func intPtr(n int) *int { return &n }
@@ -150,7 +163,7 @@ func (c *Client) Body(customers []platforms.Customer) (Body, error) {
 	b := Body{Type: c.cfg.Type, TenantID: c.cfg.TenantID, AppKey: c.cfg.AppKey, StrictBinding: c.cfg.StrictBinding,
 		Customers: make([]WireCustomer, len(customers))}
 	for i, cu := range customers {
-		w, err := Wire(cu)
+		w, err := wire(cu, c.mapping)
 		if err != nil {
 			if len(customers) == 1 {
 				return Body{}, err

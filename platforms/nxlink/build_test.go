@@ -205,26 +205,28 @@ func TestBuildGolden(t *testing.T) {
 			if req.Method != http.MethodPost || req.URL.String() != c.Endpoint() {
 				t.Errorf("request line = %s %s", req.Method, req.URL)
 			}
-			// The header names go out in the page's spelling, not canonicalised.
+			// The header names go out in the page's spelling, not canonicalised,
+			// so they are read from the raw map.
+			raw := map[string][]string(req.Header)
 			for _, h := range []string{"accessKey", "ts", "bizType", "action", "sign"} {
-				if len(req.Header[h]) != 1 || req.Header[h][0] != tr.Headers[h] {
-					t.Errorf("header %s = %v, trace %q", h, req.Header[h], tr.Headers[h])
+				if len(raw[h]) != 1 || raw[h][0] != tr.Headers[h] {
+					t.Errorf("header %s = %v, trace %q", h, raw[h], tr.Headers[h])
 				}
 			}
-			if req.Header["ts"][0] != "1655710885431" {
-				t.Errorf("ts = %v", req.Header["ts"])
+			if raw["ts"][0] != "1655710885431" {
+				t.Errorf("ts = %v", raw["ts"])
 			}
-			_, hasAlg := req.Header["algorithm"]
+			_, hasAlg := raw["algorithm"]
 			if hasAlg != (alg == AlgorithmSHA256) {
 				t.Errorf("algorithm header present = %v for %s", hasAlg, alg)
 			}
 			signed := map[string]string{}
 			for _, h := range SignedHeaders {
-				signed[h] = req.Header[h][0]
+				signed[h] = raw[h][0]
 			}
 			want, wantSigned := Sign(signed, sent, testSecret, alg)
-			if req.Header["sign"][0] != want || tr.Signed != wantSigned {
-				t.Errorf("sign %s, recomputed %s", req.Header["sign"][0], want)
+			if raw["sign"][0] != want || tr.Signed != wantSigned {
+				t.Errorf("sign %s, recomputed %s", raw["sign"][0], want)
 			}
 			for _, s := range []string{tr.Signed, string(tr.Body), renderTrace(tr)} {
 				if strings.Contains(s, testSecret) {
@@ -293,9 +295,10 @@ func TestBuildUsesNowWhenTimeIsZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	raw := map[string][]string(req.Header) // "ts" in the page's spelling
 	var ts int64
-	if err := json.Unmarshal([]byte(req.Header["ts"][0]), &ts); err != nil || ts < before || ts > time.Now().UnixMilli() {
-		t.Errorf("ts = %v (%v), want between %d and now", req.Header["ts"], err, before)
+	if err := json.Unmarshal([]byte(raw["ts"][0]), &ts); err != nil || ts < before || ts > time.Now().UnixMilli() {
+		t.Errorf("ts = %v (%v), want between %d and now", raw["ts"], err, before)
 	}
 }
 

@@ -12,7 +12,7 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, s := range []string{
 		"", " ", "null", "[]", "{}", `"x"`, "0", "<html><title>x</title></html>",
-		`{"code":0}`, `{"code":0,"data":null}`, `{"code":0,"data":{}}`, `{"code":null}`, `{"code":"0"}`,
+		`{"code":0}`, `{"code":0,"data":null}`, `{"code":0,"data":""}`, `{"code":0,"data":{}}`, `{"code":null}`, `{"code":"0"}`,
 		`{"code":500,"message":"系统繁忙,请稍后重试","data":null}`,
 		`{"code":1e999}`, `{"code":-0}`, `{"code":1.5}`,
 		`{"code":0,"data":{"successItems":[{"index":-1,"customerId":-5}],"failItems":[{"index":9223372036854775807,"errorCode":1e3}]}}`,
@@ -29,8 +29,13 @@ func FuzzParse(f *testing.F) {
 		default:
 			t.Fatalf("Parse(%q) gave outcome %q", body, r.Outcome)
 		}
-		if (r.Outcome == platforms.OK || r.Outcome == platforms.Partial) && len(r.Items) == 0 {
+		// OK without items is the answer whose data is null or "": created,
+		// with no IDs to show.
+		if r.Outcome == platforms.Partial && len(r.Items) == 0 {
 			t.Fatalf("Parse(%q) = %s without items", body, r.Outcome)
+		}
+		if r.Outcome == platforms.OK && len(r.Items) == 0 && len(r.CustomerIDs) > 0 {
+			t.Fatalf("Parse(%q) = ok with IDs but no items", body)
 		}
 		for _, id := range r.CustomerIDs {
 			if id == "" {

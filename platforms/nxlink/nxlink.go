@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +61,11 @@ type Config struct {
 	Type          int // TypeReplace, TypeMerge or TypeKeep
 	StrictBinding bool
 	Timeout       time.Duration // 0: platforms.DefaultTimeout
+	// Levels maps level names as staff enter them to NXLink weights (1..5);
+	// CustomFields maps custom-field keys to the tenant's customize_field
+	// names ("customize_1_14", listed by GET /saas/cdp/openapi/customers/fields).
+	Levels       map[string]int
+	CustomFields map[string]string
 }
 
 // DefaultConfig is a Config with every documented default applied.
@@ -74,6 +80,7 @@ type Client struct {
 
 	cfg      Config
 	endpoint string
+	mapping  platforms.Mapping
 }
 
 var _ platforms.Platform = (*Client)(nil)
@@ -114,10 +121,29 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout < 0 {
 		problems = append(problems, fmt.Sprintf("timeout %s is negative", cfg.Timeout))
 	}
+	m := platforms.Mapping{Fields: cfg.CustomFields}
+	if len(cfg.Levels) > 0 {
+		m.Levels = make(map[string]string, len(cfg.Levels))
+		for k, v := range cfg.Levels {
+			m.Levels[k] = strconv.Itoa(v)
+		}
+	}
+	if err := m.Check(checkWeight); err != nil {
+		problems = append(problems, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
 	if len(problems) > 0 {
 		return nil, errors.New("nxlink config: " + strings.Join(problems, "; "))
 	}
-	return &Client{Caller: platforms.Caller{Timeout: cfg.Timeout}, cfg: cfg, endpoint: endpoint}, nil
+	return &Client{Caller: platforms.Caller{Timeout: cfg.Timeout}, cfg: cfg, endpoint: endpoint, mapping: m}, nil
+}
+
+// checkWeight is the page's rule for weight, for level mappings.
+func checkWeight(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < minWeight || n > maxWeight {
+		return fmt.Errorf("%s is not an NXLink weight (1..5)", v)
+	}
+	return nil
 }
 
 // endpointFor appends Path to base, tolerating a trailing slash or a base that

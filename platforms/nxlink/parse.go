@@ -1,9 +1,11 @@
 package nxlink
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,10 +16,12 @@ import (
 // Response is the API's answer envelope. Numbers stay json.Number: customerId
 // exceeds 2^53 and would lose digits as float64.
 type Response struct {
-	Code    json.Number  `json:"code"`
-	Message *string      `json:"message"`
-	TraceID string       `json:"traceId"`
-	Data    *BatchResult `json:"data"`
+	Code    json.Number `json:"code"`
+	Message *string     `json:"message"`
+	TraceID string      `json:"traceId"`
+	// Data is BatchResult, read only once code is 0: an older NXLink document
+	// answers success with "data":"" (and some gateways with null).
+	Data json.RawMessage `json:"data"`
 }
 
 // BatchResult is Response.Data (the page's BatchCreateResultVO).
@@ -99,7 +103,16 @@ func Parse(body []byte) platforms.Result {
 	if resp.Data == nil {
 		return platforms.BadBody(body, errors.New(`code 0 but no "data" in the answer`))
 	}
-	d := resp.Data
+	if noData(resp.Data) {
+		// The whole call succeeded and the answer lists nothing: every customer
+		// was created, without IDs. Retrying would only repeat a success.
+		return platforms.Result{Outcome: platforms.OK, Code: CodeOK,
+			Message: firstNonEmpty(msg, "created; the answer carries no customer IDs")}
+	}
+	var d BatchResult
+	if err := platforms.DecodeJSON(resp.Data, &d); err != nil {
+		return platforms.BadBody(body, fmt.Errorf("data: %v", err))
+	}
 	if len(d.SuccessItems) == 0 && len(d.FailItems) == 0 {
 		return platforms.BadBody(body, errors.New("code 0 but the answer lists no created and no refused customer"))
 	}
@@ -135,6 +148,15 @@ func Parse(body []byte) platforms.Result {
 		r.Message = strconv.Itoa(len(d.SuccessItems)) + " of " + strconv.Itoa(len(items)) + " created; " + refusals(items, len(items))
 	}
 	return r
+}
+
+// noData reports a data field that says nothing: null or an empty string.
+func noData(raw json.RawMessage) bool {
+	switch string(bytes.TrimSpace(raw)) {
+	case "null", `""`:
+		return true
+	}
+	return false
 }
 
 // canonicalCode writes a numeric code without a sign, leading zeros or

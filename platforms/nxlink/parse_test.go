@@ -131,7 +131,7 @@ func TestParseUnusableBodies(t *testing.T) {
 		`{"code":null}`:                         `no "code"`,
 		`{"code":"abc"}`:                        "malformed JSON",
 		`{"code":0}`:                            `no "data"`,
-		`{"code":0,"data":null}`:                `no "data"`,
+		`{"code":0,"data":"abc"}`:               "data:",
 		`{"code":0,"data":{}}`:                  "no created and no refused",
 		`{"code":0,"data":{"successItems":{}}}`: "malformed JSON",
 		`{"code":0,"data":{"successItems":[{"index":"a"}]}}`: "malformed JSON",

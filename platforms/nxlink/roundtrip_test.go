@@ -15,21 +15,12 @@ import (
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/internal/platformtest"
 	"github.com/custdesk/custdesk/platforms/nxlink"
 	"github.com/custdesk/custdesk/platforms/sandbox"
 )
 
 // These tests run the real client against the real sandbox over loopback.
-
-func startSandbox(t *testing.T) *sandbox.Running {
-	t.Helper()
-	srv, err := sandbox.Start(sandbox.Demo(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 func demoConfig(srv *sandbox.Running) nxlink.Config {
 	cfg := nxlink.DefaultConfig()
@@ -66,7 +57,7 @@ func isID(s string) bool {
 }
 
 func TestRoundTripOK(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	ex := send(t, c, wang())
 	r := ex.Result
@@ -83,21 +74,11 @@ func TestRoundTripOK(t *testing.T) {
 	if srv.Created(sandbox.PathNXLink) != 1 {
 		t.Errorf("created = %d", srv.Created(sandbox.PathNXLink))
 	}
-	if strings.Contains(string(ex.Request.Body)+ex.Request.Signed+strings.Join(values(ex.Request.Headers), ""), sandbox.DemoNXLinkSecret) {
-		t.Error("the secret leaked into the exchange")
-	}
-}
-
-func values(m map[string]string) []string {
-	var out []string
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
+	platformtest.NoSecret(t, ex, sandbox.DemoNXLinkSecret)
 }
 
 func TestRoundTripTwoCustomers(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	li := platforms.Customer{Name: "li si", Mobile: "+852-12344567", WhatsApp: "85212344567", Email: "li@example.com",
 		Gender: "female", Level: "3", Tags: []string{"88", "99"}, Agent: sandbox.DemoNXLinkSeatUser}
@@ -116,7 +97,7 @@ func TestRoundTripTwoCustomers(t *testing.T) {
 }
 
 func TestRoundTripWrongSecret(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv)
 	cfg.AccessSecret = "not-the-secret"
 	r := send(t, client(t, cfg), wang()).Result
@@ -129,7 +110,7 @@ func TestRoundTripWrongSecret(t *testing.T) {
 }
 
 func TestRoundTripUnknownAccessKey(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv)
 	cfg.AccessKey = "someone-else"
 	r := send(t, client(t, cfg), wang()).Result
@@ -139,7 +120,7 @@ func TestRoundTripUnknownAccessKey(t *testing.T) {
 }
 
 func TestRoundTripStaleTimestamp(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	for _, shift := range []time.Duration{-2 * time.Minute, 2 * time.Minute} {
 		ex := c.Send(context.Background(), platforms.Submission{Customers: []platforms.Customer{wang()}, Time: time.Now().Add(shift)})
@@ -157,7 +138,7 @@ func TestRoundTripStaleTimestamp(t *testing.T) {
 // Build does not validate, so a customer the client's Validate would stop
 // reaches the sandbox, which refuses it item by item as NXLink does.
 func TestRoundTripMissingRequiredField(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	noName := platforms.Customer{Mobile: "13411111111"}
 	if len(c.Validate(noName)) == 0 {
@@ -190,7 +171,7 @@ func TestRoundTripMissingRequiredField(t *testing.T) {
 }
 
 func TestRoundTripFaults(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	cases := []struct {
 		kind      string
@@ -220,7 +201,7 @@ func TestRoundTripFaults(t *testing.T) {
 }
 
 func TestRoundTripLatencyBeyondTimeout(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv)
 	cfg.Timeout = 150 * time.Millisecond
 	srv.SetFaults(sandbox.Faults{Latency: 2 * time.Second})
@@ -231,7 +212,7 @@ func TestRoundTripLatencyBeyondTimeout(t *testing.T) {
 }
 
 func TestRoundTripUnknownSeatUser(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	known := platforms.Customer{Name: "zhang san", Mobile: "18163725558", Agent: sandbox.DemoNXLinkSeatUser}
 	unknown := platforms.Customer{Name: "li si", Mobile: "18135539411", Agent: "agent1"}
 
@@ -263,7 +244,7 @@ func TestRoundTripUnknownSeatUser(t *testing.T) {
 }
 
 func TestRoundTripBatchOf101(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv)
 	c := client(t, cfg)
 	cs := make([]platforms.Customer, 101)
@@ -310,7 +291,7 @@ func TestRoundTripBatchOf101(t *testing.T) {
 }
 
 func TestRoundTripSHA256(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv)
 	cfg.SignAlgorithm = nxlink.AlgorithmSHA256
 	ex := send(t, client(t, cfg), wang())
@@ -322,7 +303,7 @@ func TestRoundTripSHA256(t *testing.T) {
 // Re-sending a customer (a retry after a lost answer) finds the same record:
 // the same ID comes back and nothing new is created.
 func TestRoundTripResendIsIdempotent(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv)
 	cfg.Type = nxlink.TypeMerge
 	c := client(t, cfg)
@@ -337,7 +318,7 @@ func TestRoundTripResendIsIdempotent(t *testing.T) {
 }
 
 func TestRoundTripConcurrentSends(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv))
 	const n = 8
 	done := make(chan platforms.Result, n)

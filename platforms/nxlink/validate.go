@@ -27,12 +27,15 @@ const (
 // model maps to NXLink. It runs on every keystroke: a passing customer costs a
 // few microseconds and allocates only inside net/mail when an e-mail is given.
 func (c *Client) Validate(cu platforms.Customer) []platforms.FieldError {
-	return Validate(cu)
+	return validate(cu, c.mapping)
 }
 
-// Validate is the client-independent form of Client.Validate: no rule depends on
-// configuration.
+// Validate is Client.Validate without a level or custom-field mapping.
 func Validate(cu platforms.Customer) []platforms.FieldError {
+	return validate(cu, platforms.Mapping{})
+}
+
+func validate(cu platforms.Customer, m platforms.Mapping) []platforms.FieldError {
 	r := platforms.Rules{Platform: Name, Title: Title}
 
 	if r.Required("name", strings.TrimSpace(cu.Name)) {
@@ -54,19 +57,21 @@ func Validate(cu platforms.Customer) []platforms.FieldError {
 	if r.MaxLen("email", cu.Email, maxEmail) {
 		r.Email("email", cu.Email)
 	}
-	r.MaxLen("address", cu.Address, maxAddress)
+	// The limit is on what is sent: the region folded in with the street.
+	r.MaxLen("address", Address(cu), maxAddress)
 	r.Date("birthday", cu.Birthday)
 	r.MaxLen("remark", cu.Remark, maxRemark)
 	r.MaxLen("agent", cu.Agent, maxSeatUser)
 	r.Gender("gender", cu.Gender)
 
-	if lv := strings.TrimSpace(cu.Level); lv != "" {
+	if lv := m.Level(cu.Level); lv != "" {
 		if n, err := strconv.Atoi(lv); err != nil {
-			r.Fail("level", platforms.RuleFormat, "等级应为 1 到 5 的整数", "level must be a whole number from 1 to 5")
+			weightFail(&r, platforms.RuleFormat, m)
 		} else if n < minWeight || n > maxWeight {
-			r.Fail("level", platforms.RuleRange, "等级应为 1 到 5 的整数", "level must be a whole number from 1 to 5")
+			weightFail(&r, platforms.RuleRange, m)
 		}
 	}
+	m.CheckFields(&r, cu)
 	for _, t := range cu.Tags {
 		// tagStr is comma-joined: a comma inside a tag would split it in two.
 		if strings.IndexByte(t, ',') >= 0 {
@@ -82,6 +87,15 @@ func Validate(cu platforms.Customer) []platforms.FieldError {
 			"give at least one contact: mobile, WhatsApp, email, Viber, Messenger, Instagram, Line or Zalo")
 	}
 	return r.Errs
+}
+
+// weightFail reports a level that is no weight, naming the mapped levels.
+func weightFail(r *platforms.Rules, rule string, m platforms.Mapping) {
+	zh, en := "等级应为 1 到 5 的整数", "level must be a whole number from 1 to 5"
+	if names := m.LevelNames(); names != "" {
+		zh, en = zh+"，或 "+names+" 之一", en+", or one of "+names
+	}
+	r.Fail("level", rule, zh, en)
 }
 
 // phone applies the page's rule for phone-like fields: digits only, bounded.

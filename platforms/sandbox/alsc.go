@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/json"
 	"encoding/xml"
@@ -15,7 +16,6 @@ import (
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
-	"github.com/custdesk/custdesk/platforms/alsc"
 )
 
 // TOP gateway and service codes the ALSC simulator answers with: the
@@ -47,15 +47,15 @@ var alscMsgs = map[int]string{
 	alscCodeInvalidMethod:  "Invalid Method",
 	alscCodeInvalidFormat:  "Invalid Format",
 	alscCodeMissingSign:    "Missing Signature",
-	alscCodeInvalidSign:    "Invalid Signature",
+	alscCodeInvalidSign:    "Invalid signature",
 	alscCodeMissingAppKey:  "Missing App Key",
-	alscCodeInvalidAppKey:  "Invalid App Key",
+	alscCodeInvalidAppKey:  "Invalid app Key",
 	alscCodeMissingTime:    "Missing Timestamp",
 	alscCodeInvalidTime:    "Invalid Timestamp",
 	alscCodeMissingVersion: "Missing Version",
 	alscCodeInvalidVersion: "Invalid Version",
 	alscCodeUnsupportedVer: "Unsupported Version",
-	alscCodeMissingArgs:    "Missing Required Arguments",
+	alscCodeMissingArgs:    "Missing required arguments",
 	alscCodeInvalidArgs:    "Invalid Arguments",
 	alscCodeBusiness:       "Remote service error",
 }
@@ -70,7 +70,10 @@ const (
 const alscTimeWindow = 10 * time.Minute
 
 func init() {
-	register(PathALSC, func(s *Server) simulator { return &alscSim{s: s, created: map[alscKey]alscCreated{}} })
+	// TOP takes GET as well as POST on /router/rest: system and business
+	// parameters alike may travel in the query string.
+	register("ALSC", PathALSC, func(s *Server) simulator { return &alscSim{s: s, created: map[alscKey]alscCreated{}} },
+		http.MethodPost, http.MethodGet)
 }
 
 // alscSim plays the TOP gateway in front of alibaba.alsc.crm.customer.create.
@@ -134,30 +137,38 @@ type alscAnswer struct {
 	body        []byte
 }
 
-// alscRefusal is one TOP error answer.
+// alscRefusal is one TOP error answer. msg, when set, replaces the code's
+// usual wording (TOP names the missing argument in it).
 type alscRefusal struct {
 	code            int
 	subCode, subMsg string
+	msg             string
+}
+
+// alscMissingArgument is TOP's own answer for a missing API argument: code
+// 40 naming it, with no sub-code.
+func alscMissingArgument(name string) alscRefusal {
+	return alscRefusal{code: alscCodeMissingArgs, msg: alscMsgs[alscCodeMissingArgs] + ":" + name}
 }
 
 func (a *alscSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 2<<20)
 	if err := r.ParseForm(); err != nil {
-		a.refuse(w, r, alscRefusal{alscCodeInvalidArgs, "", "表单无法解析: " + err.Error()})
+		a.refuse(w, r, alscRefusal{code: alscCodeInvalidArgs, subMsg: "表单无法解析: " + err.Error()})
 		return
 	}
 	if ref, ok := a.checkGateway(r); !ok {
 		a.refuse(w, r, ref)
 		return
 	}
-	param := r.Form.Get(alsc.BusinessParam)
+	param := r.Form.Get(topBusinessParam)
 	if param == "" {
-		a.refuse(w, r, alscRefusal{alscCodeMissingArgs, alscSubMissing, "缺少必选参数 " + alsc.BusinessParam})
+		a.refuse(w, r, alscMissingArgument(topBusinessParam))
 		return
 	}
 	var fields map[string]json.RawMessage
 	if err := platforms.DecodeJSON([]byte(param), &fields); err != nil || fields == nil {
-		a.refuse(w, r, alscRefusal{alscCodeInvalidArgs, alscSubInvalid, alsc.BusinessParam + " 不是 JSON 对象"})
+		a.refuse(w, r, alscRefusal{code: alscCodeInvalidArgs, subCode: alscSubInvalid, subMsg: topBusinessParam + " 不是 JSON 对象"})
 		return
 	}
 	requestID, ok := alscString(fields["request_id"])
@@ -202,43 +213,43 @@ func (a *alscSim) checkGateway(r *http.Request) (alscRefusal, bool) {
 	case appKey == "":
 		return alscRefusal{code: alscCodeMissingAppKey}, false
 	case appKey != cfg.ALSCAppKey:
-		return alscRefusal{alscCodeInvalidAppKey, "isv.appkey-not-exists", "app_key 不存在: " + appKey}, false
+		return alscRefusal{code: alscCodeInvalidAppKey, subCode: "isv.appkey-not-exists", subMsg: "app_key 不存在: " + appKey}, false
 	}
 	switch method := form.Get("method"); {
 	case method == "":
 		return alscRefusal{code: alscCodeMissingMethod}, false
-	case method != alsc.Method:
-		return alscRefusal{alscCodeInvalidMethod, "", "不支持的 API: " + method}, false
+	case method != topMethod:
+		return alscRefusal{code: alscCodeInvalidMethod, subMsg: "不支持的 API: " + method}, false
 	}
 	switch v := form.Get("v"); {
 	case v == "":
 		return alscRefusal{code: alscCodeMissingVersion}, false
-	case v == alsc.Version:
+	case v == topVersion:
 	default:
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return alscRefusal{alscCodeInvalidVersion, "", "v 应为 " + alsc.Version}, false
+			return alscRefusal{code: alscCodeInvalidVersion, subMsg: "v 应为 " + topVersion}, false
 		}
-		return alscRefusal{alscCodeUnsupportedVer, "", "不支持的版本 " + v + "，应为 " + alsc.Version}, false
+		return alscRefusal{code: alscCodeUnsupportedVer, subMsg: "不支持的版本 " + v + "，应为 " + topVersion}, false
 	}
 	switch f := form.Get("format"); f {
 	case "", "json", "xml":
 	default:
-		return alscRefusal{alscCodeInvalidFormat, "", "format 应为 json 或 xml"}, false
+		return alscRefusal{code: alscCodeInvalidFormat, subMsg: "format 应为 json 或 xml"}, false
 	}
 	ts := form.Get("timestamp")
 	if ts == "" {
 		return alscRefusal{code: alscCodeMissingTime}, false
 	}
-	t, err := time.ParseInLocation(alsc.TimestampLayout, ts, alsc.GMT8)
-	if err != nil {
-		return alscRefusal{alscCodeInvalidTime, "", "timestamp 格式应为 yyyy-MM-dd HH:mm:ss (GMT+8): " + ts}, false
+	t, ok := alscTimestamp(ts)
+	if !ok {
+		return alscRefusal{code: alscCodeInvalidTime, subMsg: "timestamp 格式应为 yyyy-MM-dd HH:mm:ss (GMT+8) 或毫秒时间戳: " + ts}, false
 	}
 	if d := t.Sub(a.s.now()); d > alscTimeWindow || d < -alscTimeWindow {
-		return alscRefusal{alscCodeInvalidTime, "", "timestamp 与服务器时间相差超过 10 分钟: " + ts}, false
+		return alscRefusal{code: alscCodeInvalidTime, subMsg: "timestamp 与服务器时间相差超过 10 分钟: " + ts}, false
 	}
 	method := form.Get("sign_method")
 	if method == "" {
-		method = alsc.SignMD5 // TOP's default when sign_method is left out
+		method = topDefaultSign // TOP's default when sign_method is left out
 	}
 	given := form.Get("sign")
 	if given == "" {
@@ -250,14 +261,26 @@ func (a *alscSim) checkGateway(r *http.Request) (alscRefusal, bool) {
 			params[k] = vs[0]
 		}
 	}
-	want, _, err := alsc.Sign(params, cfg.ALSCAppSecret, method)
+	want, err := topSign(params, cfg.ALSCAppSecret, method)
 	if err != nil {
-		return alscRefusal{alscCodeInvalidSign, "", "不支持的 sign_method: " + method}, false
+		return alscRefusal{code: alscCodeInvalidSign, subMsg: "不支持的 sign_method: " + method}, false
 	}
 	if !strings.EqualFold(given, want) {
 		return alscRefusal{code: alscCodeInvalidSign}, false
 	}
 	return alscRefusal{}, true
+}
+
+// alscTimestamp reads TOP's timestamp: "yyyy-MM-dd HH:mm:ss" in GMT+8, or
+// milliseconds since the epoch, which the official Python SDK sends
+// (str(long(time.time()*1000))).
+func alscTimestamp(ts string) (time.Time, bool) {
+	if platforms.IsDigits(ts) {
+		ms, err := strconv.ParseInt(ts, 10, 64)
+		return time.UnixMilli(ms), err == nil
+	}
+	t, err := time.ParseInLocation(topTimeLayout, ts, topZone)
+	return t, err == nil
 }
 
 // alscCheckCustomer applies the API page's rules to the business object: the
@@ -275,24 +298,24 @@ func alscCheckCustomer(fields map[string]json.RawMessage, param string) (alscRef
 	if len(fields["customer_type"]) == 0 || string(fields["customer_type"]) == "null" {
 		return alscMissing("customer_type"), false
 	}
-	var req alsc.CustomerCreateOpenReq
+	var req topCustomer
 	if err := json.Unmarshal([]byte(param), &req); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return alscInvalid(te.Field, te.Field+" 类型错误，应为 "+te.Type.String()), false
 		}
-		return alscInvalid(alsc.BusinessParam, err.Error()), false
+		return alscInvalid(topBusinessParam, err.Error()), false
 	}
 	switch {
 	case req.CustomerType != 0 && req.CustomerType != 1:
 		return alscInvalid("customer_type", "customer_type 应为 1（会员）或 0（顾客）"), false
-	case req.OuterType == alsc.OuterTypeMobile && !alscMobileOK(req.OuterID):
+	case req.OuterType == topOuterMobile && !alscMobileOK(req.OuterID):
 		return alscInvalid("outer_id", "outer_type 为 mobile 时 outer_id 应为手机号: "+req.OuterID), false
 	case req.Mobile != "" && !alscMobileOK(req.Mobile):
 		return alscInvalid("mobile", "手机号格式不正确: "+req.Mobile), false
 	case req.Gender != "" && req.Gender != "0" && req.Gender != "1":
 		return alscInvalid("gender", "gender 应为 0（女）或 1（男）"), false
-	case req.Birthday != "" && !alscIsLayout(req.Birthday, alsc.TimestampLayout):
+	case req.Birthday != "" && !alscIsLayout(req.Birthday, topTimeLayout):
 		return alscInvalid("birthday", "birthday 格式应为 yyyy-MM-dd HH:mm:ss"), false
 	case req.Email != "" && !alscEmailOK(req.Email):
 		return alscInvalid("email", "邮箱格式不正确: "+req.Email), false
@@ -345,14 +368,14 @@ func alscString(raw json.RawMessage) (string, bool) {
 }
 
 func alscMissing(field string) alscRefusal {
-	return alscRefusal{alscCodeBusiness, alscSubMissing, "缺少必填参数 " + field}
+	return alscRefusal{code: alscCodeBusiness, subCode: alscSubMissing, subMsg: "缺少必填参数 " + field}
 }
 
 func alscInvalid(field, detail string) alscRefusal {
 	if field == "" {
-		field = alsc.BusinessParam
+		field = topBusinessParam
 	}
-	return alscRefusal{alscCodeBusiness, alscSubInvalid, "非法参数 " + field + ": " + detail}
+	return alscRefusal{code: alscCodeBusiness, subCode: alscSubInvalid, subMsg: "非法参数 " + field + ": " + detail}
 }
 
 // RetryableError answers with one of TOP's retryable errors: the app's call
@@ -360,15 +383,15 @@ func alscInvalid(field, detail string) alscRefusal {
 func (a *alscSim) RetryableError(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	if rand.IntN(2) == 0 {
-		a.refuse(w, r, alscRefusal{alscCodeAppLimited, "accesscontrol.limited-by-app-access-count", "This ban will last for 1 more seconds"})
+		a.refuse(w, r, alscRefusal{code: alscCodeAppLimited, subCode: "accesscontrol.limited-by-app-access-count", subMsg: "This ban will last for 1 more seconds"})
 		return
 	}
-	a.refuse(w, r, alscRefusal{alscCodeRemoteError, "isp.remote-service-timeout", "远程服务调用超时"})
+	a.refuse(w, r, alscRefusal{code: alscCodeRemoteError, subCode: "isp.remote-service-timeout", subMsg: "远程服务调用超时"})
 }
 
 func (a *alscSim) refuse(w http.ResponseWriter, r *http.Request, ref alscRefusal) {
 	a.write(w, alscEncode(r.Form.Get("format"), alscError{
-		Code: ref.code, Msg: alscMsgs[ref.code], SubCode: ref.subCode, SubMsg: ref.subMsg,
+		Code: ref.code, Msg: cmp.Or(ref.msg, alscMsgs[ref.code]), SubCode: ref.subCode, SubMsg: ref.subMsg,
 		RequestID: alscGatewayRequestID(),
 	}))
 }
@@ -417,9 +440,9 @@ func alscEncode(format string, v any) alscAnswer {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
-		key := alsc.ResponseKey
+		key := topResponseKey
 		if _, ok := v.(alscError); ok {
-			key = alsc.ErrorKey
+			key = topErrorKey
 		}
 		_ = enc.Encode(map[string]any{key: v}) // plain structs of strings and numbers: cannot fail
 		return alscAnswer{"application/json;charset=UTF-8", bytes.TrimSuffix(b.Bytes(), []byte("\n"))}

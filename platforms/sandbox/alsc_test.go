@@ -166,7 +166,7 @@ func TestALSCGatewayChecks(t *testing.T) {
 		{"missing sign", func(p map[string]string) { p["sign"] = "" }, 24, ""},
 		{"wrong sign", func(p map[string]string) { p["sign"] = strings.Repeat("A", 64) }, 25, ""},
 		{"unknown sign_method", func(p map[string]string) { p["sign_method"] = "sha1"; p["sign"] = "AB" }, 25, ""},
-		{"missing business parameter", func(p map[string]string) { delete(p, alsc.BusinessParam) }, 40, "isv.missing-parameter"},
+		{"missing business parameter", func(p map[string]string) { delete(p, alsc.BusinessParam) }, 40, ""},
 		{"business parameter not JSON", func(p map[string]string) { p[alsc.BusinessParam] = "{channel:2" }, 41, "isv.invalid-parameter"},
 		{"business parameter an array", func(p map[string]string) { p[alsc.BusinessParam] = "[]" }, 41, "isv.invalid-parameter"},
 	}

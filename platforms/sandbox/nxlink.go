@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/custdesk/custdesk/platforms"
-	"github.com/custdesk/custdesk/platforms/nxlink"
 )
 
 // Codes the NXLink simulator answers with. 1001..1005 and 12148 are the
@@ -42,7 +41,7 @@ const (
 )
 
 func init() {
-	register(PathNXLink, func(s *Server) simulator {
+	register("NXLink", PathNXLink, func(s *Server) simulator {
 		return &nxlinkSim{s: s, byKey: map[nxKey]nxStored{}, seats: nxSeatSet(s.cfg.NXLinkSeatUsers)}
 	})
 }
@@ -78,14 +77,6 @@ type nxRequest struct {
 	StrictBinding *bool             `json:"strict_binding"`
 	Customers     []json.RawMessage `json:"customers"`
 }
-
-// nxCustomer is one customer with the page's types, decoded on its own so that
-// one badly typed item fails alone, as items do on the real API. It is the
-// client's wire type: the page defines one shape for both sides. A merge (type
-// 1) overlays only what was given because the empty fields are omitted when it
-// is encoded; full_name, the one field always encoded, is required before a
-// customer is stored.
-type nxCustomer = nxlink.WireCustomer
 
 // nxAnswer is the response envelope. Message is a pointer because the page's
 // successful answers carry "message": null.
@@ -207,39 +198,39 @@ func (n *nxlinkSim) RetryableError(w http.ResponseWriter, _ *http.Request) {
 // over the exact body bytes (1003).
 func (n *nxlinkSim) checkHeaders(r *http.Request, body []byte) (int, string) {
 	signed := map[string]string{}
-	for _, h := range nxlink.SignedHeaders {
+	for _, h := range nxSignedHeaders {
 		v := r.Header.Get(h)
 		if v == "" {
 			return nxCodeMissing, "缺少公共参数 " + h
 		}
 		signed[h] = v
 	}
-	sign := r.Header.Get(nxlink.HeaderSign)
+	sign := r.Header.Get(nxHeaderSign)
 	if sign == "" {
-		return nxCodeMissing, "缺少公共参数 " + nxlink.HeaderSign
+		return nxCodeMissing, "缺少公共参数 " + nxHeaderSign
 	}
-	if signed[nxlink.HeaderBizType] != nxlink.BizType {
-		return nxCodeParam, "bizType 应为 " + nxlink.BizType
+	if signed[nxHeaderBizType] != nxBizType {
+		return nxCodeParam, "bizType 应为 " + nxBizType
 	}
-	if signed[nxlink.HeaderAction] != nxlink.Action {
-		return nxCodeParam, "action 应为 " + nxlink.Action
+	if signed[nxHeaderAction] != nxAction {
+		return nxCodeParam, "action 应为 " + nxAction
 	}
-	algorithm := strings.ToLower(r.Header.Get(nxlink.HeaderAlgorithm))
-	if algorithm != "" && algorithm != nxlink.AlgorithmMD5 && algorithm != nxlink.AlgorithmSHA256 {
+	algorithm := strings.ToLower(r.Header.Get(nxHeaderAlgorithm))
+	if algorithm != "" && algorithm != "md5" && algorithm != "sha256" {
 		return nxCodeParam, "不支持的签名算法 " + algorithm
 	}
-	if signed[nxlink.HeaderAccessKey] != n.s.cfg.NXLinkAccessKey {
+	if signed[nxHeaderAccessKey] != n.s.cfg.NXLinkAccessKey {
 		return nxCodePermission, "accessKey 无效或无权限"
 	}
-	ms, err := strconv.ParseInt(signed[nxlink.HeaderTS], 10, 64)
+	ms, err := strconv.ParseInt(signed[nxHeaderTS], 10, 64)
 	if err != nil {
 		return nxCodeTimestamp, "ts 应为毫秒时间戳"
 	}
 	if d := n.s.now().Sub(time.UnixMilli(ms)); d > nxTimestampWindow || d < -nxTimestampWindow {
 		return nxCodeTimestamp, "请求已过期,时间误差超过60秒"
 	}
-	want, _ := nxlink.Sign(signed, body, n.s.cfg.NXLinkSecret, algorithm)
-	if !strings.EqualFold(sign, want) {
+	want, err := nxSign(signed, body, n.s.cfg.NXLinkSecret, algorithm)
+	if err != nil || !strings.EqualFold(sign, want) {
 		return nxCodeSign, "签名错误"
 	}
 	return nxCodeOK, ""

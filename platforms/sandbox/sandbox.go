@@ -96,14 +96,36 @@ type simulator interface {
 }
 
 type simFactory struct {
-	path string
+	API
 	make func(s *Server) simulator
+}
+
+// API is one simulated endpoint, for telling people where the sandbox listens.
+type API struct {
+	Title   string
+	Path    string
+	Methods []string
 }
 
 var factories []simFactory
 
-func register(path string, make func(s *Server) simulator) {
-	factories = append(factories, simFactory{path, make})
+// register adds a simulator at path, answering the given HTTP methods (POST
+// when none is given).
+func register(title, path string, make func(s *Server) simulator, methods ...string) {
+	if len(methods) == 0 {
+		methods = []string{http.MethodPost}
+	}
+	factories = append(factories, simFactory{API{title, path, methods}, make})
+}
+
+// APIs lists the simulated endpoints, in the order the platforms are offered.
+func APIs() []API {
+	order := map[string]int{PathALSC: 0, PathYouzan: 1, PathNXLink: 2}
+	out := make([]API, len(factories))
+	for _, f := range factories {
+		out[order[f.Path]] = f.API
+	}
+	return out
 }
 
 // Server is the sandbox as an http.Handler.
@@ -133,8 +155,10 @@ func New(cfg Config) *Server {
 	s.nextID.Store(uint64(time.Now().UnixNano()))
 	for _, f := range factories {
 		sim := f.make(s)
-		s.sims[f.path] = sim
-		s.mux.Handle("POST "+f.path, s.withFaults(f.path, sim))
+		s.sims[f.Path] = sim
+		for _, m := range f.Methods {
+			s.mux.Handle(m+" "+f.Path, s.withFaults(f.Path, sim))
+		}
 	}
 	return s
 }

@@ -31,7 +31,7 @@ const (
 const youzanMaxBody = 1 << 20
 
 func init() {
-	register(PathYouzan, func(s *Server) simulator { return &youzanSim{s: s} })
+	register("Youzan", PathYouzan, func(s *Server) simulator { return &youzanSim{s: s} })
 }
 
 // youzanSim plays the third-party endpoint of Youzan's cloud connector: it holds

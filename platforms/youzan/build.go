@@ -166,17 +166,17 @@ func (c *Client) member(cu platforms.Customer) (memberCreate, error) {
 		m.Weixin = &weixin{Account: cu.Wechat}
 	}
 	if cu.Level != "" {
-		m.FreeLevel = &level{YzLevelAlias: cu.Level}
+		m.FreeLevel = &level{YzLevelAlias: c.mapping.Level(cu.Level)}
 	}
-	if len(cu.Custom) > 0 {
-		keys := make([]string, 0, len(cu.Custom))
-		for k := range cu.Custom {
+	if custom := c.mapping.MapFields(cu.Custom); len(custom) > 0 {
+		keys := make([]string, 0, len(custom))
+		for k := range custom {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys) // map order is random; the bytes sent must not be
 		m.CustomerAttrInfos = make([]customerAttr, len(keys))
 		for i, k := range keys {
-			m.CustomerAttrInfos[i] = customerAttr{Name: k, Value: cu.Custom[k]}
+			m.CustomerAttrInfos[i] = customerAttr{Name: k, Value: custom[k]}
 		}
 	}
 	return m, nil

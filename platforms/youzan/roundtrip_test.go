@@ -10,21 +10,12 @@ import (
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/internal/platformtest"
 	"github.com/custdesk/custdesk/platforms/sandbox"
 	"github.com/custdesk/custdesk/platforms/youzan"
 )
 
 // The real client against the real sandbox over loopback.
-
-func startSandbox(t *testing.T) *sandbox.Running {
-	t.Helper()
-	srv, err := sandbox.Start(sandbox.Demo(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 // demoConfig points at base with the sandbox's demo credentials; the trailing
 // slash is how people paste URLs.
@@ -62,7 +53,7 @@ func wang() platforms.Customer {
 }
 
 func TestRoundTripOK(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv.URL))
 	if errs := c.Validate(wang()); len(errs) > 0 {
 		t.Fatalf("the test customer is invalid: %v", errs)
@@ -96,7 +87,7 @@ func TestRoundTripOK(t *testing.T) {
 }
 
 func TestRoundTripHongKongMobile(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	ex := send(t, client(t, demoConfig(srv.URL)), platforms.Customer{Name: "陳大文", Mobile: "+852 1234 4567"})
 	if ex.Result.Outcome != platforms.OK || len(ex.Result.CustomerIDs) != 1 {
 		t.Fatalf("result %+v, response %s", ex.Result, ex.Response)
@@ -123,7 +114,7 @@ func rejected(t *testing.T, srv *sandbox.Running, ex platforms.Exchange, status 
 }
 
 func TestRoundTripWrongToken(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv.URL)
 	cfg.Headers = map[string]string{"Authorization": "Bearer not-the-token"}
 	ex := send(t, client(t, cfg), wang())
@@ -134,14 +125,14 @@ func TestRoundTripWrongToken(t *testing.T) {
 }
 
 func TestRoundTripMissingAuthorization(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv.URL)
 	cfg.Headers = nil
 	rejected(t, srv, send(t, client(t, cfg), wang()), 401, "401", "缺少请求头 Authorization")
 }
 
 func TestRoundTripWrongAppID(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cfg := demoConfig(srv.URL)
 	cfg.AppID = "someone-elses-app"
 	rejected(t, srv, send(t, client(t, cfg), wang()), 200, "403", "appId 无效")
@@ -150,7 +141,7 @@ func TestRoundTripWrongAppID(t *testing.T) {
 // Validate catches a missing mobile in the form; Send does not re-validate, so
 // the platform's own refusal is what comes back.
 func TestRoundTripMissingMobile(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cu := wang()
 	cu.Mobile = ""
 	c := client(t, demoConfig(srv.URL))
@@ -161,7 +152,7 @@ func TestRoundTripMissingMobile(t *testing.T) {
 }
 
 func TestRoundTripBadBirthday(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	cu := wang()
 	cu.Birthday = "1990-02-30"
 	c := client(t, demoConfig(srv.URL))
@@ -175,7 +166,7 @@ func TestRoundTripBadBirthday(t *testing.T) {
 // Youzan's contract carries no timestamp, so an old signing time changes
 // nothing: the same request is accepted whenever it is sent.
 func TestRoundTripStaleTimeIsIrrelevant(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv.URL))
 	sub := platforms.Single("r", wang())
 	sub.Time = time.Now().Add(-2 * time.Hour)
@@ -212,7 +203,7 @@ func TestRoundTripFaults(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.kind, func(t *testing.T) {
-			srv := startSandbox(t)
+			srv := platformtest.StartSandbox(t)
 			srv.SetFaults(sandbox.Faults{Rate: 1, Kinds: []string{tc.kind}})
 			ex := send(t, client(t, demoConfig(srv.URL)), wang())
 			r := ex.Result
@@ -228,7 +219,7 @@ func TestRoundTripFaults(t *testing.T) {
 }
 
 func TestRoundTripRecoversAfterFault(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	srv.SetFaults(sandbox.Faults{Rate: 1, Kinds: []string{sandbox.FaultError}, Limit: 1})
 	c := client(t, demoConfig(srv.URL))
 	sub := platforms.Single("r", wang())
@@ -241,7 +232,7 @@ func TestRoundTripRecoversAfterFault(t *testing.T) {
 }
 
 func TestRoundTripTimeout(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	srv.SetFaults(sandbox.Faults{Latency: 2 * time.Second})
 	cfg := demoConfig(srv.URL)
 	cfg.Timeout = 100 * time.Millisecond
@@ -271,7 +262,7 @@ func TestRoundTripConnectionRefused(t *testing.T) {
 }
 
 func TestRoundTripConcurrent(t *testing.T) {
-	srv := startSandbox(t)
+	srv := platformtest.StartSandbox(t)
 	c := client(t, demoConfig(srv.URL))
 	const n = 16
 	ids := make(chan string, n)

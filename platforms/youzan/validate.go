@@ -9,11 +9,17 @@ import (
 // Validate checks a customer against MemberCreateExtension's rules for the fields
 // the model maps to Youzan. Config-side requirements (appId, extendMap) are New's
 // and Build's business, not the form's.
-func (c *Client) Validate(cu platforms.Customer) []platforms.FieldError { return Validate(cu) }
+func (c *Client) Validate(cu platforms.Customer) []platforms.FieldError {
+	r := rules(cu)
+	c.mapping.CheckFields(&r, cu)
+	return r.Errs
+}
 
-// Validate is the client-independent form of (*Client).Validate: Youzan's rules do
-// not depend on configuration, so forms may call it before any client exists.
-func Validate(cu platforms.Customer) []platforms.FieldError {
+// Validate is (*Client).Validate without a custom-field mapping, so forms may
+// call it before any client exists.
+func Validate(cu platforms.Customer) []platforms.FieldError { return rules(cu).Errs }
+
+func rules(cu platforms.Customer) platforms.Rules {
 	r := platforms.Rules{Platform: Name, Title: Title}
 	// mobile is the page's only required customer field, in its own format:
 	// 11 mainland digits, otherwise +<country code>-<number>.
@@ -34,5 +40,5 @@ func Validate(cu platforms.Customer) []platforms.FieldError {
 			break
 		}
 	}
-	return r.Errs
+	return r
 }

@@ -49,6 +49,11 @@ type Config struct {
 	Headers map[string]string
 	// Timeout bounds one call; 0 means platforms.DefaultTimeout.
 	Timeout time.Duration
+	// Levels maps level names as staff enter them to Youzan level aliases
+	// (yzLevelAlias, "有赞会员的等级别名(即ID/编码)"); CustomFields maps
+	// custom-field keys to Youzan attribute names.
+	Levels       map[string]string
+	CustomFields map[string]string
 }
 
 // Client sends member creations to one configured connector endpoint.
@@ -63,6 +68,7 @@ type Client struct {
 	traceURL   string // url with any userinfo password masked
 	urlMasks   []platforms.Redaction
 	headers    []header // sorted by name so requests are reproducible
+	mapping    platforms.Mapping
 }
 
 type header struct{ name, value string }
@@ -93,10 +99,15 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	mapping := platforms.Mapping{Levels: cfg.Levels, Fields: cfg.CustomFields}
+	if err := mapping.Check(nil); err != nil {
+		errs = append(errs, fmt.Errorf("youzan: %w", err))
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return &Client{
+		mapping:    mapping,
 		Caller:     platforms.Caller{Timeout: cfg.Timeout},
 		appID:      cfg.AppID,
 		rootKdtID:  cfg.RootKdtID,

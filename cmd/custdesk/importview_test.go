@@ -1,4 +1,4 @@
-package importer
+package main
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/internal/importer"
 )
 
 // syncBuffer is a bytes.Buffer safe for the watcher and the test to share.
@@ -31,28 +31,46 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// scripted is an import whose progress advances one step per read, then ends.
+type scripted struct {
+	mu    sync.Mutex
+	steps [][]importer.Progress
+	done  chan struct{}
+}
+
+func newScripted(total int) *scripted {
+	s := &scripted{done: make(chan struct{})}
+	for n := 0; n <= total; n += 10 {
+		s.steps = append(s.steps, []importer.Progress{
+			{Platform: "alsc", Total: total, Done: n, OK: n},
+			{Platform: "nxlink", Total: total, Done: n, OK: n},
+		})
+	}
+	return s
+}
+
+func (s *scripted) Progress() []importer.Progress {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.steps[0]
+	if len(s.steps) > 1 {
+		s.steps = s.steps[1:]
+	} else {
+		select {
+		case <-s.done:
+		default:
+			close(s.done)
+		}
+	}
+	return p
+}
+
+func (s *scripted) Done() <-chan struct{} { return s.done }
+
 func watchImport(t *testing.T, terminal bool) string {
 	t.Helper()
-	g := smallFile(t, 40)
-	slow := &fakePlatform{name: "alsc", answer: func(int64, platforms.Submission) (platforms.Result, int) {
-		time.Sleep(5 * time.Millisecond)
-		return platforms.Result{Outcome: platforms.OK}, 200
-	}}
-	st := openStore(t, t.TempDir())
-	ps := []platforms.Platform{slow, &fakePlatform{name: "nxlink", batch: 100, answer: ok}}
-	c, err := Check(context.Background(), Input{Path: g.path}, ps, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	imp, err := Start(context.Background(), c, Options{Platforms: ps, Store: st, Concurrency: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out syncBuffer
-	Watch(context.Background(), imp, &out, terminal, 50*time.Millisecond)
-	if _, err := imp.Wait(); err != nil {
-		t.Fatal(err)
-	}
+	watch(context.Background(), newScripted(40), &out, terminal, time.Millisecond)
 	return out.String()
 }
 
@@ -62,7 +80,7 @@ func TestWatchPlainLines(t *testing.T) {
 	out := watchImport(t, false)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) < 2 {
-		t.Fatalf("want a line every 50 ms over ~200 ms, got:\n%s", out)
+		t.Fatalf("want a line per tick, got:\n%s", out)
 	}
 	if strings.Contains(out, "\x1b") {
 		t.Errorf("escape sequences in plain output:\n%q", out)
@@ -86,26 +104,10 @@ func TestWatchBarsRedrawInPlace(t *testing.T) {
 }
 
 func TestCountsShowRateETAAndThrottling(t *testing.T) {
-	got := counts(Progress{Platform: "alsc", Total: 1000, Done: 250, OK: 240, Failed: 10, Rate: 50, ETA: 15 * time.Second, Throttled: 2})
+	got := counts(importer.Progress{Platform: "alsc", Total: 1000, Done: 250, OK: 240, Failed: 10, Rate: 50, ETA: 15 * time.Second, Throttled: 2})
 	for _, want := range []string{" 25%", "250/1000", "ok 240", "failed 10", "50/s", "ETA 15s", "slowed down 2×"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q lacks %q", got, want)
 		}
-	}
-}
-
-func TestRateMeter(t *testing.T) {
-	var m rateMeter
-	t0 := time.Now()
-	if r := m.observe(t0, 0); r != 0 {
-		t.Errorf("first sample gives rate %v", r)
-	}
-	if r := m.observe(t0.Add(2*time.Second), 100); r != 50 {
-		t.Errorf("100 in 2 s = %v/s", r)
-	}
-	// Old samples fall out of the window: the rate follows a slowdown.
-	m.observe(t0.Add(20*time.Second), 100)
-	if r := m.observe(t0.Add(22*time.Second), 110); r != 5 {
-		t.Errorf("10 in the last 2 s = %v/s", r)
 	}
 }

@@ -1,4 +1,4 @@
-package importer
+package main
 
 import (
 	"context"
@@ -9,14 +9,25 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/custdesk/custdesk/internal/importer"
 )
 
-// Watch shows an import's progress on w until it is done. On a terminal it
+// The importer reports progress as data (importer.Progress); drawing it is
+// the command line's business.
+
+// progressSource is what watch reads: a running import.
+type progressSource interface {
+	Progress() []importer.Progress
+	Done() <-chan struct{}
+}
+
+// watch shows an import's progress on w until it is done. On a terminal it
 // redraws one bubbles progress bar per platform a few times a second; on
 // anything else (a pipe, a log file, CI) it prints a plain line every
 // `every`, so logs stay readable. It prints the final state once more at the
 // end and returns when the import is done.
-func Watch(ctx context.Context, imp *Import, w io.Writer, terminal bool, every time.Duration) {
+func watch(ctx context.Context, imp progressSource, w io.Writer, terminal bool, every time.Duration) {
 	if terminal {
 		every = 200 * time.Millisecond
 	}
@@ -25,7 +36,7 @@ func Watch(ctx context.Context, imp *Import, w io.Writer, terminal bool, every t
 	draw := func() {
 		ps := imp.Progress()
 		if !terminal {
-			fmt.Fprintln(w, StatusLine(ps))
+			fmt.Fprintln(w, statusLine(ps))
 			return
 		}
 		var b strings.Builder
@@ -63,7 +74,7 @@ func newBars() *bars {
 	return &bars{bar: progress.New(progress.WithWidth(24), progress.WithoutPercentage())}
 }
 
-func (b *bars) lines(ps []Progress) []string {
+func (b *bars) lines(ps []importer.Progress) []string {
 	width := 0
 	for _, p := range ps {
 		width = max(width, len(p.Platform))
@@ -75,7 +86,7 @@ func (b *bars) lines(ps []Progress) []string {
 	return out
 }
 
-func fraction(p Progress) float64 {
+func fraction(p importer.Progress) float64 {
 	if p.Total == 0 {
 		return 1
 	}
@@ -83,7 +94,7 @@ func fraction(p Progress) float64 {
 }
 
 // counts is the text beside a bar: done of total, ok and failed, rate, ETA.
-func counts(p Progress) string {
+func counts(p importer.Progress) string {
 	s := fmt.Sprintf("%3.0f%% %d/%d ok %d failed %d", 100*fraction(p), p.Done, p.Total, p.OK, p.Failed)
 	if p.Rate > 0 {
 		s += fmt.Sprintf(" %.0f/s", p.Rate)
@@ -97,8 +108,8 @@ func counts(p Progress) string {
 	return s
 }
 
-// StatusLine is every platform's progress on one line, for logs.
-func StatusLine(ps []Progress) string {
+// statusLine is every platform's progress on one line, for logs.
+func statusLine(ps []importer.Progress) string {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
 		parts[i] = p.Platform + " " + counts(p)
