@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/custdesk/custdesk/internal/central"
 	"github.com/custdesk/custdesk/internal/central/pgtest"
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/platforms/sandbox"
@@ -47,17 +49,17 @@ func TestCentralFromInitToHeadOfficeSearch(t *testing.T) {
 	if r := cli("", "config", "check", cfg); r.code != exitOK || !strings.Contains(r.stdout, "no custdesk schema yet") {
 		t.Fatalf("check before init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r := cli("", "central", "init", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, "from version 0 to 1") {
+	if r := cli("", "central", "init", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, fmt.Sprintf("from version 0 to %d", central.Version)) {
 		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r := cli("", "central", "init", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, "already at version 1") {
+	if r := cli("", "central", "init", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, fmt.Sprintf("already at version %d", central.Version)) {
 		t.Fatalf("init again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if r := cli(wang, "submit", "--config", cfg, "--data-dir", data); r.code != exitOK {
 		t.Fatalf("submit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r := cli("", "config", "check", cfg)
-	if r.code != exitOK || !regexp.MustCompile(`PostgreSQL 15[^\n]*, schema version 1`).MatchString(r.stdout) ||
+	if r.code != exitOK || !regexp.MustCompile(fmt.Sprintf(`PostgreSQL \d+[^\n]*, schema version %d`, central.Version)).MatchString(r.stdout) ||
 		!regexp.MustCompile(`high-water mark of store-012/pos-1: [1-9]`).MatchString(r.stdout) {
 		t.Fatalf("check after a submit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -188,6 +188,10 @@ func queueState(pb *pgx.Batch, terminal string, r row, version int64) {
 		terminal, r.int("submission_id"), clean(r.str("platform")), clean(r.str("outcome")), r.int("attempts"),
 		r.int("queued") != 0, r.int("in_flight") != 0, r.int("dropped") != 0, r.int("exchange_id"),
 		resultJSON, clean(strings.Join(ids, " ")), string(all), version, clean(r.str("state")), ids)
+	if len(ids) > 0 {
+		pb.Queue(`INSERT INTO customer_ids (id, terminal, submission_id) SELECT unnest($1::text[]), $2, $3
+			ON CONFLICT DO NOTHING`, ids, terminal, r.int("submission_id"))
+	}
 }
 
 func queueExchange(pb *pgx.Batch, terminal string, r row, version int64) {

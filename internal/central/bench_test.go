@@ -163,9 +163,14 @@ func seed(ctx context.Context, pool *pgxpool.Pool, rows int) (seededRow, error) 
 	if err != nil {
 		return pick, err
 	}
+	// The exact-match table, as replication fills it (one ID per state).
+	if _, err := pool.Exec(ctx, `INSERT INTO custdesk.customer_ids (id, terminal, submission_id)
+		SELECT unnest(customer_id_list), terminal, submission_id FROM custdesk.states`); err != nil {
+		return pick, err
+	}
 	// VACUUM merges the trigram indexes' pending lists, as autovacuum does
 	// on a live server, and ANALYZE gives the planner the new sizes.
-	for _, t := range []string{"submissions", "states"} {
+	for _, t := range []string{"submissions", "states", "customer_ids"} {
 		if _, err := pool.Exec(ctx, `VACUUM ANALYZE custdesk.`+t); err != nil {
 			return pick, err
 		}

@@ -123,7 +123,7 @@ func searchSQL(q Query) (string, []any) {
 // wordCond is one free word's condition, each written so an index answers
 // it on a million submissions:
 //   - a whole mobile or customer ID (11 digits or more, "+" allowed) is
-//     matched exactly: the member key's B-tree and the IDs' array index;
+//     matched exactly: the member key's and the customer IDs' B-trees;
 //   - a word under three characters (a Chinese name, a surname) matches the
 //     start of a word (name, mobile, …): padded trigrams, where a substring
 //     that short has none and would scan every row;
@@ -131,7 +131,7 @@ func searchSQL(q Query) (string, []any) {
 //     ID, through the trigram indexes.
 func (b *sqlBuilder) wordCond(w string) string {
 	if digits := strings.TrimPrefix(w, "+"); len(digits) >= 11 && platforms.IsDigits(digits) {
-		byID := `SELECT terminal, submission_id FROM states WHERE customer_id_list @> ARRAY[` + b.arg(w) + `::text]`
+		byID := `SELECT terminal, submission_id FROM customer_ids WHERE id = ` + b.arg(w)
 		if member := store.MemberKey(platforms.Customer{Mobile: w}); member != "" {
 			byID += ` UNION SELECT terminal, local_id FROM submissions WHERE member = ` + b.arg(member)
 		}

@@ -18,6 +18,7 @@ func TestSearchAcrossTerminals(t *testing.T) {
 		for j := range 3 {
 			sub := begin(t, st, fmt.Sprintf("1341%d%06d", i, j))
 			answer(t, st, sub, "p1", fmt.Sprintf("CID-%d-%d", i, j))
+			answer(t, st, sub, "p2", fmt.Sprintf("17960000000000%d%04d", i, j))
 		}
 		if err := NewReplicator(l, pool).Drain(ctx); err != nil {
 			t.Fatal(err)
@@ -44,6 +45,8 @@ func TestSearchAcrossTerminals(t *testing.T) {
 		{text("13412000001"), 1},                 // mobile
 		{text("+8613412000001"), 1},              // as E.164
 		{text("CID-1-2"), 1},                     // a platform's customer ID
+		{text("1796000000000010002"), 1},         // a whole numeric one: the exact-match table
+		{text("179600000000001000"), 0},          // exact: not a prefix
 		{text("cid-1"), 3},                       // case-insensitive fragment
 		{text("store:store-007"), 6},             // both tills of a store
 		{text("terminal:store-007/pos-2"), 3},    // one till
@@ -52,7 +55,7 @@ func TestSearchAcrossTerminals(t *testing.T) {
 		{text("小二"), 0},                          // short words match a word's start only
 		{text("13412000001x"), 0},
 		{Query{Query: store.Query{Outcome: platforms.OK}}, 9},
-		{Query{Query: store.Query{Outcome: store.OutcomePending, Platform: "p2"}}, 9},
+		{Query{Query: store.Query{Outcome: store.OutcomePending, Platform: "p2"}}, 0},
 		{Query{Query: store.Query{Outcome: store.OutcomePending, Platform: "p1"}}, 0},
 		{Query{Query: store.Query{Limit: 4}}, 4},
 		{text("100%"), 0}, // LIKE metacharacters are literal
@@ -75,7 +78,7 @@ func TestSearchAcrossTerminals(t *testing.T) {
 	if err := WriteEntries(&buf, es, "text"); err != nil {
 		t.Fatal(err)
 	}
-	if out := buf.String(); !strings.Contains(out, "store-012/pos-1") || !strings.Contains(out, "p1:ok(CID-2-0)") || !strings.Contains(out, "p2:pending") {
+	if out := buf.String(); !strings.Contains(out, "store-012/pos-1") || !strings.Contains(out, "p1:ok(CID-2-0)") || !strings.Contains(out, "p2:ok(1796000000000020000)") {
 		t.Errorf("text output:\n%s", out)
 	}
 }
