@@ -91,3 +91,21 @@ func NewRequestID() string {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b[:])
 }
+
+// Prepare is what every path runs before sending: Normalize, then the given
+// platforms' rules on the normalised customer. A field the normaliser refused
+// is not checked again by the platforms, which would only repeat the refusal
+// in their own words.
+func Prepare(c Customer, ps []Platform) (Customer, []Change, []FieldError) {
+	n, changes, errs := Normalize(c)
+	refused := map[string]bool{}
+	for _, e := range errs {
+		refused[e.Field] = true
+	}
+	for _, e := range ValidateAll(n, ps) {
+		if !refused[e.Field] {
+			errs = append(errs, e)
+		}
+	}
+	return n, changes, errs
+}

@@ -29,7 +29,8 @@ type FieldError struct {
 
 // Message is the error in the given language ("zh" or anything else for
 // English), prefixed with the platform's title: "NXLink: digits only". An
-// error every platform shares (RuleCharacters) has no title and no prefix.
+// error every platform shares (RuleCharacters) and the normaliser's refusals
+// have no title and no prefix.
 func (e FieldError) Message(lang string) string {
 	msg := e.En
 	if lang == "zh" {

@@ -49,6 +49,7 @@ const (
 	lineField
 	lineError
 	lineNote
+	lineHint // the normalised value that will be sent (hints.go)
 )
 
 // formLine is one line of the form's layout; the layout is rebuilt in Update
@@ -81,7 +82,8 @@ type form struct {
 	reqKey   string
 
 	platErrs map[string][]platforms.FieldError
-	local    map[string]string // errors of the form itself (custom's syntax)
+	local    map[string]string // errors of the form itself (custom's syntax, values the normaliser refused)
+	hints    map[string]string // normalised values to show under their fields (hints.go)
 
 	// notes are lines shown under a field (by key; "platforms" for the
 	// toggles) that are not errors: what the history knows of the member.
@@ -172,9 +174,16 @@ func (f *form) selectPlatforms(names []string) {
 	f.changed()
 }
 
-// customer reads the form into a Customer; errs holds fields whose text the
-// model cannot take (custom that is neither JSON nor k=v pairs).
+// customer is the form's customer as it will be sent, normalised; errs holds
+// fields the model cannot take or the normaliser refused.
 func (f *form) customer() (platforms.Customer, map[string]string) {
+	c, errs, _ := f.normalised()
+	return c, errs
+}
+
+// typed reads the form into a Customer as typed; errs holds fields whose text
+// the model cannot take (custom that is neither JSON nor k=v pairs).
+func (f *form) typed() (platforms.Customer, map[string]string) {
 	var c platforms.Customer
 	var errs map[string]string
 	for _, fl := range f.fields[f.nPlat:] {
@@ -303,11 +312,13 @@ func (f *form) changed() {
 
 func (f *form) validate() {
 	sel := f.selected()
-	c, local := f.customer()
-	f.local = local
+	c, local, hints := f.normalised()
+	f.local, f.hints = local, hints
 	f.platErrs = map[string][]platforms.FieldError{}
 	for _, e := range platforms.ValidateAll(c, sel) {
-		f.platErrs[e.Field] = append(f.platErrs[e.Field], e)
+		if _, refused := local[e.Field]; !refused {
+			f.platErrs[e.Field] = append(f.platErrs[e.Field], e)
+		}
 	}
 
 	// Required markers depend only on the selection: cache them per selection.
@@ -475,6 +486,7 @@ func (f *form) relayout() {
 			}
 		}
 		f.appendNotes(fl.spec.key, i)
+		f.lines = f.appendHint(f.lines, i)
 	}
 	f.offset = min(f.offset, max(0, len(f.lines)-f.height))
 }
@@ -523,7 +535,7 @@ func (f *form) ensureVisible() {
 	}
 	top := f.rowOf[f.focus]
 	bottom := top
-	for bottom+1 < len(f.lines) && f.lines[bottom+1].kind == lineError && f.lines[bottom+1].field == f.focus {
+	for bottom+1 < len(f.lines) && (f.lines[bottom+1].kind == lineError || f.lines[bottom+1].kind == lineHint) && f.lines[bottom+1].field == f.focus {
 		bottom++
 	}
 	if top > 0 && f.lines[top-1].kind == lineGroup {
@@ -859,7 +871,7 @@ func (f *form) click(x, y int) {
 				f.changed()
 			}
 		}
-	case lineField, lineError:
+	case lineField, lineError, lineHint:
 		i := l.field
 		f.moveFocus(i)
 		fl := f.fields[i]
@@ -942,6 +954,8 @@ func (f *form) view(focused bool) (lines []string, cx, cy int, ok bool) {
 			lines = append(lines, f.cached("n"+strconv.Itoa(indent)+l.text, func() string {
 				return strings.Repeat(" ", indent) + st.hint.Render(l.text)
 			}))
+		case lineHint:
+			lines = append(lines, f.renderHint(l.text))
 		}
 	}
 	blank := f.cached("blank", func() string { return "" })

@@ -5,9 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/custdesk/custdesk/internal/central"
+	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/termsafe"
@@ -52,21 +56,66 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer e.Close()
+	out := stdout
+	switch {
+	case *output == "json":
+		out = termsafe.JSONWriter(stdout) // exact JSON, and safe on a terminal
+	case *output == "csv" && isTerminal(stdout):
+		out = terminalCSV(stdout)
+	}
 	if *onCentral {
 		rest, terminal, storeName := central.SplitFilters(q.Text)
 		q.Text = rest
-		return centralHistory(ctx, e, central.Query{Query: q, Terminal: terminal, Store: storeName}, *output, stdout)
+		return centralHistory(ctx, e, central.Query{Query: q, Terminal: terminal, Store: storeName}, *output, out)
 	}
 	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	out := stdout
-	if *output == "json" {
-		out = termsafe.JSONWriter(stdout) // exact JSON, and safe on a terminal
-	}
 	return store.WriteHistory(ctx, out, st, q, *output)
+}
+
+// terminalCSV is where a CSV goes when it is read on a terminal rather than
+// saved: through termsafe, without the byte order mark meant for
+// spreadsheets. A CSV redirected to a file keeps its exact bytes.
+func terminalCSV(w io.Writer) io.Writer {
+	return &bomStripper{w: termsafe.TextWriter(w)}
+}
+
+// bomStripper drops the byte order mark at the start of a stream.
+type bomStripper struct {
+	w    io.Writer
+	seen int // bytes of the stream's start checked against the mark
+}
+
+func (b *bomStripper) Write(p []byte) (int, error) {
+	n := len(p)
+	for b.seen < len(csvsafe.BOM) && len(p) > 0 {
+		if p[0] != csvsafe.BOM[b.seen] {
+			// Not a mark after all: give back what was held.
+			if _, err := b.w.Write(csvsafe.BOM[:b.seen]); err != nil {
+				return 0, err
+			}
+			b.seen = len(csvsafe.BOM)
+			break
+		}
+		b.seen++
+		p = p[1:]
+	}
+	if len(p) == 0 {
+		return n, nil
+	}
+	if _, err := b.w.Write(p); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// isTerminal reports whether w is a terminal (and not a file or a pipe).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // parseSince accepts a date, a date and time, or a duration back from now.

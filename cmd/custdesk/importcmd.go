@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
 
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/importer"
@@ -23,13 +22,17 @@ import (
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
-const importUsage = `usage: custdesk import FILE.csv|FILE.jsonl [flags]
+const importUsage = `usage: custdesk import FILE.csv|FILE.xlsx|FILE.jsonl [flags]
 
-Reads customers from a CSV file (a header row of customer field names: name,
-mobile,email,…; tags split on ";"; custom.KEY columns for custom attributes)
-or a JSONL file (one customer JSON object per line), checks every row for the
-chosen platforms before anything is sent, and sends the valid rows. Invalid
-rows are written to a report and skipped (--strict refuses the whole file).
+Reads customers from a CSV file or an Excel workbook's sheet (a header row of
+customer field names, or the names stores use for them: 姓名, 手机号, 性别,
+生日, Full Name, E-mail, …; tags split on ";"; custom.KEY columns for custom
+attributes), or a JSONL file (one customer JSON object per line). Mobiles,
+genders, birthdays and full-width characters are normalised (the summary
+says how many per column); every row is checked for the chosen platforms
+before anything is sent, and the valid rows are sent. Invalid rows are
+written to a report and skipped (--strict refuses the whole file).
+--check shows the column mapping and the first rows as they would be sent.
 Every row is kept in history with the file's digest and row number: running
 the same file again skips rows already ok and retries the rest.
 
@@ -52,6 +55,9 @@ type importFlags struct {
 	allowDups     bool
 	lang          string
 	every         time.Duration
+	sheet         string
+	mapping       string
+	check         bool
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -63,7 +69,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.IntVar(&f.concurrency, "concurrency", importer.DefaultConcurrency, "requests in flight per platform (a platform that batches sends up to its batch size of customers per request)")
 	fs.StringVar(&f.output, "output", "text", "summary format: text or json")
 	fs.StringVar(&f.encoding, "encoding", "auto", "file encoding: auto (byte order mark, else UTF-8 when valid, else GBK), utf-8 or gbk (read as GB18030)")
-	fs.BoolVar(&f.strict, "strict", false, "refuse the whole file if any row is invalid")
+	fs.BoolVar(&f.strict, "strict", false, "refuse the whole file if any row is invalid or any named column fills no customer field")
+	fs.StringVar(&f.sheet, "sheet", "", "the workbook's sheet to read (default: the first)")
+	fs.StringVar(&f.mapping, "map", "", "columns the header table does not know: HEADER=FIELD pairs, e.g. '会员卡号=custom.card,Col7=remark' (ColN is column N; FIELD - ignores a column)")
+	fs.BoolVar(&f.check, "check", false, "print the column mapping and the first rows as they would be sent, count the file's valid rows, and send nothing")
 	fs.StringVar(&f.report, "report", "", "where to write invalid rows as CSV: row,field,platform,rule,message (default FILE.invalid.csv beside FILE, written only when there are invalid rows)")
 	fs.StringVar(&f.rates, "rate", "", "requests per second per platform, PLATFORM=N,… (0 or off: no cap; a batching platform's request carries a whole batch). "+
 		"Default: "+defaultRatesText()+" for configured platforms, no cap on the built-in sandbox. Whatever the cap, a platform that answers "+
@@ -94,7 +103,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.lang != "zh" && f.lang != "en" {
 		return badInput("--lang must be zh or en, not %q", f.lang)
 	}
-	in := importer.Input{Path: file, Format: importer.FormatOf(file), Encoding: enc}
+	colMap, err := importer.ParseMap(f.mapping)
+	if err != nil {
+		return badInput("--map: %v", err)
+	}
+	in := importer.Input{Path: file, Format: importer.FormatOf(file), Encoding: enc, Sheet: f.sheet,
+		Columns: importer.ColumnOptions{Map: colMap, Strict: f.strict}}
 
 	e, err := setup(f.common, stderr)
 	if err != nil {
@@ -108,6 +122,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	rates, err := parseRates(f.rates, chosen, e.sandbox != nil)
 	if err != nil {
 		return err
+	}
+	if f.check {
+		return runImportCheck(ctx, in, chosen, f.output, f.lang, stdout)
 	}
 
 	reportPath := f.report
@@ -125,6 +142,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return &exitError{exitBadInput, err}
 	}
+	reportUnmapped(stderr, checked)
 	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", termsafe.Line(file), checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
 	if checked.Invalid > 0 {
 		fmt.Fprintf(stderr, "custdesk: %d problem(s) in %d row(s) written to %s\n", checked.Problems, checked.Invalid, termsafe.Line(reportPath))
@@ -153,7 +171,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	progressOut := stderr
 	terminal := false
-	if file, ok := stderr.(*os.File); ok && term.IsTerminal(file.Fd()) {
+	if isTerminal(stderr) {
 		terminal = true
 		progressOut = colorprofile.NewWriter(stderr, os.Environ()) // honours NO_COLOR
 	}

@@ -58,7 +58,8 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	if errs := platforms.ValidateAll(cust, chosen); len(errs) > 0 {
+	cust, errs := prepare(cust, chosen, stderr)
+	if len(errs) > 0 {
 		for _, fe := range errs {
 			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(*lang)))
 		}

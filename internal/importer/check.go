@@ -20,15 +20,18 @@ import (
 type Input struct {
 	Path     string
 	Format   Format   // "": from the extension, else sniffed
-	Encoding Encoding // "": auto
+	Encoding Encoding // "": auto; a workbook has none
+	Sheet    string   // a workbook's sheet; "": the first
+	Columns  ColumnOptions
 }
 
 // Checked is what the first pass over a file found.
 type Checked struct {
 	Input
-	// Digest identifies the file's exact bytes ("sha256:…"). With a row's line
-	// number it is the row's key in history, so a re-run of the same file
-	// resumes and a changed file starts afresh.
+	// Digest identifies the file's exact bytes ("sha256:…", and "#SHEET"
+	// for a workbook's sheet). With a row's line number it is the row's key
+	// in history, so a re-run of the same file resumes and a changed file
+	// starts afresh.
 	Digest   string
 	Format   Format
 	Encoding Encoding // as detected: auto becomes utf-8, gbk or utf-16
@@ -39,6 +42,31 @@ type Checked struct {
 	// Size and ModTime let the sending pass notice the file changing under it.
 	Size    int64
 	ModTime time.Time
+	// Columns is how the header was read (nil for JSONL): the field each
+	// column fills, and those that fill none.
+	Columns []ColumnMap
+	// Normalised counts, per column, the rows whose value the normaliser
+	// rewrote (beyond trimming), in column order.
+	Normalised []Normalised
+}
+
+// Normalised is one column's normalisations.
+type Normalised struct {
+	Field   string           `json:"field"`
+	Header  string           `json:"header,omitempty"`
+	Rows    int              `json:"rows"`
+	Example platforms.Change `json:"example"` // the first one
+}
+
+// Unmapped lists the named columns that fill no field and are ignored.
+func (c Checked) Unmapped() []ColumnMap {
+	var out []ColumnMap
+	for _, m := range c.Columns {
+		if m.Field == "" && m.Header != "" && m.By == "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Check reads the whole file once, before anything is sent: it computes the
@@ -59,11 +87,13 @@ func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(P
 		return Checked{}, fmt.Errorf("%s is a directory, not an import file", in.Path)
 	}
 	h := sha256.New()
-	rows, err := openRows(io.TeeReader(f, h), in)
+	rows, err := openRows(f, h, in)
 	if err != nil {
 		return Checked{}, fmt.Errorf("%s: %w", in.Path, err)
 	}
-	c := Checked{Input: in, Size: fi.Size(), ModTime: fi.ModTime(), Format: rows.Format()}
+	defer rows.Close()
+	c := Checked{Input: in, Size: fi.Size(), ModTime: fi.ModTime(), Format: rows.Format(), Columns: rows.Columns()}
+	norm := newNormTally(c.Columns)
 	for {
 		if c.Rows%1024 == 0 && ctx.Err() != nil {
 			return Checked{}, ctx.Err()
@@ -76,6 +106,7 @@ func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(P
 			return Checked{}, fmt.Errorf("%s: %w", in.Path, err)
 		}
 		c.Rows++
+		norm.add(row.Changes)
 		problems := rowProblems(row, ps)
 		if len(problems) == 0 {
 			c.Valid++
@@ -91,7 +122,8 @@ func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(P
 			}
 		}
 	}
-	c.Digest = digestString(h)
+	c.Digest = digestString(h) + rows.keySuffix()
+	c.Normalised = norm.list()
 	c.Encoding = rows.Encoding()
 	if c.Encoding == EncodingAuto {
 		c.Encoding = EncodingUTF8 // all ASCII: the same in every supported encoding
@@ -101,16 +133,24 @@ func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(P
 
 func digestString(h hash.Hash) string { return "sha256:" + hex.EncodeToString(h.Sum(nil)) }
 
-func openRows(r io.Reader, in Input) (*Reader, error) {
+// openRows reads f's rows, feeding its bytes to h: as they are read for a
+// text file, all at once first for a workbook (a zip is read from its end).
+func openRows(f *os.File, h hash.Hash, in Input) (*Reader, error) {
 	format := in.Format
 	if format == "" {
 		format = FormatOf(in.Path)
+	}
+	if format == FormatXLSX {
+		if _, err := io.Copy(h, f); err != nil {
+			return nil, err
+		}
+		return openXLSX(in.Path, in.Sheet, in.Columns)
 	}
 	enc := in.Encoding
 	if enc == "" {
 		enc = EncodingAuto
 	}
-	return NewReader(r, format, enc)
+	return NewReaderColumns(io.TeeReader(f, h), format, enc, in.Columns)
 }
 
 // rowProblems is everything that keeps a row from being sent: what reading
@@ -119,13 +159,23 @@ func openRows(r io.Reader, in Input) (*Reader, error) {
 // only produce noise.
 func rowProblems(row Row, ps []platforms.Platform) []Problem {
 	problems := row.Problems
+	var refused map[string]bool // fields already refused: the platforms would only repeat it
 	for _, p := range row.Problems {
 		switch p.Rule {
 		case RuleEncoding, RuleJSON, RuleTooLong, RuleColumns:
 			return problems
 		}
+		if p.Field != "" {
+			if refused == nil {
+				refused = map[string]bool{}
+			}
+			refused[p.Field] = true
+		}
 	}
 	for _, fe := range platforms.ValidateAll(row.Customer, ps) {
+		if refused[fe.Field] {
+			continue
+		}
 		problems = append(problems, Problem{Row: row.Line, Field: fe.Field, Platform: fe.Platform, Rule: fe.Rule,
 			Zh: fe.Message("zh"), En: fe.Message("en")})
 	}

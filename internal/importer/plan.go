@@ -28,10 +28,11 @@ func (r *run) plan(ctx context.Context, resume bool) error {
 	h := sha256.New()
 	in := r.checked.Input
 	in.Format, in.Encoding = r.checked.Format, r.checked.Encoding
-	rows, err := openRows(io.TeeReader(f, h), in)
+	rows, err := openRows(f, h, in)
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
 	// Chunks are written ahead while earlier ones are handed out, so reading
 	// the file never waits for a commit; planAhead bounds how far ahead.
 	ready := make(chan *chunkPlan, planAhead)
@@ -70,7 +71,7 @@ func (r *run) plan(ctx context.Context, resume bool) error {
 	if err := r.planChunk(ctx, chunk, resume, ready); err != nil {
 		return err
 	}
-	if got := digestString(h); got != r.checked.Digest {
+	if got := digestString(h) + rows.keySuffix(); got != r.checked.Digest {
 		return fmt.Errorf("%s changed while it was being imported (digest %s, checked %s); rows sent so far are in history under the old digest", r.checked.Path, got, r.checked.Digest)
 	}
 	return nil

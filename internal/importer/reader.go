@@ -24,12 +24,16 @@ type Format string
 const (
 	FormatCSV   Format = "csv"   // a header row of customer field names, then one customer per row
 	FormatJSONL Format = "jsonl" // one customer JSON object per line
+	FormatXLSX  Format = "xlsx"  // an Excel workbook: one sheet read like a CSV
 )
 
 // FormatOf infers the format from the file name: .jsonl, .ndjson and .json
-// are JSONL; .csv, .tsv and .txt are CSV. Anything else is "" (sniff).
+// are JSONL; .csv, .tsv and .txt are CSV; .xlsx and .xlsm are Excel
+// workbooks. Anything else is "" (sniff).
 func FormatOf(path string) Format {
 	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return FormatXLSX
 	case ".jsonl", ".ndjson", ".json":
 		return FormatJSONL
 	case ".csv", ".tsv", ".txt":
@@ -50,8 +54,11 @@ type Row struct {
 	Line     int
 	Customer platforms.Customer
 	// Problems are what made the row unreadable as a customer (bad encoding,
-	// a value the model cannot hold, malformed JSON); platform rules come later.
+	// a value the model cannot hold, malformed JSON, a value the normaliser
+	// refused); platform rules come later.
 	Problems []Problem
+	// Changes are what the normaliser rewrote in the row.
+	Changes []platforms.Change
 }
 
 // Problem is one reason a row is not imported, as the report lists it.
@@ -88,13 +95,23 @@ type Reader struct {
 	next    func() (Row, error)
 	decoded decoded
 	format  Format
+	columns []ColumnMap
+	close   func() error
+	sheet   string // a workbook's sheet being read
 }
 
 // NewReader reads customers from r. An empty format is sniffed from the first
 // non-blank character ('{' means JSONL). Problems with the file as a whole (an
 // unknown column, a duplicate header) are errors here; problems with one row
-// are in that Row's Problems.
+// are in that Row's Problems. Headers are matched by the synonym table.
 func NewReader(r io.Reader, format Format, enc Encoding) (*Reader, error) {
+	return NewReaderColumns(r, format, enc, ColumnOptions{})
+}
+
+// NewReaderColumns is NewReader with --map and --strict's say on columns.
+// It reads text formats only; an Excel workbook is opened by path
+// (openXLSX), since a zip file is read from its end.
+func NewReaderColumns(r io.Reader, format Format, enc Encoding, co ColumnOptions) (*Reader, error) {
 	d, err := decode(r, enc)
 	if err != nil {
 		return nil, err
@@ -108,11 +125,11 @@ func NewReader(r io.Reader, format Format, enc Encoding) (*Reader, error) {
 	case FormatJSONL:
 		rd.next = jsonlRows(br)
 	case FormatCSV:
-		next, err := csvRows(br)
+		next, cols, err := csvRows(br, co)
 		if err != nil {
 			return nil, err
 		}
-		rd.next = next
+		rd.next, rd.columns = next, cols
 	default:
 		return nil, fmt.Errorf("unknown import format %q (csv or jsonl)", format)
 	}
@@ -126,8 +143,45 @@ func (r *Reader) Next() (Row, error) { return r.next() }
 // Format is the file's format, sniffed or given.
 func (r *Reader) Format() Format { return r.format }
 
+// Columns is how the header's columns were mapped (nil for JSONL).
+func (r *Reader) Columns() []ColumnMap { return r.columns }
+
 // Encoding is the encoding in effect: for auto, what was detected so far.
-func (r *Reader) Encoding() Encoding { return r.decoded.used() }
+// A workbook's text is Unicode by definition: it reads as UTF-8.
+func (r *Reader) Encoding() Encoding {
+	if r.decoded.used == nil {
+		return EncodingUTF8
+	}
+	return r.decoded.used()
+}
+
+// keySuffix is added to the file's digest to key its rows in history: a
+// workbook's sheets number their rows independently, so the sheet is part
+// of the key ("sha256:…#会员").
+func (r *Reader) keySuffix() string {
+	if r.sheet == "" {
+		return ""
+	}
+	return "#" + r.sheet
+}
+
+// Close releases what the reader holds (a workbook's temporary files).
+func (r *Reader) Close() error {
+	if r.close == nil {
+		return nil
+	}
+	return r.close()
+}
+
+// normalize puts the row's customer in canonical form and records what
+// changed; refusals join the row's problems, with no platform.
+func normalize(row *Row) {
+	n, changes, errs := platforms.Normalize(row.Customer)
+	row.Customer, row.Changes = n, changes
+	for _, e := range errs {
+		row.Problems = append(row.Problems, Problem{Row: row.Line, Field: e.Field, Rule: e.Rule, Zh: e.Zh, En: e.En})
+	}
+}
 
 func sniffFormat(br *bufio.Reader) Format {
 	for n := 64; n <= 4096; n *= 4 {
@@ -197,6 +251,8 @@ func jsonlRows(br *bufio.Reader) func() (Row, error) {
 			} else if dec.More() {
 				row.Problems = append(row.Problems, Problem{Row: lineNo, Rule: RuleJSON,
 					Zh: "一行只能有一个 JSON 对象", En: "more than one JSON value on the line"})
+			} else {
+				normalize(&row)
 			}
 			return row, nil
 		}
@@ -244,11 +300,12 @@ type column struct {
 	field  string // a customer field key, or "" for custom.KEY and unnamed columns
 	custom string // the KEY of a custom.KEY column
 	header string // as written, for messages
+	ignore bool   // a named column that maps to nothing, or one --map ignores
 }
 
 const customPrefix = "custom."
 
-func csvRows(br *bufio.Reader) (func() (Row, error), error) {
+func csvRows(br *bufio.Reader, co ColumnOptions) (func() (Row, error), []ColumnMap, error) {
 	delim := sniffDelimiter(br)
 	limit := &recordLimit{r: br}
 	cr := csv.NewReader(limit)
@@ -260,19 +317,19 @@ func csvRows(br *bufio.Reader) (func() (Row, error), error) {
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("the file is empty: expected a header row of customer field names (name,mobile,…)")
+			return nil, nil, errEmpty
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading the header row: %w", err)
+			return nil, nil, fmt.Errorf("reading the header row: %w", err)
 		}
 		if !blank(rec) {
 			header = slices.Clone(rec)
 			break
 		}
 	}
-	cols, err := parseHeader(header)
+	cols, maps, err := mapHeader(header, co)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lastLine, _ := cr.FieldPos(0)
 	return func() (Row, error) {
@@ -301,8 +358,10 @@ func csvRows(br *bufio.Reader) (func() (Row, error), error) {
 			lastLine = line
 			return csvRow(line, cols, rec), nil
 		}
-	}, nil
+	}, maps, nil
 }
+
+var errEmpty = errors.New("the file is empty: expected a header row of customer field names (name,mobile,… or 姓名,手机号,…)")
 
 // sniffDelimiter picks tab for a header with tabs and no commas (Excel's
 // "Unicode text" and .tsv files), comma otherwise.
@@ -326,37 +385,6 @@ func blank(rec []string) bool {
 	return true
 }
 
-func parseHeader(header []string) ([]column, error) {
-	cols := make([]column, len(header))
-	seen := map[string]bool{}
-	for i, h := range header {
-		name := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		cols[i].header = name
-		if name == "" {
-			continue
-		}
-		if !utf8.ValidString(name) || strings.ContainsRune(name, utf8.RuneError) {
-			return nil, fmt.Errorf("the header row does not decode (column %d); is the file's encoding right? try --encoding gbk or --encoding utf-8", i+1)
-		}
-		var key string
-		if len(name) > len(customPrefix) && strings.EqualFold(name[:len(customPrefix)], customPrefix) {
-			cols[i].custom = strings.TrimSpace(name[len(customPrefix):])
-			key = customPrefix + cols[i].custom
-		} else {
-			key = strings.ToLower(name)
-			if !slices.Contains(platforms.Fields, key) {
-				return nil, fmt.Errorf("column %d %q is not a customer field; use one of %s, or custom.KEY for a custom attribute", i+1, name, strings.Join(platforms.Fields, ", "))
-			}
-			cols[i].field = key
-		}
-		if seen[key] {
-			return nil, fmt.Errorf("column %q appears twice in the header row", name)
-		}
-		seen[key] = true
-	}
-	return cols, nil
-}
-
 func csvRow(line int, cols []column, rec []string) Row {
 	row := Row{Line: line}
 	for i, raw := range rec {
@@ -365,6 +393,9 @@ func csvRow(line int, cols []column, rec []string) Row {
 		v := csvsafe.Restore(strings.TrimSpace(raw))
 		if v == "" {
 			continue
+		}
+		if i < len(cols) && cols[i].ignore {
+			continue // a column that maps to nothing, reported once with the mapping
 		}
 		if i >= len(cols) || (cols[i].field == "" && cols[i].custom == "") {
 			row.Problems = append(row.Problems, Problem{Row: line, Rule: RuleColumns,
@@ -402,6 +433,7 @@ func csvRow(line int, cols []column, rec []string) Row {
 				Zh: "值无效：" + err.Error(), En: "invalid value: " + err.Error()})
 		}
 	}
+	normalize(&row)
 	return row
 }
 

@@ -151,9 +151,9 @@ func TestCSVHeaderErrors(t *testing.T) {
 	for _, c := range []struct{ data, want string }{
 		{"", "empty"},
 		{"\n\n", "empty"},
-		{"name,mobil\n", `"mobil" is not a customer field`},
-		{"name,Name\n", "twice"},
-		{"custom.a,custom.a\n", "twice"},
+		{"name,Name\n", `columns 1 "name" and 2 "Name" both map to name`},
+		{"custom.a,custom.a\n", "both map to custom.a"},
+		{"姓名,name\n", "both map to name"},
 		{",,\n,\n", "empty"},
 	} {
 		_, err := NewReader(strings.NewReader(c.data), FormatCSV, EncodingAuto)
@@ -165,13 +165,13 @@ func TestCSVHeaderErrors(t *testing.T) {
 
 func TestCSVRowProblems(t *testing.T) {
 	data := "Name, Mobile ,member,,custom\n" +
-		"a,1,maybe,,\n" + // member value
-		"b,2,,stray,\n" + // value under a column with no header
-		"c,3,,,,extra\n" + // more values than header cells
-		"\"d\nstill d\",4,,,\n" + // a quoted newline: the row keeps its first line
-		"e,5,,,{bad\n" +
-		"f\"g,6,,,\n" + // bare quote
-		"h,7,,,k=v;x=y\n"
+		"a,13411111111,maybe,,\n" + // member value
+		"b,13411111112,,stray,\n" + // value under a column with no header
+		"c,13411111113,,,,extra\n" + // more values than header cells
+		"\"d\nstill d\",13411111114,,,\n" + // a quoted newline: the row keeps its first line
+		"e,13411111115,,,{bad\n" +
+		"f\"g,13411111116,,,\n" + // bare quote
+		"h,13411111117,,,k=v;x=y\n"
 	rows, _ := readAll(t, []byte(data), FormatCSV, EncodingAuto)
 	lines := []int{}
 	for _, r := range rows {
@@ -267,7 +267,7 @@ func TestJSONLInGBK(t *testing.T) {
 }
 
 func TestFormatOfAndSniff(t *testing.T) {
-	for path, want := range map[string]Format{"a.CSV": FormatCSV, "a.tsv": FormatCSV, "b.jsonl": FormatJSONL, "c.ndjson": FormatJSONL, "d.xlsx": ""} {
+	for path, want := range map[string]Format{"a.CSV": FormatCSV, "a.tsv": FormatCSV, "b.jsonl": FormatJSONL, "c.ndjson": FormatJSONL, "d.xlsx": FormatXLSX, "e.XLSM": FormatXLSX, "f.xls": ""} {
 		if got := FormatOf(path); got != want {
 			t.Errorf("FormatOf(%q) = %q, want %q", path, got, want)
 		}

@@ -96,6 +96,8 @@ type Summary struct {
 	Stopped   bool              `json:"stopped,omitempty"`
 	Seconds   float64           `json:"seconds"`
 	Platforms []PlatformSummary `json:"platforms"`
+	// Normalised lists, per column, how many rows the normaliser rewrote.
+	Normalised []Normalised `json:"normalised,omitempty"`
 	// NotOK lists rows that did not end ok, at most a thousand;
 	// NotOKOmitted counts the rest.
 	NotOK        []RowNote `json:"not_ok,omitempty"`
@@ -146,7 +148,7 @@ func (r *run) summary(ctx context.Context) Summary {
 	el := time.Since(r.start)
 	s := Summary{File: r.checked.Path, Digest: r.checked.Digest, Format: r.checked.Format, Encoding: r.checked.Encoding,
 		Rows: r.checked.Rows, Valid: r.checked.Valid, Invalid: r.checked.Invalid, Seconds: el.Seconds(),
-		Stopped: errors.Is(context.Cause(ctx), context.Canceled)}
+		Stopped: errors.Is(context.Cause(ctx), context.Canceled), Normalised: r.checked.Normalised}
 	for _, l := range r.lanes {
 		t := &l.t
 		p := PlatformSummary{Platform: l.name, Title: l.p.Title(), Valid: r.checked.Valid,
@@ -184,6 +186,7 @@ func (s Summary) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	WriteNormalised(w, s.Normalised)
 	for _, p := range s.Platforms {
 		var parts []string
 		if p.AwaitingPerson > 0 {
@@ -238,4 +241,16 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// WriteNormalised prints one line per column the normaliser rewrote, with
+// its first rewrite as an example.
+func WriteNormalised(w io.Writer, ns []Normalised) {
+	for _, n := range ns {
+		col := n.Field
+		if n.Header != "" && n.Header != n.Field {
+			col = n.Header + " (" + n.Field + ")"
+		}
+		fmt.Fprintf(w, "normalised %s: %d row(s), e.g. %q -> %q\n", col, n.Rows, n.Example.From, n.Example.To)
+	}
 }

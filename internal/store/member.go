@@ -81,14 +81,22 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// enrolmentsSQL is the guard's query. It repeats the condition of the
+// partial index submissions_member (a member key that is not empty): SQLite
+// uses a partial index only for a query that implies its WHERE, and a bare
+// "member = ?" does not, so without it every Begin scanned all submissions
+// and an import slowed down as its history grew.
+func enrolmentsSQL(filter string) string {
+	return `SELECT s.id, s.created, s.source, platform, state, outcome, result
+		FROM submissions s CROSS JOIN states ON submission_id = s.id
+		WHERE s.member = ? AND s.member <> '' AND s.id <> ? AND ` + enrolledSQL + filter + ` ORDER BY s.id DESC`
+}
+
 // enrolments is the guard's one query; except skips one submission (the one
 // being extended).
 func enrolments(ctx context.Context, q querier, member string, except int64, names []string) ([]Enrolment, error) {
 	filter, fargs := platformFilter(names)
-	rows, err := q.QueryContext(ctx, `SELECT s.id, s.created, s.source, platform, state, outcome, result
-		FROM submissions s CROSS JOIN states ON submission_id = s.id
-		WHERE s.member = ? AND s.id <> ? AND `+enrolledSQL+filter+` ORDER BY s.id DESC`,
-		append([]any{member, except}, fargs...)...)
+	rows, err := q.QueryContext(ctx, enrolmentsSQL(filter), append([]any{member, except}, fargs...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -80,18 +80,27 @@ func surrogates(r rune) (rune, rune) {
 
 // JSONWriter passes JSON to w through JSON. A character cut between two
 // writes is held until the next one completes it.
-func JSONWriter(w io.Writer) io.Writer { return &jsonWriter{w: w} }
+func JSONWriter(w io.Writer) io.Writer { return &cutWriter{w: w, clean: JSON} }
 
-type jsonWriter struct {
-	w    io.Writer
-	tail []byte
+// TextWriter passes text to w through Text, for streams (a CSV shown on a
+// terminal) whose writes may cut a character in two.
+func TextWriter(w io.Writer) io.Writer {
+	return &cutWriter{w: w, clean: func(b []byte) []byte { return []byte(Text(string(b))) }}
 }
 
-func (j *jsonWriter) Write(p []byte) (int, error) {
+// cutWriter holds back a character cut between two writes until the next one
+// completes it, so clean always sees whole characters.
+type cutWriter struct {
+	w     io.Writer
+	clean func([]byte) []byte
+	tail  []byte
+}
+
+func (c *cutWriter) Write(p []byte) (int, error) {
 	buf := p
-	if len(j.tail) > 0 {
-		buf = append(j.tail, p...)
-		j.tail = nil
+	if len(c.tail) > 0 {
+		buf = append(c.tail, p...)
+		c.tail = nil
 	}
 	cut := len(buf)
 	for k := 1; k < utf8.UTFMax && k <= len(buf); k++ {
@@ -102,8 +111,8 @@ func (j *jsonWriter) Write(p []byte) (int, error) {
 			break
 		}
 	}
-	j.tail = append([]byte(nil), buf[cut:]...)
-	if _, err := j.w.Write(JSON(buf[:cut])); err != nil {
+	c.tail = append([]byte(nil), buf[cut:]...)
+	if _, err := c.w.Write(c.clean(buf[:cut])); err != nil {
 		return 0, err
 	}
 	return len(p), nil
