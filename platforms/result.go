@@ -66,7 +66,10 @@ type Exchange struct {
 	// FirstByte is the time from start to the first response byte.
 	FirstByte time.Duration `json:"first_byte"`
 	Duration  time.Duration `json:"duration"`
-	Result    Result        `json:"result"`
+	// Phases split Duration into DNS, connect, TLS, the platform's wait
+	// and reading the body.
+	Phases Phases `json:"phases,omitzero"`
+	Result Result `json:"result"`
 	// Unrecorded says why the answer could not be written to the history
 	// (disk full, say); "" when it was. Whoever shows the answer must say it
 	// is not in the history: its customer IDs exist nowhere else.

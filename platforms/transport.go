@@ -69,16 +69,13 @@ func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *ht
 	defer cancel()
 
 	var wrote atomic.Bool
-	var firstByte atomic.Int64
-	ct := &httptrace.ClientTrace{
-		WroteRequest:         func(httptrace.WroteRequestInfo) { wrote.Store(true) },
-		GotFirstResponseByte: func() { firstByte.Store(int64(time.Since(ex.Started))) },
-	}
-	req = req.WithContext(httptrace.WithClientTrace(ctx, ct))
+	clock := &phaseClock{start: ex.Started}
+	req = req.WithContext(httptrace.WithClientTrace(ctx, clock.trace(&wrote)))
 	resp, err := client.Do(req)
 	defer func() {
 		ex.Duration = time.Since(ex.Started)
-		ex.FirstByte = time.Duration(firstByte.Load())
+		ex.FirstByte = time.Duration(clock.firstByte.Load())
+		ex.Phases = clock.phases(ex.Duration)
 	}()
 	if err != nil {
 		ex.Error = err.Error()

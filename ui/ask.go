@@ -12,17 +12,17 @@ type question struct {
 
 func (m *Model) ask(text string, yes func() tea.Cmd) {
 	m.question = &question{text: text, yes: yes}
-	m.setNotice(text+"  "+m.c.tr(msgYesNo), true)
+	m.status.set(paneAny, noticeAsk, text+"  "+m.c.tr(msgYesNo))
 }
 
 // answer takes the key pressed while a question is open.
 func (m *Model) answer(msg tea.KeyPressMsg) tea.Cmd {
 	q := m.question
 	m.question = nil
-	m.notice, m.noticeErr = "", false
+	m.status.clear(paneAny)
 	if msg.Text == "y" || msg.Text == "Y" {
 		return q.yes()
 	}
-	m.setNotice(m.c.tr(msgNotDone), false)
+	m.status.set(m.focus, noticeInfo, m.c.tr(msgNotDone))
 	return nil
 }

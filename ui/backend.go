@@ -157,6 +157,18 @@ func loadRow(hs historyStore, id int64) tea.Cmd {
 	}
 }
 
+// loadRowQuiet reads a row again, saying nothing when it cannot: the next
+// change reads it again.
+func loadRowQuiet(hs historyStore, id int64) tea.Cmd {
+	load := loadRow(hs, id)
+	return func() tea.Msg {
+		if r, ok := load().(rowMsg); ok && r.err == nil {
+			return r
+		}
+		return nil
+	}
+}
+
 // platInfo names a configured platform for code running off the update loop.
 type platInfo struct{ name, title string }
 
@@ -187,14 +199,35 @@ func loadDetail(hs historyStore, c *common, id int64) tea.Cmd {
 	}
 }
 
+// tryViews prepares every attempt of a platform, oldest first (by attempt,
+// then by record), for the entry's attempt list; one attempt needs no list.
+func tryViews(lang, title string, exs []store.StoredExchange) []exchangeView {
+	if len(exs) < 2 {
+		return nil
+	}
+	sort.SliceStable(exs, func(a, b int) bool {
+		if exs[a].Attempt != exs[b].Attempt {
+			return exs[a].Attempt < exs[b].Attempt
+		}
+		return exs[a].ID < exs[b].ID
+	})
+	views := make([]exchangeView, len(exs))
+	for i, e := range exs {
+		views[i] = newExchangeView(lang, title, e.Exchange, e.Attempt)
+	}
+	return views
+}
+
 // buildDetail keeps, per platform of the submission, the latest finished
 // attempt, in the configured order of platforms.
 func buildDetail(lang string, plats []platInfo, sub store.Submission, exs []store.StoredExchange) detailData {
 	latest := map[string]store.StoredExchange{}
+	tries := map[string][]store.StoredExchange{} // oldest first
 	for _, e := range exs {
 		if e.InFlight {
 			continue
 		}
+		tries[e.Platform] = append(tries[e.Platform], e)
 		if cur, ok := latest[e.Platform]; !ok || e.Attempt > cur.Attempt || (e.Attempt == cur.Attempt && e.ID > cur.ID) {
 			latest[e.Platform] = e
 		}
@@ -223,6 +256,7 @@ func buildDetail(lang string, plats []platInfo, sub store.Submission, exs []stor
 		if e, ok := latest[name]; ok {
 			v := newExchangeView(lang, title, e.Exchange, max(st.Attempts, e.Attempt))
 			v.state, v.awaits, v.nextRetry = stateOf(st), st.AwaitsPerson(), st.NextRetry
+			v.tries = tryViews(lang, title, tries[name])
 			d.views = append(d.views, v)
 			continue
 		}

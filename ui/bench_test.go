@@ -93,18 +93,18 @@ func BenchmarkDetailHugeBody(b *testing.B) {
 	b.Run("open", func(b *testing.B) {
 		for b.Loop() {
 			d := newDetail(c, 1)
-			d.setSize(80, 20)
+			d.SetSize(80, 20)
 			d.setData(detailData{id: 1, views: []exchangeView{newExchangeView("en", "Youzan", ex, 1)}})
-			d.update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+			d.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
 		}
 	})
 	b.Run("view", func(b *testing.B) {
 		d := newDetail(c, 1)
-		d.setSize(80, 20)
+		d.SetSize(80, 20)
 		d.setData(detailData{id: 1, views: []exchangeView{newExchangeView("en", "Youzan", ex, 1)}})
-		d.update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+		d.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
 		for b.Loop() {
-			d.view()
+			d.View()
 		}
 	})
 }

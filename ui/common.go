@@ -3,6 +3,8 @@ package ui
 import (
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/custdesk/custdesk/platforms"
 )
 
@@ -15,6 +17,7 @@ type common struct {
 	keys      keyMaps
 	platforms []platforms.Platform
 	now       func() time.Time
+	outbox    []tea.Msg // children's messages to the root, taken after each Update
 }
 
 func (c *common) tr(t text) string { return t.in(c.lang) }
@@ -26,6 +29,15 @@ func (c *common) platformTitle(name string) string {
 		}
 	}
 	return name
+}
+
+// outcomeText is an outcome in the console's language; the code itself when
+// it is not one the console knows.
+func (c *common) outcomeText(o string) string {
+	if t, ok := outcomeNames[o]; ok {
+		return c.tr(t)
+	}
+	return o
 }
 
 // platform returns the configured platform of that name.

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,31 +67,7 @@ type curlCommand struct {
 func buildCurl(t platforms.Trace) curlCommand {
 	c := curlCommand{signed: t.Signed != ""}
 	seen := map[string]bool{}
-	// parts splits s (the text of part, after shift bytes of prefix) at the
-	// request's redactions of that part.
-	parts := func(s, part string, shift int) []shellPart {
-		var ps []shellPart
-		at := 0
-		for _, r := range redactionsOf(t, part) {
-			i := r.Offset + shift
-			if i < at || i+len(platforms.MaskString) > len(s) || s[i:i+len(platforms.MaskString)] != platforms.MaskString || r.Var == "" {
-				continue // not a mask this text has: copy the text as it is
-			}
-			if i > at {
-				ps = append(ps, shellPart{lit: s[at:i]})
-			}
-			if !seen[r.Var] {
-				seen[r.Var] = true
-				c.envs = append(c.envs, r.Var)
-			}
-			ps = append(ps, shellPart{env: r.Var})
-			at = i + len(platforms.MaskString)
-		}
-		if at < len(s) || len(ps) == 0 {
-			ps = append(ps, shellPart{lit: s[at:]})
-		}
-		return ps
-	}
+	parts := func(s, part string, shift int) []shellPart { return c.split(t, s, part, shift, seen) }
 	method := t.Method
 	if method == "" {
 		method = http.MethodGet
@@ -105,12 +83,7 @@ func buildCurl(t platforms.Trace) curlCommand {
 	first = append(first, shellWord{parts: parts(t.URL, platforms.PartURL, 0)})
 	c.lines = append(c.lines, first)
 
-	names := make([]string, 0, len(t.Headers))
-	for k := range t.Headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(t.Headers)) {
 		c.lines = append(c.lines, []shellWord{{bare: "-H"},
 			{parts: parts(k+": "+t.Headers[k], platforms.PartHeader(k), len(k)+2)}})
 	}
@@ -120,6 +93,32 @@ func buildCurl(t platforms.Trace) curlCommand {
 		c.lines = append(c.lines, []shellWord{{bare: "--data-raw"}, {parts: parts(body, platforms.PartBody, 0)}})
 	}
 	return c
+}
+
+// split cuts s (the text of part, after shift bytes of prefix) at the
+// request's redactions of that part; each secret becomes its variable.
+func (c *curlCommand) split(t platforms.Trace, s, part string, shift int, seen map[string]bool) []shellPart {
+	var ps []shellPart
+	at := 0
+	for _, r := range redactionsOf(t, part) {
+		i := r.Offset + shift
+		if i < at || i+len(platforms.MaskString) > len(s) || s[i:i+len(platforms.MaskString)] != platforms.MaskString || r.Var == "" {
+			continue // not a mask this text has: copy the text as it is
+		}
+		if i > at {
+			ps = append(ps, shellPart{lit: s[at:i]})
+		}
+		if !seen[r.Var] {
+			seen[r.Var] = true
+			c.envs = append(c.envs, r.Var)
+		}
+		ps = append(ps, shellPart{env: r.Var})
+		at = i + len(platforms.MaskString)
+	}
+	if at < len(s) || len(ps) == 0 {
+		ps = append(ps, shellPart{lit: s[at:]})
+	}
+	return ps
 }
 
 // redactionsOf are t's redactions in part, in order.
@@ -281,7 +280,7 @@ func newCurlView(c *common, title string, cmd curlCommand) *curlView {
 	return &curlView{c: c, title: title, cmd: cmd}
 }
 
-func (v *curlView) setSize(w, h int) {
+func (v *curlView) SetSize(w, h int) {
 	v.width, v.height = w, h
 	v.layout()
 }
@@ -325,29 +324,41 @@ func (v *curlView) clamp() {
 	v.top = max(0, min(v.top, len(v.lines)-v.bodyH()))
 }
 
-func (v *curlView) update(msg tea.KeyPressMsg) (closed bool) {
+// Update scrolls the command; esc (or c again) closes the view, which it
+// says with a command the detail takes as "closed".
+func (v *curlView) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
 	k := v.c.keys.detail
 	switch {
-	case key.Matches(msg, k.Close), key.Matches(msg, k.Curl):
-		return true
-	case key.Matches(msg, k.Up):
+	case key.Matches(km, k.Close), key.Matches(km, k.Curl):
+		return func() tea.Msg { return closeMsg{} } // the detail closes the view
+	case key.Matches(km, k.Up):
 		v.top--
-	case key.Matches(msg, k.Down):
+	case key.Matches(km, k.Down):
 		v.top++
-	case key.Matches(msg, k.PageUp):
+	case key.Matches(km, k.PageUp):
 		v.top -= v.bodyH()
-	case key.Matches(msg, k.PageDown):
+	case key.Matches(km, k.PageDown):
 		v.top += v.bodyH()
-	case key.Matches(msg, v.c.keys.history.Top):
+	case key.Matches(km, v.c.keys.history.Top):
 		v.top = 0
-	case key.Matches(msg, v.c.keys.history.Bottom):
+	case key.Matches(km, v.c.keys.history.Bottom):
 		v.top = len(v.lines)
 	}
 	v.clamp()
-	return false
+	return nil
 }
 
-func (v *curlView) view() []string {
+func (v *curlView) ShortHelp() []key.Binding {
+	return []key.Binding{v.c.keys.detail.Close, v.c.keys.detail.Up, v.c.keys.global.Quit}
+}
+
+func (v *curlView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+
+func (v *curlView) View() []string {
 	st := v.c.st
 	out := make([]string, 0, v.height)
 	out = append(out, padRight(st.title.Render(ansi.Truncate(v.title, v.width, "…")), v.width))

@@ -229,7 +229,7 @@ func TestCopyAsCurlFromEntry(t *testing.T) {
 		t.Fatalf("tab on %s", v.platform)
 	}
 	_, cmd := d.m.Update(keyMsg("c"))
-	if cmd == nil || d.m.curl == nil {
+	if cmd == nil || d.m.detail.curl == nil {
 		t.Fatal("c did nothing")
 	}
 	clip := fmt.Sprint(cmd())
@@ -251,8 +251,8 @@ func TestCopyAsCurlFromEntry(t *testing.T) {
 	}
 	d.press("down", "pgdown")
 	d.press("esc")
-	if d.m.curl != nil || d.m.focus != paneDetail {
-		t.Errorf("esc: overlay %v focus %v", d.m.curl != nil, d.m.focus)
+	if d.m.detail.curl != nil || d.m.focus != paneDetail {
+		t.Errorf("esc: overlay %v focus %v", d.m.detail.curl != nil, d.m.focus)
 	}
 	if d.m.View().MouseMode == tea.MouseModeNone {
 		t.Error("the mouse stays released after the overlay closed")

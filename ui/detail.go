@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type exchangeView struct {
 	has       bool
 	ex        platforms.Exchange
 	modes     [modeCount][]string
+	// tries are every finished attempt, oldest first, each with its
+	// exchange prepared for display; the view itself is the latest.
+	tries []exchangeView
 }
 
 // detailData is a submission opened from the history.
@@ -101,12 +105,7 @@ func exactBytes(lang string, ex platforms.Exchange) []string {
 	if ex.Status > 0 {
 		lines = append(lines, "HTTP "+strconv.Itoa(ex.Status))
 	}
-	names := make([]string, 0, len(ex.ResponseHeaders))
-	for k := range ex.ResponseHeaders {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(ex.ResponseHeaders)) {
 		lines = append(lines, termsafe.Line(k)+": "+termsafe.Line(ex.ResponseHeaders[k]))
 	}
 	lines = append(lines, fmt.Sprintf("-- %d bytes --", len(ex.Response)))
@@ -115,12 +114,7 @@ func exactBytes(lang string, ex platforms.Exchange) []string {
 
 func requestText(lang string, t platforms.Trace) []string {
 	lines := []string{termsafe.Line(t.Method + " " + t.URL)}
-	names := make([]string, 0, len(t.Headers))
-	for k := range t.Headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(t.Headers)) {
 		lines = append(lines, termsafe.Line(k)+": "+termsafe.Line(t.Headers[k]))
 	}
 	lines = append(lines, "")
@@ -142,6 +136,11 @@ type detail struct {
 
 	width, height int
 	leftW         int
+
+	curl *curlView // copy as curl, open over the entry
+	try  int       // the attempt shown, into the tab's tries (the latest when the tab opens)
+
+	reqInBody bool // the request ID does not fit the head: the result column shows it
 }
 
 func newDetail(c *common, id int64) *detail {
@@ -178,11 +177,15 @@ func (d *detail) setData(data detailData) {
 			d.tab = i
 		}
 	}
+	d.latestTry()
 	d.refresh(keepTab != "")
 }
 
-func (d *detail) setSize(w, h int) {
+func (d *detail) SetSize(w, h int) {
 	d.width, d.height = w, h
+	if d.curl != nil {
+		d.curl.SetSize(w, h)
+	}
 	d.leftW = max(30, min(44, w*2/5))
 	d.vp.SetWidth(max(10, w-d.leftW-3))
 	d.vp.SetHeight(max(1, h-4))
@@ -196,7 +199,7 @@ func (d *detail) refresh(keepScroll bool) {
 		d.vp.SetContentLines(nil)
 		return
 	}
-	v := d.data.views[d.tab]
+	v := d.shown()
 	var lines []string
 	if !v.has {
 		msg := msgNoExchange
@@ -220,42 +223,150 @@ func (d *detail) refresh(keepScroll bool) {
 	}
 }
 
-func (d *detail) update(msg tea.Msg) (closed bool) {
-	k := d.c.keys.detail
+// Update takes the entry's keys. What the root acts on (close, resend, drop,
+// edit) goes up as messages; copy as curl opens the curl view over the entry.
+func (d *detail) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		n := max(1, len(d.data.views))
-		switch {
-		case key.Matches(msg, k.Close):
-			return true
-		case key.Matches(msg, k.Resend), key.Matches(msg, k.Drop), key.Matches(msg, k.Edit), key.Matches(msg, k.Curl):
-			return false // the root acts on these
-		case key.Matches(msg, k.NextPlatform):
-			d.tab = (d.tab + 1) % n
-			d.refresh(false)
-		case key.Matches(msg, k.PrevPlatform):
-			d.tab = (d.tab + n - 1) % n
-			d.refresh(false)
-		case key.Matches(msg, k.Mode):
-			d.mode = (d.mode + 1) % modeCount
-			d.refresh(false)
-		case key.Matches(msg, k.Up):
-			d.vp.ScrollUp(1)
-		case key.Matches(msg, k.Down):
-			d.vp.ScrollDown(1)
-		case key.Matches(msg, k.PageUp):
-			d.vp.PageUp()
-		case key.Matches(msg, k.PageDown):
-			d.vp.PageDown()
-		case key.Matches(msg, k.Left):
-			d.vp.ScrollLeft(8)
-		case key.Matches(msg, k.Right):
-			d.vp.ScrollRight(8)
+		if d.curl != nil {
+			if d.curl.Update(msg) != nil {
+				d.curl = nil
+			}
+			return nil
 		}
+		return d.key(msg)
 	case tea.MouseWheelMsg:
 		d.vp, _ = d.vp.Update(msg)
+	case detailMsg:
+		if msg.id == d.data.id && msg.err == nil {
+			d.setData(msg.data)
+		}
 	}
-	return false
+	return nil
+}
+
+// key handles a key of the entry: the actions first, then moving about.
+func (d *detail) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := d.c.keys.detail
+	v, ok := d.current()
+	switch {
+	case key.Matches(msg, k.Close):
+		return d.c.report(closeMsg{})
+	case key.Matches(msg, k.Curl):
+		return d.copyCurl()
+	case key.Matches(msg, k.CopyID), key.Matches(msg, k.CopyRequest):
+		return d.copyValue(key.Matches(msg, k.CopyID))
+	case !ok:
+		return nil
+	case key.Matches(msg, k.Resend) && (v.awaits || v.state == stateDropped):
+		return d.c.report(resendMsg{id: d.data.id, platform: v.platform})
+	case key.Matches(msg, k.Drop) && (v.awaits || v.state == stateQueued):
+		return d.c.report(dropMsg{id: d.data.id, platform: v.platform})
+	case key.Matches(msg, k.Edit):
+		return d.c.report(editMsg{data: d.data})
+	}
+	d.move(msg)
+	return nil
+}
+
+// move switches tabs and views and scrolls.
+func (d *detail) move(msg tea.KeyPressMsg) {
+	k := d.c.keys.detail
+	n := max(1, len(d.data.views))
+	switch {
+	case key.Matches(msg, k.NextPlatform):
+		d.tab = (d.tab + 1) % n
+		d.latestTry()
+		d.refresh(false)
+	case key.Matches(msg, k.PrevPlatform):
+		d.tab = (d.tab + n - 1) % n
+		d.latestTry()
+		d.refresh(false)
+	case key.Matches(msg, k.OlderTry):
+		d.pickTry(-1)
+	case key.Matches(msg, k.NewerTry):
+		d.pickTry(1)
+	case key.Matches(msg, k.Mode):
+		d.mode = (d.mode + 1) % modeCount
+		d.refresh(false)
+	case key.Matches(msg, k.Up):
+		d.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		d.vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		d.vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		d.vp.PageDown()
+	case key.Matches(msg, k.Left):
+		d.vp.ScrollLeft(8)
+	case key.Matches(msg, k.Right):
+		d.vp.ScrollRight(8)
+	}
+}
+
+// copyCurl puts the open exchange's request on the clipboard as a curl
+// command (OSC 52) and shows it for copying by hand.
+func (d *detail) copyCurl() tea.Cmd {
+	if _, ok := d.current(); !ok {
+		return nil
+	}
+	v := d.shown()
+	if !v.has || v.ex.Request.URL == "" {
+		return d.c.note(paneDetail, noticeError, fmt.Sprintf(d.c.tr(msgCurlNothing), v.title))
+	}
+	cmd := buildCurl(v.ex.Request)
+	cmd.window = d.c.traits(v.platform).ReplayWindow
+	title := d.c.tr(msgCurlTitle) + " · " + v.title + " · #" + strconv.FormatInt(d.data.id, 10)
+	if len(d.data.views[d.tab].tries) > 1 {
+		title += " · " + d.c.tr(lblAttempts) + " " + strconv.Itoa(d.try+1)
+	}
+	d.curl = newCurlView(d.c, title, cmd)
+	d.curl.SetSize(d.width, d.height)
+	return tea.SetClipboard(cmd.text())
+}
+
+// copyValue puts one value on the clipboard: the open platform's customer
+// ID, or the submission's request ID, whole, and says which.
+func (d *detail) copyValue(customerID bool) tea.Cmd {
+	label, value := d.c.tr(lblRequest), d.data.requestID
+	if customerID {
+		label, value = d.c.tr(lblIDs), ""
+		if _, ok := d.current(); ok && d.shown().has {
+			value = strings.Join(d.shown().ex.Result.CustomerIDs, ",")
+		}
+	}
+	if value == "" {
+		return d.c.note(paneDetail, noticeError, fmt.Sprintf(d.c.tr(msgCopyNothing), label))
+	}
+	return tea.Batch(tea.SetClipboard(value), d.c.note(paneDetail, noticeInfo, fmt.Sprintf(d.c.tr(msgCopied), label, value)))
+}
+
+// curlOpen: the curl view is over the entry (the console lets go of the
+// mouse so the terminal's selection works).
+func (d *detail) curlOpen() bool { return d.curl != nil }
+
+// ShortHelp is the help bar over the entry: what acts on it first.
+func (d *detail) ShortHelp() []key.Binding {
+	k, g := d.c.keys.detail, d.c.keys.global
+	if d.curl != nil {
+		return []key.Binding{k.Close, k.Up, g.Quit}
+	}
+	bs := []key.Binding{k.Close}
+	if v, ok := d.current(); ok && v.awaits {
+		bs = append(bs, k.Resend, k.Drop)
+	} else if ok && v.state == stateDropped {
+		bs = append(bs, k.Resend)
+	}
+	bs = append(bs, k.NextPlatform, k.Mode)
+	if v, ok := d.current(); ok && len(v.tries) > 1 {
+		bs = append(bs, k.OlderTry)
+	}
+	return append(bs, k.CopyID, k.Curl, k.Edit, k.Up, g.Help)
+}
+
+func (d *detail) FullHelp() [][]key.Binding {
+	k := d.c.keys.detail
+	return [][]key.Binding{{k.NextPlatform, k.Mode, k.OlderTry, k.Resend, k.Drop, k.Edit, k.CopyID, k.CopyRequest, k.Curl, k.Close}}
 }
 
 // click picks a platform tab on the tab line.
@@ -268,6 +379,7 @@ func (d *detail) click(x, y int) {
 		w := ansi.StringWidth(d.tabLabel(v)) + 2
 		if x >= pos && x < pos+w {
 			d.tab = i
+			d.latestTry()
 			d.refresh(false)
 			return
 		}
@@ -284,7 +396,10 @@ func (d *detail) tabLabel(v exchangeView) string {
 	return v.title + " " + h.mark(state)
 }
 
-func (d *detail) view() []string {
+func (d *detail) View() []string {
+	if d.curl != nil {
+		return d.curl.View()
+	}
 	st := d.c.st
 	w := d.width
 	lines := make([]string, 0, d.height)
@@ -300,8 +415,12 @@ func (d *detail) view() []string {
 			}
 			head += "  " + d.data.created.In(d.c.now().Location()).Format(layout)
 		}
-		if d.data.requestID != "" {
-			head += "  " + d.c.tr(lblRequest) + " " + termsafe.Line(d.data.requestID)
+		req := "  " + d.c.tr(lblRequest) + " " + termsafe.Line(d.data.requestID)
+		// An ID is never cut: when the head has no room for it whole, it
+		// shows in the result column instead.
+		d.reqInBody = d.data.requestID != "" && ansi.StringWidth(head+req) > w
+		if d.data.requestID != "" && !d.reqInBody {
+			head += req
 		}
 	}
 	lines = append(lines, padRight(st.title.Render(ansi.Truncate(head, w, "…")), w))
@@ -352,104 +471,208 @@ func (d *detail) resultLines() []string {
 	if !v.has {
 		return []string{st.outcomeStyle(markStyle(v.state)).Render(d.c.tr(msgInFlight))}
 	}
-	ex, r := v.ex, v.ex.Result
-	labelW := 0
-	for _, t := range []text{lblOutcome, lblIDs, lblCode, lblSubCode, lblMessage, lblStatus, lblDuration, lblAttempts, lblRetry, lblError} {
-		labelW = max(labelW, ansi.StringWidth(d.c.tr(t)))
+	shown := d.shown()
+	lines := d.resultFields(shown)
+	if d.try == len(v.tries)-1 || len(v.tries) == 0 {
+		lines = append(lines, d.resultNotes(v)...) // what to do is the latest attempt's
 	}
-	valW := max(4, d.leftW-labelW-1)
-	var lines []string
-	add := func(label text, value string, style func(...string) string) {
-		if value == "" {
-			return
-		}
-		parts := wrapLines(termsafe.Line(value), valW)
-		for i, p := range parts {
-			l := strings.Repeat(" ", labelW)
-			if i == 0 {
-				l = padRight(st.label.Render(d.c.tr(label)), labelW)
-			}
+	lines = append(lines, d.itemLines(shown.ex.Result)...)
+	return append(lines, d.attemptLines(v)...)
+}
+
+// labelled lays out label/value lines; a long value wraps at spaces under
+// its label, whole words, never cut.
+type labelled struct {
+	d      *detail
+	labelW int
+	lines  []string
+}
+
+func (l *labelled) add(label text, value string, style func(...string) string) {
+	if value == "" {
+		return
+	}
+	st := l.d.c.st
+	value = termsafe.Line(value)
+	valW := max(4, l.d.leftW-l.labelW-1)
+	if longestWord(value) > valW && longestWord(value) <= l.d.leftW {
+		// A customer or request ID wider than the value column goes whole
+		// on the lines under its label rather than cut in two.
+		l.lines = append(l.lines, st.label.Render(l.d.c.tr(label)))
+		for _, p := range wrapLines(value, l.d.leftW) {
 			if style != nil {
 				p = style(p)
 			}
-			lines = append(lines, l+" "+p)
+			l.lines = append(l.lines, p)
 		}
+		return
 	}
-	add(lblOutcome, string(r.Outcome), st.outcomeStyle(string(r.Outcome)).Render)
-	add(lblIDs, strings.Join(r.CustomerIDs, ", "), st.title.Render)
-	add(lblCode, r.Code, nil)
-	add(lblSubCode, r.SubCode, nil)
-	add(lblMessage, r.Message, nil)
+	for i, p := range wrapLines(value, valW) {
+		s := strings.Repeat(" ", l.labelW)
+		if i == 0 {
+			s = padRight(st.label.Render(l.d.c.tr(label)), l.labelW)
+		}
+		if style != nil {
+			p = style(p)
+		}
+		l.lines = append(l.lines, s+" "+p)
+	}
+}
+
+func (d *detail) resultFields(v exchangeView) []string {
+	st := d.c.st
+	ex, r := v.ex, v.ex.Result
+	l := &labelled{d: d}
+	for _, t := range []text{lblOutcome, lblIDs, lblCode, lblSubCode, lblMessage, lblStatus, lblDuration, lblAttempts, lblRetry, lblError} {
+		l.labelW = max(l.labelW, ansi.StringWidth(d.c.tr(t)))
+	}
+	l.add(lblOutcome, d.c.outcomeText(string(r.Outcome)), st.outcomeStyle(string(r.Outcome)).Render)
+	l.add(lblIDs, strings.Join(r.CustomerIDs, ", "), st.title.Render)
+	l.add(lblCode, r.Code, nil)
+	l.add(lblSubCode, r.SubCode, nil)
+	l.add(lblMessage, d.c.resultMessage(r), nil)
 	if ex.Status > 0 {
-		add(lblStatus, strconv.Itoa(ex.Status), nil)
+		l.add(lblStatus, strconv.Itoa(ex.Status), nil)
 	}
 	dur := fmtDur(ex.Duration)
-	if ex.FirstByte > 0 {
+	if ex.FirstByte > 0 && ex.Phases == (platforms.Phases{}) {
 		dur += " (" + text{"首字节", "first byte"}.in(d.c.lang) + " " + fmtDur(ex.FirstByte) + ")"
 	}
-	add(lblDuration, dur, nil)
+	l.add(lblDuration, dur, nil)
+	l.add(lblPhases, d.phasesText(ex.Phases), st.dim.Render)
 	if v.attempts > 1 {
-		add(lblAttempts, strconv.Itoa(v.attempts), nil)
+		l.add(lblAttempts, strconv.Itoa(v.attempts), nil)
 	}
 	if r.Retryable && v.state == stateQueued {
 		// Only what will really be retried says so: a send waiting for a
 		// person is not, whatever its answer's kind.
-		add(lblRetry, text{"是", "yes"}.in(d.c.lang), nil)
+		l.add(lblRetry, text{"是", "yes"}.in(d.c.lang), nil)
 	}
-	add(lblError, ex.Error, st.errText.Render)
+	l.add(lblError, ex.Error, st.errText.Render)
+	if d.reqInBody {
+		l.add(lblRequest, d.data.requestID, nil)
+	}
+	if v.state == stateQueued && !v.nextRetry.IsZero() {
+		l.add(lblNext, v.nextRetry.In(d.c.now().Location()).Format("15:04:05"), st.notice.Render)
+	}
+	return l.lines
+}
+
+// resultNotes say what a person can do with a send that waits for them.
+func (d *detail) resultNotes(v exchangeView) []string {
+	st := d.c.st
 	switch {
-	case v.state == stateQueued && !v.nextRetry.IsZero():
-		add(lblNext, v.nextRetry.In(d.c.now().Location()).Format("15:04:05"), st.notice.Render)
+	case v.state == stateQueued:
+		return nil
 	case v.state == stateDropped:
-		lines = append(lines, "", st.dim.Render(d.c.tr(msgDroppedResend)))
-	case v.awaits:
-		why := msgAwaits
-		if p, ok := d.c.platform(v.platform); ok && !p.Traits().Idempotent && r.Outcome == platforms.Unknown {
-			why = text{fmt.Sprintf(msgAwaitsNoKey.zh, p.Title()), fmt.Sprintf(msgAwaitsNoKey.en, p.Title())}
-		}
-		lines = append(lines, "")
-		for _, l := range wrapLines(d.c.tr(why), d.leftW) {
-			lines = append(lines, st.notice.Render(l))
-		}
-		lines = append(lines, st.dim.Render(d.c.tr(msgResendDrop)))
+		return []string{"", st.dim.Render(d.c.tr(msgDroppedResend))}
+	case !v.awaits:
+		return nil
 	}
-	if len(r.Items) > 1 {
-		lines = append(lines, st.label.Render(d.c.tr(lblItems)))
-		for _, it := range r.Items {
-			parts := []string{"#" + strconv.Itoa(it.Index), string(it.Outcome)}
-			for _, p := range []string{it.CustomerID, it.Code, it.Message} {
-				if p != "" {
-					parts = append(parts, p)
-				}
+	why := msgAwaits
+	if p, ok := d.c.platform(v.platform); ok && !p.Traits().Idempotent && v.ex.Result.Outcome == platforms.Unknown {
+		why = text{fmt.Sprintf(msgAwaitsNoKey.zh, p.Title()), fmt.Sprintf(msgAwaitsNoKey.en, p.Title())}
+	}
+	lines := []string{""}
+	for _, l := range wrapLines(d.c.tr(why), d.leftW) {
+		lines = append(lines, st.notice.Render(l))
+	}
+	return append(lines, st.dim.Render(d.c.tr(msgResendDrop)))
+}
+
+// itemLines list a batch answer's items, one line each.
+func (d *detail) itemLines(r platforms.Result) []string {
+	if len(r.Items) <= 1 {
+		return nil
+	}
+	lines := []string{d.c.st.label.Render(d.c.tr(lblItems))}
+	for _, it := range r.Items {
+		parts := []string{"#" + strconv.Itoa(it.Index), d.c.outcomeText(string(it.Outcome))}
+		for _, p := range []string{it.CustomerID, it.Code, it.Message} {
+			if p != "" {
+				parts = append(parts, p)
 			}
-			lines = append(lines, ansi.Truncate(" "+termsafe.Line(strings.Join(parts, " ")), d.leftW, "…"))
 		}
+		lines = append(lines, ansi.Truncate(" "+termsafe.Line(strings.Join(parts, " ")), d.leftW, "…"))
 	}
 	return lines
 }
 
-// hardWrap appends line cut into pieces of at most w columns. Bodies are
-// plain text (termsafe ran), so it measures rune by rune, with a fast
-// path for ASCII: a megabyte of minified JSON wraps in milliseconds.
-func hardWrap(out []string, line string, w int) []string {
-	start, col := 0, 0
-	for i, r := range line {
-		rw := 1
-		if r >= 0x80 {
-			rw = runeWidth(r)
-		}
-		if col+rw > w && i > start {
-			out = append(out, line[start:i])
-			start, col = i, 0
-		}
-		col += rw
+func longestWord(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		n = max(n, ansi.StringWidth(w))
 	}
-	return append(out, line[start:])
+	return n
 }
 
-func fill(lines []string, h, w int) []string {
-	for len(lines) < h {
-		lines = append(lines, strings.Repeat(" ", w))
+// shown is the attempt on screen: the chosen one of the tab's tries, or the
+// tab's view itself.
+func (d *detail) shown() exchangeView {
+	v := d.data.views[d.tab]
+	if d.try >= 0 && d.try < len(v.tries)-1 {
+		return v.tries[d.try]
 	}
-	return lines[:h]
+	return v
+}
+
+// pickTry moves to an older (-1) or newer (+1) attempt of the tab.
+func (d *detail) pickTry(dir int) {
+	v, ok := d.current()
+	if !ok || len(v.tries) < 2 {
+		return
+	}
+	d.try = max(0, min(len(v.tries)-1, d.try+dir))
+	d.refresh(false)
+}
+
+// latestTry points the tab at its newest attempt.
+func (d *detail) latestTry() {
+	if v, ok := d.current(); ok {
+		d.try = len(v.tries) - 1
+	}
+}
+
+// attemptLines list every attempt of the tab: when, outcome, how long; the
+// one shown is marked, and [ ] move between them.
+func (d *detail) attemptLines(v exchangeView) []string {
+	if len(v.tries) < 2 {
+		return nil
+	}
+	st := d.c.st
+	lines := []string{"", st.label.Render(d.c.tr(lblAttemptList)) + st.dim.Render("  [ ]")}
+	loc := d.c.now().Location()
+	for i, t := range v.tries {
+		mark := "  "
+		if i == d.try {
+			mark = st.focusMark.Render("› ")
+		}
+		o := string(t.ex.Result.Outcome)
+		line := mark + "#" + strconv.Itoa(i+1) + " " + t.ex.Started.In(loc).Format("01-02 15:04:05") + " " +
+			st.outcomeStyle(o).Render(d.c.outcomeText(o)) + " " + st.dim.Render(fmtDur(t.ex.Duration))
+		lines = append(lines, ansi.Truncate(line, d.leftW, "…"))
+	}
+	return lines
+}
+
+// phasesText is the exchange's steps, the ones that happened.
+func (d *detail) phasesText(p platforms.Phases) string {
+	if p == (platforms.Phases{}) {
+		return ""
+	}
+	var parts []string
+	for _, ph := range []struct {
+		name text
+		d    time.Duration
+	}{{text{"DNS", "DNS"}, p.DNS}, {text{"连接", "connect"}, p.Connect}, {text{"TLS", "TLS"}, p.TLS},
+		{text{"等待", "wait"}, p.Wait}, {text{"正文", "body"}, p.Body}} {
+		if ph.d > 0 {
+			// A no-break space keeps a step's name with its time when the line wraps.
+			parts = append(parts, d.c.tr(ph.name)+"\u00a0"+fmtDur(ph.d))
+		}
+	}
+	if p.Reused {
+		parts = append(parts, d.c.tr(text{"复用连接", "reused connection"}))
+	}
+	return strings.Join(parts, " · ")
 }

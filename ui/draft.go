@@ -19,6 +19,35 @@ import (
 // draftTickMsg asks to save the draft if the form is still at version.
 type draftTickMsg struct{ version int }
 
+// drafts is what the console knows of the draft it wrote.
+type drafts struct {
+	saved int // form version last written as a draft
+}
+
+// draftAfterEdit writes the draft once typing pauses.
+func (m *Model) draftAfterEdit() tea.Cmd {
+	if m.hist == nil || !m.timers {
+		return nil
+	}
+	v := m.form.version
+	return tea.Tick(draftDelay, func(time.Time) tea.Msg { return draftTickMsg{v} })
+}
+
+// draftMsg takes the draft's timer and the answer of a write.
+func (m *Model) draftMsg(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case draftTickMsg:
+		return m.saveDraft(msg.version)
+	case draftSavedMsg:
+		if msg.err != nil {
+			m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgStoreError), msg.err))
+		} else {
+			m.drafts.saved = max(m.drafts.saved, msg.version)
+		}
+	}
+	return nil
+}
+
 // draftDelay is how long typing must pause before the draft is written, so a
 // crash loses at most that much typing and a keystroke never waits on disk.
 const draftDelay = 800 * time.Millisecond
@@ -41,7 +70,7 @@ func (m *Model) writeDraft(ctx context.Context) error {
 }
 
 func (m *Model) saveDraft(version int) tea.Cmd {
-	if m.hist == nil || version != m.form.version || version <= m.draftSaved {
+	if m.hist == nil || version != m.form.version || version <= m.drafts.saved {
 		return nil
 	}
 	return m.draftCmd(version)
@@ -76,24 +105,24 @@ func (m *Model) draftCmd(version int) tea.Cmd {
 func (m *Model) restoreDraft(ctx context.Context) {
 	d, ok, err := m.hist.LoadDraft(ctx)
 	if err != nil {
-		m.setNotice(errText(m.c, err), true)
+		m.status.set(paneForm, noticeError, errText(m.c, err))
 		return
 	}
 	if !ok {
 		return
 	}
 	m.form.setCustomer(d.Customer)
-	m.draftSaved = m.form.version
+	m.drafts.saved = m.form.version
 	m.guardAfterEdit()
 	if d.SubmissionID == 0 {
-		m.setNotice(m.c.tr(msgDraftRestored), false)
+		m.status.set(paneForm, noticeInfo, m.c.tr(msgDraftRestored))
 		return
 	}
 	sub, err := m.hist.Get(ctx, d.SubmissionID)
 	if err != nil {
 		// The submission is gone (another data directory's draft?): what
 		// was typed is still worth keeping, as typing.
-		m.setNotice(m.c.tr(msgDraftRestored), false)
+		m.status.set(paneForm, noticeInfo, m.c.tr(msgDraftRestored))
 		return
 	}
 	m.bound = &binding{id: sub.ID, customer: sub.Customer}
@@ -101,5 +130,5 @@ func (m *Model) restoreDraft(ctx context.Context) {
 	for _, p := range sub.Platforms {
 		marks = append(marks, m.c.platformTitle(p)+" "+(&history{c: m.c}).mark(stateOf(sub.States[p])))
 	}
-	m.setNotice(fmt.Sprintf(m.c.tr(msgBoundRestored), sub.ID, strings.Join(marks, " ")), false)
+	m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgBoundRestored), sub.ID, strings.Join(marks, " ")))
 }

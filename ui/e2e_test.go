@@ -37,7 +37,7 @@ func TestEndToEndSubmitAndReadIDs(t *testing.T) {
 	typeKeys(tm, "ctrl+s")
 	waitScreen(t, tm, "every platform said ok")
 	waitModel(t, tm, "an empty form for the next customer", func(m *Model) bool {
-		return m.form.empty() && m.form.fields[m.form.focus].spec.key == "name"
+		return m.form.empty() && m.form.focused().base().spec.key == "name"
 	})
 	waitScreen(t, tm, "✓ ✓ ✓")
 
@@ -123,7 +123,7 @@ func TestEndToEndOfflineRetriedInBackground(t *testing.T) {
 	waitScreen(t, tm, "queued for retry")
 	// Typing goes on while the queue waits.
 	tm.Type("x")
-	waitModel(t, tm, "the typed x", func(m *Model) bool { return m.form.field("mobile").input.Value() == "13411111111x" })
+	waitModel(t, tm, "the typed x", func(m *Model) bool { return m.form.valueOf("mobile") == "13411111111x" })
 
 	sb2, err := sandbox.Start(sandbox.Demo(), addr)
 	if err != nil {
@@ -134,14 +134,14 @@ func TestEndToEndOfflineRetriedInBackground(t *testing.T) {
 		r := m.history.selected()
 		return r != nil && r.states["alsc"] == "ok" && r.states["youzan"] == "ok" && r.states["nxlink"] == "ok"
 	})
-	waitModel(t, tm, "the queue to empty", func(m *Model) bool { return m.stats.Queued == 0 })
+	waitModel(t, tm, "the queue to empty", func(m *Model) bool { return m.header.stats.Queued == 0 })
 	for _, p := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {
 		if n := sb2.Created(p); n != 1 {
 			t.Errorf("%s created %d customers", p, n)
 		}
 	}
 	waitModel(t, tm, "the form untouched", func(m *Model) bool {
-		return m.form.field("mobile").input.Value() == "13411111111x" && m.form.fields[m.form.focus].spec.key == "mobile"
+		return m.form.valueOf("mobile") == "13411111111x" && m.form.focused().base().spec.key == "mobile"
 	})
 	sub, err := st.List(context.Background(), store.Query{})
 	if err != nil || len(sub) != 1 || !slices.Equal(sub[0].Platforms, []string{"alsc", "youzan", "nxlink"}) {

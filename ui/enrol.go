@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -27,26 +26,6 @@ type binding struct {
 	customer platforms.Customer // as sent
 }
 
-// submitting is one ctrl+s of this console, from the key until every
-// platform it sends to answered.
-type submitting struct {
-	token    int
-	id       int64 // 0 until Enrol wrote the submission ahead
-	name     string
-	version  int // the form's version when sent: unchanged means clear it on success
-	focus    int // the form's focus when sent: unchanged means go back to name
-	ctx      context.Context
-	cancel   context.CancelFunc
-	started  time.Time
-	names    []string // the platforms sent to (known once planned)
-	planned  bool
-	skipped  []dispatch.Skipped
-	results  map[string]platforms.Exchange
-	canceled bool
-}
-
-func (s *submitting) done() bool { return s.planned && len(s.results) == len(s.names) }
-
 // enrolledMsg answers a submit: what Enrol wrote ahead and will send.
 type enrolledMsg struct {
 	token int
@@ -64,9 +43,9 @@ type enrolHow struct {
 // what the member still needs, then sends it to those platforms at once.
 func (m *Model) submit() tea.Cmd {
 	f := m.form
-	m.focus = paneForm
+	m.setFocus(paneForm)
 	if len(f.selectedNames()) == 0 {
-		m.setNotice(m.c.tr(msgNoPlatform), true)
+		m.status.set(paneForm, noticeError, m.c.tr(msgNoPlatform))
 		f.moveFocus(0)
 		return nil
 	}
@@ -76,15 +55,13 @@ func (m *Model) submit() tea.Cmd {
 	if n := f.problems(); n > 0 {
 		f.moveFocus(f.firstProblem())
 		f.ensureVisible()
-		m.setNotice(fmt.Sprintf(m.c.tr(msgFixErrors), n), true)
+		m.status.set(paneForm, noticeFix, fmt.Sprintf(m.c.tr(msgFixErrors), n))
 		return nil
 	}
 	f.ensureVisible()
-	for _, s := range m.subs {
-		if s.version == f.version && !s.canceled && !s.done() {
-			m.setNotice(m.c.tr(msgAlreadySending), false)
-			return nil
-		}
+	if m.subs.sending(f.version) {
+		m.status.set(paneForm, noticeInfo, m.c.tr(msgAlreadySending))
+		return nil
 	}
 	return m.enrol(enrolHow{})
 }
@@ -100,12 +77,11 @@ func (m *Model) enrol(how enrolHow) tea.Cmd {
 	if m.bound != nil {
 		req.Bound = m.bound.id
 	}
-	m.nextToken++
 	ctx, cancel := context.WithCancel(m.ctx)
-	s := &submitting{token: m.nextToken, name: termsafe.Line(c.Name), version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
+	s := &submitting{name: termsafe.Line(c.Name), version: f.version, focus: f.focus, ctx: ctx, cancel: cancel,
 		started: m.c.now(), names: req.Platforms, results: map[string]platforms.Exchange{}}
-	m.subs = append(m.subs, s)
-	m.notice, m.noticeErr = "", false
+	m.subs.add(s)
+	m.status.clear(paneForm)
 	send, token := m.send, s.token
 	// Writing ahead must not be cut short by a cancel: a plan that was
 	// written is sent (a cancelled send is recorded as such, never lost).
@@ -116,36 +92,27 @@ func (m *Model) enrol(how enrolHow) tea.Cmd {
 	}, m.startSpinner())
 }
 
-func (m *Model) subByToken(token int) *submitting {
-	for _, x := range m.subs {
-		if x.token == token {
-			return x
-		}
-	}
-	return nil
-}
-
 func (m *Model) enrolled(msg enrolledMsg) tea.Cmd {
-	s := m.subByToken(msg.token)
+	s := m.subs.byToken(msg.token)
 	if s == nil {
 		return nil
 	}
 	var edit *dispatch.EditError
 	switch {
 	case errors.As(msg.err, &edit):
-		m.removeSub(s)
+		m.subs.remove(s)
 		m.askEditAccepted(edit.Accepted)
 		return nil
 	case msg.err != nil:
-		m.removeSub(s)
-		m.setNotice(fmt.Sprintf(m.c.tr(msgBeginFailed), msg.err), true)
+		m.subs.remove(s)
+		m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgBeginFailed), msg.err))
 		return m.lookupNow()
 	}
 	plan := msg.plan
 	m.skipped = plan.Skipped
 	if len(plan.Send) == 0 {
-		m.removeSub(s)
-		m.setNotice(m.nothingSent(plan.Skipped), true)
+		m.subs.remove(s)
+		m.status.set(paneForm, noticeError, m.nothingSent(plan.Skipped))
 		return m.lookupNow()
 	}
 	s.id, s.names, s.skipped, s.planned = plan.Submission.ID, plan.Send, plan.Skipped, true
@@ -158,14 +125,14 @@ func (m *Model) enrolled(msg enrolledMsg) tea.Cmd {
 	switch {
 	case filtered(m.history.search.shown):
 		// Whether the row matches is the store's to say: ask again.
-		refresh = m.refreshSearch()
+		refresh = m.history.refreshSearch()
 	case plan.Continued:
 		m.history.replace(row)
 	default:
 		m.history.prepend(row, m.focus != paneForm)
 	}
 	if len(plan.Skipped) > 0 {
-		m.setNotice(m.sendingText(plan), false)
+		m.status.set(paneForm, noticeInfo, m.sendingText(plan))
 	}
 	cmds := make([]tea.Cmd, 0, len(plan.Send)+3)
 	for _, p := range plan.Send {
@@ -180,9 +147,13 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	if msg.resend {
 		m.resending[resendKey{msg.subID, msg.platform}] = false
 		o := string(msg.ex.Result.Outcome)
-		m.setNotice(fmt.Sprintf(m.c.tr(msgResent), m.c.platformTitle(msg.platform), o), o != string(platforms.OK))
+		kind := noticeInfo
+		if o != string(platforms.OK) {
+			kind = noticeError
+		}
+		m.status.set(paneDetail, kind, fmt.Sprintf(m.c.tr(msgResent), m.c.platformTitle(msg.platform), m.c.outcomeText(o)))
 	}
-	for _, s := range m.subs {
+	for _, s := range m.subs.list {
 		if s.id != msg.subID || !s.planned {
 			continue
 		}
@@ -190,7 +161,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		if !s.done() {
 			break
 		}
-		m.removeSub(s)
+		m.subs.remove(s)
 		cmds = append(cmds, m.finished(s))
 	}
 	return tea.Batch(cmds...)
@@ -209,13 +180,13 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 	unrecorded, lost := m.unrecordedNotice(s)
 	switch {
 	case lost:
-		m.setNotice(unrecorded, true)
+		m.status.set(paneForm, noticeError, unrecorded)
 	case s.canceled:
-		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)), false)
+		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)))
 	case !allOK:
-		m.setNotice(fmt.Sprintf(m.c.tr(msgSomeFailed), s.name), true)
+		m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgSomeFailed), s.name))
 	case m.form.version != s.version:
-		m.setNotice(fmt.Sprintf(m.c.tr(msgKeptEdited), s.name), false)
+		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgKeptEdited), s.name))
 	default:
 		focusMoved := m.form.focus != s.focus
 		focus := m.form.focus
@@ -224,7 +195,7 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 			m.form.focusField(focus)
 			m.form.ensureVisible()
 		}
-		m.setNotice(fmt.Sprintf(m.c.tr(msgAllOK), s.name), false)
+		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgAllOK), s.name))
 		return m.saveDraftNow() // the form is empty: the draft is forgotten
 	}
 	return nil
@@ -251,27 +222,7 @@ func (m *Model) clearForm() {
 	m.guard = guardState{}
 	m.form.setNotes(mobileNoteKey, nil)
 	m.form.setNotes(platformsNoteKey, nil)
-	m.draftSaved = m.form.version
-}
-
-func (m *Model) removeSub(s *submitting) {
-	for i, x := range m.subs {
-		if x == s {
-			m.subs = append(m.subs[:i], m.subs[i+1:]...)
-			return
-		}
-	}
-}
-
-// inFlight counts this console's sends not answered yet.
-func (m *Model) inFlight() int {
-	n := 0
-	for _, s := range m.subs {
-		if !s.canceled {
-			n += len(s.names) - len(s.results)
-		}
-	}
-	return n
+	m.drafts.saved = m.form.version
 }
 
 // askCancel asks before cancelling the sends in flight: a cancelled send is
@@ -291,16 +242,8 @@ func (m *Model) askCancel() tea.Cmd {
 
 // cancelAll cancels every send still in flight.
 func (m *Model) cancelAll() {
-	n := 0
-	for _, s := range m.subs {
-		if !s.canceled {
-			s.canceled = true
-			s.cancel()
-			n += len(s.names) - len(s.results)
-		}
-	}
-	if n > 0 {
-		m.setNotice(fmt.Sprintf(m.c.tr(msgCancelled), n), false)
+	if n := m.subs.cancelAll(); n > 0 {
+		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgCancelled), n))
 	}
 }
 

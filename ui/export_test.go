@@ -121,14 +121,17 @@ func TestExportNoticeFitsNarrowScreen(t *testing.T) {
 	e := newEnv(t)
 	m := e.model(t, "en")
 	d := drive(t, m, 64, 20)
+	d.press("ctrl+o") // the notice is the history pane's, where x was pressed
 	long := filepath.Join(e.dir, strings.Repeat("deep/", 12), "history-20250314-150926.jsonl")
 	d.send(exportedMsg{jsonl: long, csv: strings.TrimSuffix(long, "jsonl") + "csv", n: 7})
+	d.settle()
 	line := strings.Split(d.screen(), "\n")[18]
 	if !strings.Contains(line, "/deep/history-20250314-150926.jsonl and .csv") || !strings.Contains(line, "exported 7: …") ||
 		ansi.StringWidth(strings.TrimRight(line, " ")) > 64 {
 		t.Errorf("status line %q", line)
 	}
 	d.send(exportedMsg{err: os.ErrPermission})
+	d.settle()
 	if !strings.Contains(d.screen(), "export failed: permission denied") {
 		t.Errorf("no failure shown:\n%s", d.screen())
 	}
@@ -162,7 +165,7 @@ func TestCancelBeforeBeginRecordsCancelled(t *testing.T) {
 	d.typeText("13411111113")
 	d.press("ctrl+s")
 	d.press("esc") // navigation only
-	if d.m.subs[0].canceled {
+	if d.m.subs.list[0].canceled {
 		t.Fatal("esc cancelled the submit")
 	}
 	d.press("ctrl+g", "y")
@@ -186,8 +189,9 @@ func TestCancelBeforeBeginRecordsCancelled(t *testing.T) {
 	d.press("ctrl+o", "enter")
 	d.settle()
 	d.press("c")
+	d.settle()
 	// The entry opens on what waits for a person: Youzan.
-	if d.m.curl != nil || !strings.Contains(d.screen(), "nothing was sent to Youzan: no request to copy") {
+	if d.m.detail.curl != nil || !strings.Contains(d.screen(), "nothing was sent to Youzan: no request to copy") {
 		t.Errorf("c on a platform never sent:\n%s", d.screen())
 	}
 	for _, path := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {

@@ -71,7 +71,7 @@ func TestValidationAsTyped(t *testing.T) {
 	d.press("tab")
 	d.typeText("134x")
 	// The normaliser refuses it, once, for every platform.
-	errs := d.m.form.field("mobile").errs
+	errs := d.m.form.field("mobile").base().errs
 	if len(errs) != 1 || !strings.HasPrefix(errs[0], "a mobile holds only digits") {
 		t.Fatalf("mobile errors after a bad keystroke: %q", errs)
 	}
@@ -80,7 +80,7 @@ func TestValidationAsTyped(t *testing.T) {
 	}
 	d.press("backspace")
 	d.typeText("11111111")
-	if errs := d.m.form.field("mobile").errs; len(errs) != 0 {
+	if errs := d.m.form.field("mobile").base().errs; len(errs) != 0 {
 		t.Fatalf("a valid mobile still shows %q", errs)
 	}
 
@@ -90,7 +90,7 @@ func TestValidationAsTyped(t *testing.T) {
 	d.press("tab", "space") // youzan off
 	d.focusOn("whatsapp")
 	d.typeText("12ab")
-	if errs := d.m.form.field("whatsapp").errs; !slices.Equal(errs, []string{"NXLink: digits only"}) {
+	if errs := d.m.form.field("whatsapp").base().errs; !slices.Equal(errs, []string{"NXLink: digits only"}) {
 		t.Errorf("whatsapp errors with only NXLink selected: %q", errs)
 	}
 }
@@ -103,12 +103,12 @@ func TestValidationOnPaste(t *testing.T) {
 	if got := d.value("mobile"); got != "1341111" {
 		t.Fatalf("pasted mobile is %q", got)
 	}
-	errs := d.m.form.field("mobile").errs
+	errs := d.m.form.field("mobile").base().errs
 	if len(errs) == 0 || !strings.Contains(errs[0], "手机号") {
 		t.Fatalf("no Chinese error after a paste: %q", errs)
 	}
 	d.send(tea.PasteMsg{Content: "1111"})
-	if errs := d.m.form.field("mobile").errs; len(errs) != 0 {
+	if errs := d.m.form.field("mobile").base().errs; len(errs) != 0 {
 		t.Fatalf("errors after completing the mobile by paste: %q", errs)
 	}
 }
@@ -155,7 +155,7 @@ func TestSubmitWithErrorsSendsNothing(t *testing.T) {
 		t.Errorf("no notice:\n%s", d.screen())
 	}
 	// Required errors now show everywhere, not only on visited fields.
-	if errs := d.m.form.field("name").errs; len(errs) == 0 {
+	if errs := d.m.form.field("name").base().errs; len(errs) == 0 {
 		t.Errorf("name shows no required error after a submit")
 	}
 	for _, p := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {
@@ -195,7 +195,7 @@ func TestSubmitAllOKClearsAndKeepsPlatforms(t *testing.T) {
 	if r == nil || r.name != "王小二" || r.states["alsc"] != "ok" || r.states["nxlink"] != "ok" {
 		t.Fatalf("history row %+v", r)
 	}
-	if errs := d.m.form.field("mobile").errs; len(errs) != 0 {
+	if errs := d.m.form.field("mobile").base().errs; len(errs) != 0 {
 		t.Errorf("a cleared form shows errors: %q", errs)
 	}
 }
@@ -240,9 +240,9 @@ func TestResultWhileTypingKeepsFocusAndText(t *testing.T) {
 	if d.value("email") != "ann@" || d.value("name") != "王小二" {
 		t.Errorf("text moved: email %q name %q", d.value("email"), d.value("name"))
 	}
-	f := d.m.form.field("email")
-	if f.input.Position() != len([]rune("ann@")) {
-		t.Errorf("cursor moved to %d", f.input.Position())
+	f := d.m.form.field("email").(*textField)
+	if f.in.in.Position() != len([]rune("ann@")) {
+		t.Errorf("cursor moved to %d", f.in.in.Position())
 	}
 	if !strings.Contains(d.screen(), "form was edited, kept") {
 		t.Errorf("notice:\n%s", d.screen())
@@ -286,8 +286,8 @@ func TestCtrlGCancelsInFlightAfterAsking(t *testing.T) {
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("cancel took %s", time.Since(start))
 	}
-	if len(d.m.subs) != 0 || d.m.animating() {
-		t.Errorf("%d submits still tracked, animating %v", len(d.m.subs), d.m.animating())
+	if len(d.m.subs.list) != 0 || d.m.animating() {
+		t.Errorf("%d submits still tracked, animating %v", len(d.m.subs.list), d.m.animating())
 	}
 	if !strings.Contains(d.screen(), "cancelled 3 send(s)") {
 		t.Errorf("no cancel notice:\n%s", d.screen())
@@ -380,7 +380,7 @@ func TestTagsAndChoices(t *testing.T) {
 	}
 	d.focusOn("custom")
 	d.typeText("oops")
-	if errs := d.m.form.field("custom").errs; len(errs) != 1 {
+	if errs := d.m.form.field("custom").base().errs; len(errs) != 1 {
 		t.Errorf("custom errors %q", errs)
 	}
 	d.press("ctrl+s")

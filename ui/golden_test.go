@@ -27,7 +27,7 @@ import (
 var sizes = []struct {
 	name string
 	w, h int
-}{{"80x24", 80, 24}, {"120x40", 120, 40}}
+}{{"60x20", 60, 20}, {"80x24", 80, 24}, {"120x40", 120, 40}}
 
 // runGolden runs the model as a program at a size, lets script drive it, and
 // compares the final screen (as text, with the real cursor's place) with
@@ -116,7 +116,7 @@ func TestGoldenEmptyForm(t *testing.T) {
 			t.Run(lang+"_"+sz.name, func(t *testing.T) {
 				e := newEnv(t)
 				m := e.model(t, lang)
-				m.sandbox = "http://127.0.0.1:8080"
+				m.header.sandbox = "http://127.0.0.1:8080"
 				runGolden(t, m, sz.w, sz.h, func(tm *teatest.TestModel) {
 					waitScreen(t, tm, "ctrl+s")
 				})
@@ -177,7 +177,9 @@ func TestGoldenSubmitInFlight(t *testing.T) {
 				typeKeys(tm, "tab")
 				tm.Type("13411111111")
 				typeKeys(tm, "ctrl+s")
-				waitScreen(t, tm, "History (1)")
+				// Written ahead and on its way: the row is in the history.
+				waitModel(t, tm, "the submission planned", func(m *Model) bool { return m.subs.len() > 0 && m.subs.list[0].planned })
+				waitScreen(t, tm, "ctrl+g cancel sends")
 			})
 		})
 	}
@@ -268,6 +270,7 @@ func TestGoldenHistory(t *testing.T) {
 			runGolden(t, m, sz.w, sz.h, func(tm *teatest.TestModel) {
 				typeKeys(tm, "ctrl+o")
 				waitScreen(t, tm, "Ann Lee")
+				waitScreen(t, tm, "1 need you") // the queue's counts come in their own read
 			})
 		})
 	}

@@ -206,9 +206,9 @@ func keyMsg(k string) tea.KeyPressMsg {
 // screen is the view as plain text.
 func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
 
-func (d *driver) focusKey() string { return d.m.form.fields[d.m.form.focus].spec.key }
+func (d *driver) focusKey() string { return d.m.form.focused().base().spec.key }
 
-func (d *driver) value(key string) string { return d.m.form.field(key).input.Value() }
+func (d *driver) value(key string) string { return d.m.form.valueOf(key) }
 
 // focusOn moves the focus to a field by tabbing, as a person would.
 func (d *driver) focusOn(key string) {
@@ -221,3 +221,6 @@ func (d *driver) focusOn(key string) {
 	}
 	d.t.Fatalf("tab never reached %s", key)
 }
+
+// statusText is the status line as the user sees it over the focused pane.
+func statusText(m *Model) string { return ansi.Strip(m.status.line(m.focus)) }

@@ -41,7 +41,7 @@ func (f *form) normalised() (c platforms.Customer, errs, hints map[string]string
 
 // appendHint adds field i's hint line, if it has one, after its messages.
 func (f *form) appendHint(lines []formLine, i int) []formLine {
-	h, ok := f.hints[f.fields[i].spec.key]
+	h, ok := f.hints[f.fields[i].base().spec.key]
 	if !ok {
 		return lines
 	}

@@ -33,7 +33,7 @@ func TestEndToEndNormalisedMobileHintAndSubmit(t *testing.T) {
 			waitScreen(t, tm, "→ sent as 13411111111")
 			waitModel(t, tm, "the mobile as typed, without errors", func(m *Model) bool {
 				fl := m.form.field("mobile")
-				return fl.input.Value() == typed && len(fl.errs) == 0
+				return m.form.valueOf("mobile") == typed && len(fl.base().errs) == 0
 			})
 			typeKeys(tm, "ctrl+s")
 			waitScreen(t, tm, "every platform said ok")
@@ -58,14 +58,14 @@ func TestHintsAndRefusalsAsTyped(t *testing.T) {
 	d := drive(t, e.model(t, "zh"), 80, 30)
 	d.press("tab")
 	d.typeText("134 1111 111")
-	if errs := d.m.form.field("mobile").errs; len(errs) != 1 || !strings.Contains(errs[0], "这个有 10 位") {
+	if errs := d.m.form.field("mobile").base().errs; len(errs) != 1 || !strings.Contains(errs[0], "这个有 10 位") {
 		t.Fatalf("a 10-digit mobile: errors %q", errs)
 	}
 	if strings.Contains(d.screen(), "将发送") {
 		t.Errorf("a hint for a refused value:\n%s", d.screen())
 	}
 	d.typeText("1")
-	if errs := d.m.form.field("mobile").errs; len(errs) != 0 || !strings.Contains(d.screen(), "→ 将发送：13411111111") {
+	if errs := d.m.form.field("mobile").base().errs; len(errs) != 0 || !strings.Contains(d.screen(), "→ 将发送：13411111111") {
 		t.Fatalf("errors %q; screen:\n%s", errs, d.screen())
 	}
 	d.focusOn("birthday")
@@ -78,7 +78,7 @@ func TestHintsAndRefusalsAsTyped(t *testing.T) {
 		d.press("backspace")
 	}
 	d.typeText("2030-01-01")
-	if errs := d.m.form.field("birthday").errs; len(errs) != 1 || errs[0] != "生日不能在将来" {
+	if errs := d.m.form.field("birthday").base().errs; len(errs) != 1 || errs[0] != "生日不能在将来" {
 		t.Errorf("a future birthday: errors %q", errs)
 	}
 	// Only trimming is no news: no hint.

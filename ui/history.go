@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -69,14 +71,106 @@ type history struct {
 	searchX int // the search line's cursor column, as last rendered
 
 	head    []string // title and column header, kept until headKey changes
-	headKey [4]int
+	headKey [5]int
+
+	focused bool
+	screenW int // the whole screen's width: notices are as wide
+
+	hs         historyStore
+	ctx        context.Context
+	searchStop context.CancelFunc // cancels the search in flight when a newer one starts
+	exporting  bool
+	exportDir  string // where x writes: the data directory
 }
 
-func newHistory(c *common) *history {
-	return &history{c: c, byID: map[int64]*histRow{}, search: newSearchLine(c)}
+func newHistory(c *common, ctx context.Context, hs historyStore) *history {
+	h := &history{c: c, byID: map[int64]*histRow{}, search: newSearchLine(c), hs: hs, ctx: ctx}
+	if hs != nil {
+		h.exportDir = filepath.Dir(hs.Path())
+	}
+	return h
 }
 
-func (h *history) setSize(w, height int) {
+// searching: the search line has the keyboard.
+func (h *history) searching() bool { return h.focused && h.search.editing }
+
+// Update takes the pane's keys (moving, opening, searching, export, the
+// inbox) and the store's answers to what it asked.
+func (h *history) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return h.key(msg)
+	case tea.PasteMsg:
+		if h.searching() {
+			// A pasted line break would end nothing: the line is one query.
+			return h.searchEdit(tea.PasteMsg{Content: oneLine(msg.Content)})
+		}
+	case searchTickMsg:
+		if msg.seq == h.search.seq {
+			return h.runSearch(0)
+		}
+	case searchMsg:
+		return h.searched(msg)
+	case countMsg:
+		return h.counted(msg)
+	case pageMsg:
+		return h.page(msg)
+	case exportedMsg:
+		return h.exported(msg)
+	case newestMsg:
+		h.mergeNewest(msg)
+	case rowMsg:
+		if msg.err == nil {
+			h.replace(rowFromSubmission(msg.sub))
+		}
+	}
+	return nil
+}
+
+func (h *history) key(msg tea.KeyPressMsg) tea.Cmd {
+	if h.searching() {
+		return h.searchKey(msg)
+	}
+	k := h.c.keys.history
+	switch {
+	case key.Matches(msg, k.Search):
+		return h.openSearch()
+	case key.Matches(msg, k.Export):
+		return h.export()
+	case key.Matches(msg, k.Inbox):
+		return h.openInbox()
+	case key.Matches(msg, k.ClearSearch) && h.search.visible():
+		return h.clearSearch()
+	case key.Matches(msg, k.Open):
+		if r := h.selected(); r != nil {
+			return h.c.report(openEntryMsg{id: r.id})
+		}
+		return nil
+	case key.Matches(msg, k.Back):
+		return h.c.report(backMsg{})
+	}
+	h.move(msg)
+	return h.morePages()
+}
+
+// ShortHelp is the help bar over the history, most useful first.
+func (h *history) ShortHelp() []key.Binding {
+	k, g, sk := h.c.keys.history, h.c.keys.global, h.c.keys.search
+	switch {
+	case h.searching():
+		return []key.Binding{sk.Done, sk.Clear, sk.Select, g.Submit, g.Help, g.Quit}
+	case h.search.visible():
+		return []key.Binding{k.Open, k.Search, k.ClearSearch, k.Inbox, k.Export, k.Up, g.Help, g.Quit}
+	}
+	return []key.Binding{k.Open, k.Search, k.Inbox, k.Export, k.Up, k.Back, g.Help, g.Quit}
+}
+
+func (h *history) FullHelp() [][]key.Binding {
+	k := h.c.keys.history
+	return [][]key.Binding{{k.Up, k.PageUp, k.Top, k.Open, k.Search, k.Inbox, k.Export}}
+}
+
+func (h *history) SetSize(w, height int) {
 	if w != h.width {
 		for _, r := range h.rows {
 			r.dirty = true
@@ -213,8 +307,8 @@ func (h *history) needMore() bool {
 	return !h.loading && (len(h.rows) < h.total || h.capped) && h.offset+2*h.listH() >= len(h.rows)
 }
 
-// update moves the selection. open is true when the selected row should open.
-func (h *history) update(msg tea.KeyPressMsg) (open, back bool) {
+// move moves the selection.
+func (h *history) move(msg tea.KeyPressMsg) {
 	k := h.c.keys.history
 	switch {
 	case key.Matches(msg, k.Up):
@@ -229,13 +323,8 @@ func (h *history) update(msg tea.KeyPressMsg) (open, back bool) {
 		h.sel = 0
 	case key.Matches(msg, k.Bottom):
 		h.sel = len(h.rows) - 1
-	case key.Matches(msg, k.Open):
-		return h.selected() != nil, false
-	case key.Matches(msg, k.Back):
-		return false, true
 	}
 	h.clamp()
-	return false, false
 }
 
 // click selects the row at line y of the pane; a click on the selected row
@@ -281,10 +370,10 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 
 // view renders the pane: title, column header, visible rows, each exactly
 // width columns.
-func (h *history) view(focused bool) []string {
-	st := h.c.st
+func (h *history) View() []string {
+	st, focused := h.c.st, h.focused
 	lines := make([]string, 0, h.height)
-	key := [4]int{h.width, h.total, boolInt(focused), boolInt(filtered(h.search.shown))}
+	key := [5]int{h.width, h.total, boolInt(focused), boolInt(filtered(h.search.shown)), boolInt(h.exporting)}
 	if h.head == nil || h.headKey != key {
 		h.headKey = key
 		h.head = h.renderHead(focused)
@@ -339,6 +428,9 @@ func (h *history) renderHead(focused bool) []string {
 		title = strings.Replace(h.c.tr(msgHistoryFound), "%d", h.totalText(), 1)
 	case h.total > 0:
 		title += " (" + strconv.Itoa(h.total) + ")"
+	}
+	if h.exporting {
+		title += " · " + h.c.tr(msgExporting)
 	}
 	ts := st.group
 	if focused {

@@ -174,24 +174,37 @@ var (
 	msgCurlSigned   = text{"sign 与时间戳按原样复制：它们不是密钥，但平台拒绝过期的时间戳（误差超过 %s），所以只能在短时间内重放。", "sign and timestamp are copied as sent: they are not secrets, but the platform refuses a timestamp more than %s off, so the copy replays only for a short while."}
 	msgCurlLossy    = text{"正文含控制字符，屏幕上以转义显示：请用剪贴板里的内容。", "The body holds control characters, shown escaped here: use the clipboard copy, not the screen."}
 	msgCurlNUL      = text{"正文含 NUL 字节，命令行无法携带：此命令发出的字节会不同。", "The body holds NUL bytes, which no command line can carry: this command will not send the same bytes."}
+	msgCopied       = text{"已复制%s：%s", "copied %s: %s"}
+	msgCopyNothing  = text{"没有可复制的%s", "no %s to copy"}
+	msgCleared      = text{"表单已清空：ctrl+z 撤销", "form cleared: ctrl+z brings it back"}
+	msgUndone       = text{"已恢复清空前的表单", "the cleared form is back"}
+	msgRequired     = text{"* 所选平台必填", "* required by a platform you chose"}
 	msgLegend       = text{"✓ 成功  ◐ 部分成功  ✗ 被拒  ! 失败  ? 未知  ↻ 待重试  – 已放弃  · 未选", "✓ ok  ◐ partial  ✗ rejected  ! failed  ? unknown  ↻ queued  – dropped  · not chosen"}
+
+	// outcomeNames are the platforms' outcomes as the console says them.
+	outcomeNames = map[string]text{
+		"ok": {"成功", "ok"}, "partial": {"部分成功", "partial"}, "rejected": {"被拒", "rejected"},
+		"failed": {"失败", "failed"}, "unknown": {"未知", "unknown"},
+	}
 )
 
 // Detail labels.
 var (
-	lblOutcome  = text{"结果", "outcome"}
-	lblIDs      = text{"客户ID", "customer ID"}
-	lblCode     = text{"代码", "code"}
-	lblSubCode  = text{"子代码", "sub-code"}
-	lblMessage  = text{"信息", "message"}
-	lblStatus   = text{"HTTP", "HTTP"}
-	lblDuration = text{"耗时", "duration"}
-	lblAttempts = text{"次数", "attempts"}
-	lblRetry    = text{"可重试", "retryable"}
-	lblError    = text{"错误", "error"}
-	lblItems    = text{"逐条", "items"}
-	lblRequest  = text{"请求ID", "request ID"}
-	lblNext     = text{"下次重试", "next retry"}
+	lblOutcome     = text{"结果", "outcome"}
+	lblIDs         = text{"客户ID", "customer ID"}
+	lblCode        = text{"代码", "code"}
+	lblSubCode     = text{"子代码", "sub-code"}
+	lblMessage     = text{"信息", "message"}
+	lblStatus      = text{"HTTP", "HTTP"}
+	lblDuration    = text{"耗时", "duration"}
+	lblAttempts    = text{"次数", "attempts"}
+	lblRetry       = text{"可重试", "retryable"}
+	lblError       = text{"错误", "error"}
+	lblItems       = text{"逐条", "items"}
+	lblRequest     = text{"请求ID", "request ID"}
+	lblNext        = text{"下次重试", "next retry"}
+	lblPhases      = text{"分段", "phases"}
+	lblAttemptList = text{"各次尝试", "attempts"}
 
 	modeNames = []text{
 		{"应答（格式化）", "response (pretty)"},

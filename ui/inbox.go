@@ -11,7 +11,8 @@ import (
 
 // What a person does with an entry: resend or drop a send only they can
 // settle (the attention inbox lists those), or load the entry back into the
-// form to edit and send it again.
+// form to edit and send it again. The detail asks (resendMsg, dropMsg,
+// editMsg); the root does it, because it spans the form and the sends.
 
 // resendKey names one platform of one submission being resent.
 type resendKey struct {
@@ -19,43 +20,33 @@ type resendKey struct {
 	platform string
 }
 
-// openInbox shows the attention inbox: the sends waiting for a person.
-func (m *Model) openInbox() tea.Cmd {
-	s := &m.history.search
-	s.input.SetValue("outcome:attention")
-	s.input.CursorEnd()
-	m.stopSearchEditing()
-	return m.runSearch(0)
+// askDrop asks before dropping a send: nothing sends it again by itself
+// afterwards (r still can).
+func (m *Model) askDrop(id int64, platform string) tea.Cmd {
+	if m.send == nil {
+		return nil
+	}
+	send, ctx := m.send, m.ctx
+	m.ask(fmt.Sprintf(m.c.tr(msgAskDrop), m.c.platformTitle(platform), id), func() tea.Cmd {
+		return func() tea.Msg {
+			dctx, cancel := context.WithTimeout(ctx, storeTimeout)
+			defer cancel()
+			return droppedMsg{subID: id, platform: platform, err: send.Drop(dctx, id, platform)}
+		}
+	})
+	return nil
 }
 
-// resendOrDrop acts on the entry's platform that waits for a person (or,
-// for a resend, that a person dropped before). A drop is asked first.
-func (m *Model) resendOrDrop(resend bool) tea.Cmd {
-	v, ok := m.detail.current()
-	if !ok || m.send == nil {
+// resend sends one platform of a submission again, once at a time.
+func (m *Model) resend(id int64, platform string) tea.Cmd {
+	if m.send == nil {
 		return nil
 	}
-	id, platform, send, ctx := m.detail.data.id, v.platform, m.send, m.ctx
+	send, ctx := m.send, m.ctx
 	title := m.c.platformTitle(platform)
-	if !resend {
-		if !v.awaits && v.state != stateQueued {
-			return nil
-		}
-		m.ask(fmt.Sprintf(m.c.tr(msgAskDrop), title, id), func() tea.Cmd {
-			return func() tea.Msg {
-				dctx, cancel := context.WithTimeout(ctx, storeTimeout)
-				defer cancel()
-				return droppedMsg{subID: id, platform: platform, err: send.Drop(dctx, id, platform)}
-			}
-		})
-		return nil
-	}
-	if !v.awaits && v.state != stateDropped {
-		return nil
-	}
 	k := resendKey{id, platform}
+	m.status.set(paneDetail, noticeInfo, fmt.Sprintf(m.c.tr(msgResending), title))
 	if m.resending[k] {
-		m.setNotice(fmt.Sprintf(m.c.tr(msgResending), title), false)
 		return nil
 	}
 	if m.resending == nil {
@@ -63,7 +54,6 @@ func (m *Model) resendOrDrop(resend bool) tea.Cmd {
 	}
 	m.resending[k] = true
 	m.history.setState(id, platform, stateInFlight)
-	m.setNotice(fmt.Sprintf(m.c.tr(msgResending), title), false)
 	return tea.Batch(func() tea.Msg {
 		return sentMsg{subID: id, platform: platform, ex: send.Resend(ctx, id, platform), resend: true}
 	}, m.startSpinner())
@@ -72,19 +62,20 @@ func (m *Model) resendOrDrop(resend bool) tea.Cmd {
 // editEntry loads the entry's customer into the form, bound to its
 // submission: the platforms already created there are unticked (and the
 // guard marks them), so ctrl+s sends only what is still missing. Over a
-// form with unsent text it asks for a second e first.
-func (m *Model) editEntry() tea.Cmd {
+// form with unsent text it asks for a second e first; that note is the
+// entry's, since e types a letter on the form.
+func (m *Model) editEntry(data detailData) tea.Cmd {
 	if m.detail == nil || !m.detail.loaded {
 		return nil
 	}
 	if m.unsent() && !m.confirmEdit {
 		m.confirmEdit = true
-		m.setNotice(m.c.tr(msgEditReplace), true)
+		m.status.set(paneDetail, noticeError, m.c.tr(msgEditReplace))
 		return nil
 	}
 	m.confirmEdit = false
 	var names []string
-	for _, v := range m.detail.data.views {
+	for _, v := range data.views {
 		o := v.state
 		if o == "" && v.has {
 			o = exchangeState(v.ex)
@@ -94,13 +85,14 @@ func (m *Model) editEntry() tea.Cmd {
 		}
 	}
 	m.form.selectPlatforms(names)
-	m.form.setCustomer(m.detail.data.customer)
+	m.form.setCustomer(data.customer)
 	m.form.submitted = false
 	m.form.focusField(m.form.indexOf("name"))
 	m.form.changed()
-	m.bound = &binding{id: m.detail.data.id, customer: m.detail.data.customer}
+	m.bound = &binding{id: data.id, customer: data.customer}
 	m.detail = nil
-	m.focus = paneForm
-	m.setNotice(m.c.tr(msgEdited), false)
+	m.status.clear(paneDetail)
+	m.setFocus(paneForm)
+	m.status.set(paneForm, noticeInfo, m.c.tr(msgEdited))
 	return tea.Batch(m.guardAfterEdit(), m.saveDraftNow(), m.saveStateCmd())
 }

@@ -10,7 +10,7 @@ type globalKeys struct {
 	Panes   key.Binding
 	Cancel  key.Binding // cancel sends in flight (asks first)
 	Again   key.Binding // enrol a member found enrolled already (asks first)
-	HelpAlt key.Binding // "?" where it cannot be typed into a field
+	HelpAny key.Binding // f1 or "?" where "?" cannot be typed into a field
 }
 
 type formKeys struct {
@@ -23,8 +23,10 @@ type formKeys struct {
 	ScrollDown  key.Binding
 	Clear       key.Binding
 	Up, Down    key.Binding
+	Left, Right key.Binding // between the platform toggles
 	DropLastTag key.Binding
 	ChoiceClear key.Binding
+	Undo        key.Binding // brings back a cleared form
 }
 
 type historyKeys struct {
@@ -58,6 +60,8 @@ type detailKeys struct {
 	Close                      key.Binding
 	Resend, Drop, Edit         key.Binding
 	Curl                       key.Binding
+	CopyID, CopyRequest        key.Binding
+	OlderTry, NewerTry         key.Binding
 }
 
 type keyMaps struct {
@@ -78,8 +82,8 @@ func newKeyMaps(lang string) keyMaps {
 		global: globalKeys{
 			Submit:  b([]string{"ctrl+s"}, "ctrl+s", "提交", "submit"),
 			Quit:    b([]string{"ctrl+c"}, "ctrl+c", "退出", "quit"),
-			Help:    b([]string{"f1"}, "f1/?", "帮助", "help"),
-			HelpAlt: key.NewBinding(key.WithKeys("?")),
+			Help:    b([]string{"f1"}, "f1", "帮助", "help"),
+			HelpAny: b([]string{"f1", "?"}, "?", "帮助", "help"),
 			Panes:   b([]string{"ctrl+o", "f2"}, "ctrl+o", "历史/表单", "history/form"),
 			Cancel:  b([]string{"ctrl+g"}, "ctrl+g", "取消发送", "cancel sends"),
 			Again:   b([]string{"ctrl+r"}, "ctrl+r", "仍要再创建", "enrol again anyway"),
@@ -89,15 +93,18 @@ func newKeyMaps(lang string) keyMaps {
 			Prev:        b([]string{"shift+tab"}, "shift+tab", "上一项", "previous"),
 			Up:          b([]string{"up"}, "↑/↓", "上下移动", "move"),
 			Down:        key.NewBinding(key.WithKeys("down")),
-			Toggle:      b([]string{"space"}, "space", "勾选平台", "toggle platform"),
+			Toggle:      b([]string{"space", "x"}, "space", "勾选平台", "toggle platform"),
+			Left:        key.NewBinding(key.WithKeys("left")),
+			Right:       key.NewBinding(key.WithKeys("right")),
 			ChoiceNext:  b([]string{"right", "space"}, "←/→", "选择", "choose"),
 			ChoicePrev:  key.NewBinding(key.WithKeys("left")),
 			ChoiceClear: key.NewBinding(key.WithKeys("backspace", "delete")),
-			AddTag:      b([]string{"enter"}, "enter", "添加标签", "add tag"),
+			AddTag:      b([]string{"enter", ";", ",", "；", "，"}, "enter", "添加标签", "add tag"),
 			DropLastTag: key.NewBinding(key.WithKeys("backspace")),
 			ScrollUp:    b([]string{"pgup"}, "pgup/pgdn", "翻页", "page"),
 			ScrollDown:  key.NewBinding(key.WithKeys("pgdown")),
 			Clear:       b([]string{"ctrl+x"}, "ctrl+x", "清空表单", "clear form"),
+			Undo:        b([]string{"ctrl+z"}, "ctrl+z", "撤销清空", "undo clear"),
 		},
 		history: historyKeys{
 			Up:          b([]string{"up", "k"}, "↑/↓", "选择", "select"),
@@ -136,6 +143,10 @@ func newKeyMaps(lang string) keyMaps {
 			Drop:         b([]string{"d"}, "d", "放弃", "drop"),
 			Edit:         b([]string{"e"}, "e", "编辑重发", "edit & resend"),
 			Curl:         b([]string{"c"}, "c", "复制为 curl", "copy as curl"),
+			CopyID:       b([]string{"y"}, "y", "复制客户ID", "copy ID"),
+			CopyRequest:  b([]string{"Y"}, "Y", "复制请求ID", "copy request ID"),
+			OlderTry:     b([]string{"["}, "[/]", "各次尝试", "attempts"),
+			NewerTry:     key.NewBinding(key.WithKeys("]")),
 		},
 	}
 }

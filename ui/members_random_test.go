@@ -117,6 +117,7 @@ func randomStep(d *driver, g *gateway, rng *rand.Rand, mobiles []string) string 
 		d.press("enter")
 		d.settle()
 		d.press("e", "e")
+		d.settle()
 		if rng.IntN(2) == 0 {
 			d.focusOn("name")
 			d.typeText("改")

@@ -127,12 +127,12 @@ func (c *till) enter(name, mobile string) {
 // idle waits until this console has nothing of its own in flight.
 func (c *till) idle(t *testing.T) {
 	t.Helper()
-	waitModel(t, c.tm, "the console's sends to end", func(m *Model) bool { return len(m.subs) == 0 })
+	waitModel(t, c.tm, "the console's sends to end", func(m *Model) bool { return len(m.subs.list) == 0 })
 }
 
 func (c *till) notice(t *testing.T, want string) {
 	t.Helper()
-	waitModel(t, c.tm, "notice "+want, func(m *Model) bool { return strings.Contains(m.notice, want) })
+	waitModel(t, c.tm, "notice "+want, func(m *Model) bool { return strings.Contains(statusText(m), want) })
 }
 
 // settled waits until every platform state of every submission for the
@@ -307,7 +307,7 @@ func TestMemberTwoConsolesAtOnce(t *testing.T) {
 	said := 0
 	for _, c := range []*till{a, b} {
 		waitModel(t, c.tm, "a notice", func(m *Model) bool {
-			if strings.Contains(m.notice, "nothing sent") || strings.Contains(m.notice, "already enrolled") {
+			if strings.Contains(statusText(m), "nothing sent") || strings.Contains(statusText(m), "already enrolled") {
 				said++
 			}
 			return true

@@ -16,6 +16,6 @@ var msgDirOpen = text{"请运行 chmod 700 %s：其他用户可读此数据目�
 func (m *Model) warnOpenDir(dbPath string) {
 	dir := filepath.Dir(dbPath)
 	if mode, open := private.OpenDir(dir); open {
-		m.setNotice(fmt.Sprintf(m.c.tr(msgDirOpen), shortPath(dir), mode), true)
+		m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgDirOpen), shortPath(dir), mode))
 	}
 }

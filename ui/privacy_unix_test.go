@@ -40,7 +40,7 @@ func TestConsoleWarnsAboutAnOpenDataDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := New(Options{Platforms: e.ps, Dispatcher: dispatch.New(st, e.ps, dispatch.Options{}), Lang: "en", NoColor: true})
-	if strings.Contains(m.notice, "others can read") {
-		t.Errorf("a private directory draws a warning: %s", m.notice)
+	if strings.Contains(statusText(m), "others can read") {
+		t.Errorf("a private directory draws a warning: %s", statusText(m))
 	}
 }

@@ -172,10 +172,10 @@ func TestDetailOfAHugeOrHostileAnswer(t *testing.T) {
 	}
 	c := &common{lang: "en", st: newStyles(true), keys: newKeyMaps("en"), now: func() time.Time { return fixedNow }}
 	d := newDetail(c, 1)
-	d.setSize(80, 20)
+	d.SetSize(80, 20)
 	d.setData(detailData{id: 1, views: []exchangeView{v}})
-	d.update(tea.KeyPressMsg{Code: 'v', Text: "v"})
-	if out := strings.Join(d.view(), "\n"); !strings.Contains(out, "over 1 MiB") {
+	d.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+	if out := strings.Join(d.View(), "\n"); !strings.Contains(out, "over 1 MiB") {
 		t.Errorf("the capped note is not on screen:\n%s", out)
 	}
 	// Its speed is BenchmarkDetailHugeBody's to report, not a timed test's.
@@ -192,7 +192,7 @@ func TestDetailOfAHugeOrHostileAnswer(t *testing.T) {
 		}
 	}
 	d.setData(detailData{id: 1, views: []exchangeView{hv}})
-	for _, l := range d.view() {
+	for _, l := range d.View() {
 		if strings.Contains(ansi.Strip(l), "\x1b") || strings.Contains(l, "\x1b[2J") {
 			t.Errorf("the screen carries the body's escape: %q", l)
 		}

@@ -111,7 +111,7 @@ func TestSearchAsTyped(t *testing.T) {
 		t.Fatalf("history %v", all)
 	}
 	d.press("ctrl+o", "/")
-	if !d.m.searching() || !strings.Contains(d.screen(), "/ name, mobile, ID") {
+	if !d.m.history.searching() || !strings.Contains(d.screen(), "/ name, mobile, ID") {
 		t.Fatalf("/ did not open the search line:\n%s", d.screen())
 	}
 	if !strings.Contains(d.screen(), "e.g. wang platform:nxlink outcome:failed since:2026-11-01 until:2026-11-30") {
@@ -145,7 +145,7 @@ func TestSearchAsTyped(t *testing.T) {
 		{"müller since:2025-03-14 until:2025-03-14", "Lena Müller"},
 	}
 	for _, c := range cases {
-		d.m.history.search.input.SetValue("")
+		d.m.history.search.input.setValue("")
 		d.typeText(c.line)
 		d.settle()
 		got := strings.Join(searchRows(d.m), ",")
@@ -159,8 +159,8 @@ func TestSearchAsTyped(t *testing.T) {
 
 	// enter keeps the search and gives the keys back to the rows.
 	d.press("enter")
-	if d.m.searching() || !strings.Contains(d.screen(), "/ müller since:2025-03-14 until:2025-03-14") {
-		t.Errorf("enter: searching %v\n%s", d.m.searching(), d.screen())
+	if d.m.history.searching() || !strings.Contains(d.screen(), "/ müller since:2025-03-14 until:2025-03-14") {
+		t.Errorf("enter: searching %v\n%s", d.m.history.searching(), d.screen())
 	}
 	if !strings.Contains(d.screen(), "esc clear search") {
 		t.Errorf("the help bar does not say esc clears:\n%s", d.screen())
@@ -199,7 +199,7 @@ func TestSearchAsTyped(t *testing.T) {
 	// esc while typing clears too.
 	d.press("esc")
 	d.settle()
-	if d.m.searching() || d.m.history.search.input.Value() != "" || strings.Contains(d.screen(), "zzz") {
+	if d.m.history.searching() || d.m.history.search.input.value() != "" || strings.Contains(d.screen(), "zzz") {
 		t.Errorf("esc while typing:\n%s", d.screen())
 	}
 }
@@ -212,7 +212,7 @@ func TestSearchNoMatchesAndPaste(t *testing.T) {
 	d.press("ctrl+o", "/")
 	d.send(tea.PasteMsg{Content: "nobody\nat all\n"})
 	d.settle()
-	if v := d.m.history.search.input.Value(); v != "nobody at all" {
+	if v := d.m.history.search.input.value(); v != "nobody at all" {
 		t.Errorf("pasted %q", v)
 	}
 	if len(d.m.history.rows) != 0 || !strings.Contains(d.screen(), "没有匹配的记录") || !strings.Contains(d.screen(), "历史记录（匹配 0）") {
@@ -223,8 +223,8 @@ func TestSearchNoMatchesAndPaste(t *testing.T) {
 	}
 	// ? types while searching.
 	d.press("?")
-	if d.m.showHelp || !strings.HasSuffix(d.m.history.search.input.Value(), "?") {
-		t.Errorf("? while searching: help %v, line %q", d.m.showHelp, d.m.history.search.input.Value())
+	if d.m.showHelp || !strings.HasSuffix(d.m.history.search.input.value(), "?") {
+		t.Errorf("? while searching: help %v, line %q", d.m.showHelp, d.m.history.search.input.value())
 	}
 }
 
@@ -357,7 +357,7 @@ func TestSearchPagesAndNewSubmissions(t *testing.T) {
 	// Filter on a name, then submit a customer who does not match and one
 	// who does.
 	d.press("/")
-	d.m.history.search.input.SetValue("")
+	d.m.history.search.input.setValue("")
 	d.typeText("Ann")
 	d.press("enter")
 	d.settle()

@@ -19,7 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -36,6 +35,7 @@ type Options struct {
 	Store      *store.Store         // history reads and drafts; nil: the dispatcher's
 	Lang       string               // "zh" or "en"; "": from LANG
 	Sandbox    string               // non-empty: running on the built-in sandbox at this address
+	Source     string               // the config file or profile in use, shown in the header when not on the sandbox
 	NoColor    bool                 // no colors (NO_COLOR in the environment also turns them off)
 	// Central, when set, says where replication to the chain's central
 	// store stands; the header shows it.
@@ -65,7 +65,7 @@ func New(opts Options) *Model {
 		stateFile = filepath.Join(filepath.Dir(opts.Store.Path()), "console.json")
 	}
 	m := newModel(opts, send, hs)
-	m.stateFile = stateFile
+	m.console.file = stateFile
 	m.loadState()
 	if hs != nil {
 		m.warnOpenDir(hs.Path())
@@ -85,38 +85,53 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	}
 	c.keys = newKeyMaps(c.lang)
 	ctx, stop := context.WithCancel(context.Background())
-	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, sandbox: opts.Sandbox, timers: true, state: &stateWriter{},
+	subs := &submits{}
+	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, timers: true, console: &consoleFile{},
+		subs: subs, status: newStatusBar(c, subs), helpBar: newHelpBar(noColor),
+		header:  &header{c: c, sandbox: opts.Sandbox, source: opts.Source},
 		central: opts.Central, elsewhere: opts.Elsewhere}
-	if hs != nil {
-		m.exportDir = filepath.Dir(hs.Path())
-	}
 	m.form = newForm(c)
-	m.history = newHistory(c)
-	m.help = help.New()
-	if noColor {
-		m.help.Styles = help.Styles{}
-	}
+	m.form.active = true
+	m.history = newHistory(c, ctx, hs)
+	m.status.hint = m.searchHint
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	if hs != nil {
 		rctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
 		m.restoreDraft(rctx)
-		subs, err := hs.List(rctx, store.Query{Limit: historyPage})
-		if err == nil {
-			var total int
-			total, err = hs.Count(rctx, store.Query{})
-			rows := make([]*histRow, len(subs))
-			for i, s := range subs {
-				rows[i] = rowFromSubmission(s)
-			}
-			m.history.appendPage(0, rows, total)
-		}
-		if err != nil {
-			m.setNotice(errText(c, err), true)
-		}
+		m.firstPage(rctx)
 	}
 	m.resize(80, 24)
 	return m
+}
+
+// firstPage reads the newest rows before the first frame.
+func (m *Model) firstPage(ctx context.Context) {
+	subs, err := m.hist.List(ctx, store.Query{Limit: historyPage})
+	if err == nil {
+		var total int
+		total, err = m.hist.Count(ctx, store.Query{})
+		m.history.appendPage(0, rowsOf(subs), total)
+	}
+	if err != nil {
+		m.status.set(paneHistory, noticeError, errText(m.c, err))
+	}
+}
+
+// searchHint is what the status line shows while the search line is typed
+// in: the filters' syntax, or what is wrong with the line.
+func (m *Model) searchHint() (string, bool) {
+	if !m.history.searching() || m.confirmQuit {
+		return "", false
+	}
+	if p := m.history.search.problem; p != nil {
+		return m.c.tr(*p), true
+	}
+	name := "NAME"
+	if n := len(m.c.platforms); n > 0 {
+		name = m.c.platforms[n-1].Name()
+	}
+	return fmt.Sprintf(m.c.tr(msgSearchHint), name), false
 }
 
 func errText(c *common, err error) string {
@@ -131,10 +146,10 @@ type consoleState struct {
 // loadState restores the last platform choice; a missing or unreadable file
 // just means every platform, the first-run default.
 func (m *Model) loadState() {
-	if m.stateFile == "" {
+	if m.console.file == "" {
 		return
 	}
-	b, err := os.ReadFile(m.stateFile)
+	b, err := os.ReadFile(m.console.file)
 	if err != nil {
 		return
 	}
@@ -145,32 +160,37 @@ func (m *Model) loadState() {
 	}
 }
 
-func (m *Model) saveState() { m.state.write(m.stateFile, m.form.selectedNames(), m.state.next()) }
+func (m *Model) saveState() {
+	m.console.write(m.console.file, m.form.selectedNames(), m.console.next())
+}
 
 // saveStateCmd remembers the platform choice as soon as it changes, off the
 // update loop, so a crash or a kill keeps it too.
 func (m *Model) saveStateCmd() tea.Cmd {
-	file, names, seq := m.stateFile, m.form.selectedNames(), m.state.next()
+	w, names := m.console, m.form.selectedNames()
+	file, seq := w.file, w.next()
 	if file == "" {
 		return nil
 	}
 	return func() tea.Msg {
-		m.state.write(file, names, seq)
+		w.write(file, names, seq)
 		return nil
 	}
 }
 
-// stateWriter orders writes of the state file: toggles pressed quickly run
-// their writes concurrently, and an older one must not land last.
-type stateWriter struct {
+// consoleFile is console.json beside the history. Its writes are ordered:
+// toggles pressed quickly run their writes concurrently, and an older one
+// must not land last.
+type consoleFile struct {
+	file    string
 	mu      sync.Mutex
 	issued  atomic.Int64
 	written int64
 }
 
-func (w *stateWriter) next() int64 { return w.issued.Add(1) }
+func (w *consoleFile) next() int64 { return w.issued.Add(1) }
 
-func (w *stateWriter) write(file string, names []string, seq int64) {
+func (w *consoleFile) write(file string, names []string, seq int64) {
 	if file == "" {
 		return
 	}
@@ -237,6 +257,15 @@ func run(ctx context.Context, opts Options, extra []tea.ProgramOption, programDo
 	}
 	defer wait() // after cancel: deferred calls run last first
 	defer cancel()
+	if st := opts.Store; st != nil || opts.Dispatcher != nil {
+		if st == nil {
+			st = opts.Dispatcher.Store()
+		}
+		if w, err := st.Watch(ctx); err == nil {
+			m.live.w = w
+			defer func() { _ = w.Close() }()
+		}
+	}
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if m.c.st.noColor {

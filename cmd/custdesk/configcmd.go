@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,6 +16,20 @@ import (
 )
 
 func runConfig(args []string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("config", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	file := fset.String("config", "", "the configuration file (instead of FILE)")
+	fset.Usage = func() {
+		fmt.Fprintln(fset.Output(), "usage: custdesk config check [FILE] | custdesk config init [FILE]")
+		fset.PrintDefaults()
+	}
+	args, err := parseFlags(fset, args, stdout)
+	if err != nil {
+		return err
+	}
+	if *file != "" && len(args) == 1 {
+		args = append(args, *file)
+	}
 	if len(args) == 0 {
 		return badInput("usage: custdesk config check [FILE] | custdesk config init [FILE]")
 	}

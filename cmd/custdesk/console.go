@@ -17,11 +17,12 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	var c common
 	c.register(fs)
 	lang := fs.String("lang", "", "zh or en (default: config lang, then $LANG)")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{exitBadInput, nil}
+	pos, err := parseFlags(fs, args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return badInput("unknown command %q; see custdesk help", fs.Arg(0))
+	if len(pos) > 0 {
+		return badInput("unknown command %q; see custdesk help", pos[0])
 	}
 	if *lang != "" && *lang != "zh" && *lang != "en" {
 		return badInput("--lang must be zh or en")
@@ -45,6 +46,8 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if e.sandbox != nil {
 		opts.Sandbox = e.sandbox.URL
+	} else if e.cfg != nil {
+		opts.Source = shortHome(e.cfg.Path)
 	}
 	if e.central != nil {
 		opts.Central, opts.Elsewhere = e.central.Status, e.elsewhere()
@@ -72,4 +75,15 @@ func firstSet(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// shortHome writes a path under the home directory as ~/…, so the header
+// has room for it.
+func shortHome(p string) string {
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		if rest, ok := strings.CutPrefix(p, home+string(os.PathSeparator)); ok {
+			return "~" + string(os.PathSeparator) + rest
+		}
+	}
+	return p
 }

@@ -49,7 +49,7 @@ func setup(c common, stderr io.Writer) (*env, error) {
 		return nil, err
 	}
 	if e.cfg == nil {
-		rs, err := sandbox.Start(sandbox.Demo(), "")
+		rs, err := startBuiltinSandbox()
 		if err != nil {
 			return nil, fmt.Errorf("starting the built-in sandbox: %w", err)
 		}
@@ -183,4 +183,16 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// builtinSandboxAddr is where the built-in sandbox listens when the port is
+// free, so old entries' URLs and copied curl commands stay valid from one
+// run to the next; when it is taken (a second console), any free port.
+const builtinSandboxAddr = "127.0.0.1:47810"
+
+func startBuiltinSandbox() (*sandbox.Running, error) {
+	if rs, err := sandbox.Start(sandbox.Demo(), builtinSandboxAddr); err == nil {
+		return rs, nil
+	}
+	return sandbox.Start(sandbox.Demo(), "")
 }

@@ -9,11 +9,10 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
-
 	"github.com/custdesk/custdesk/internal/central"
 	"github.com/custdesk/custdesk/internal/csvsafe"
+	"github.com/custdesk/custdesk/internal/search"
 	"github.com/custdesk/custdesk/internal/store"
-	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
@@ -22,29 +21,20 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	search := fs.String("search", "", "name, mobile or customer ID to look for")
-	platform := fs.String("platform", "", "only this platform")
+	text := fs.String("search", "", "words to look for (name, mobile, e-mail, request or customer ID), with the console's filters too (platform:NAME outcome:failed since:7d)")
+	platform := fs.String("platform", "", "only this platform, and only its states")
 	outcome := fs.String("outcome", "", "only this outcome: ok, partial, rejected, failed, unknown, pending; attention (sends waiting for a person) or dropped")
-	since := fs.String("since", "", "only since this date (YYYY-MM-DD) or duration ago (e.g. 24h)")
+	since := fs.String("since", "", "from this day (YYYY-MM-DD), today, yesterday, or a span back (7d, 24h)")
+	until := fs.String("until", "", "up to and including this day (YYYY-MM-DD), today, yesterday, or a span back")
 	limit := fs.Int("limit", 100, "at most this many submissions (0: all)")
 	output := fs.String("output", "text", "text, json or csv")
 	onCentral := fs.Bool("central", false, "search every terminal of the chain in the central store; --search also takes terminal:NAME and store:NAME")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{exitBadInput, nil}
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
 	}
-	q := store.Query{Text: *search, Platform: *platform, Outcome: platforms.Outcome(*outcome), Limit: *limit}
-	switch q.Outcome {
-	case "", platforms.OK, platforms.Partial, platforms.Rejected, platforms.Failed, platforms.Unknown,
-		store.OutcomePending, store.OutcomeAttention, store.OutcomeDropped:
-	default:
-		return badInput("--outcome must be ok, partial, rejected, failed, unknown, pending, attention or dropped")
-	}
-	if *since != "" {
-		t, err := parseSince(*since, time.Now())
-		if err != nil {
-			return badInput("--since: %v", err)
-		}
-		q.Since = t
+	if len(pos) > 0 {
+		return badInput("history takes no arguments but flags (got %q); words to look for go in --search", pos[0])
 	}
 	switch *output {
 	case "text", "json", "csv":
@@ -56,6 +46,16 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer e.Close()
+	words, terminal, storeName := *text, "", ""
+	if *onCentral {
+		words, terminal, storeName = central.SplitFilters(words)
+	}
+	q, err := historyQuery(words, map[string]string{"platform": *platform, "outcome": *outcome, "since": *since, "until": *until},
+		searchPlatforms(e), time.Now())
+	if err != nil {
+		return badInput("%v", err)
+	}
+	q.Limit = *limit
 	out := stdout
 	switch {
 	case *output == "json":
@@ -64,8 +64,6 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		out = terminalCSV(stdout)
 	}
 	if *onCentral {
-		rest, terminal, storeName := central.SplitFilters(q.Text)
-		q.Text = rest
 		return centralHistory(ctx, e, central.Query{Query: q, Terminal: terminal, Store: storeName}, *output, out)
 	}
 	st, err := e.openStore(ctx)
@@ -74,6 +72,35 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	defer st.Close()
 	return store.WriteHistory(ctx, out, st, q, *output)
+}
+
+// historyQuery reads --search with the console's grammar (internal/search)
+// and sets each filter flag given, as the same grammar's key:value would.
+func historyQuery(text string, flags map[string]string, plats []search.Platform, now time.Time) (store.Query, error) {
+	q, p := search.Parse(text, plats, now)
+	if p != nil {
+		return q, fmt.Errorf("--search: %s", p.En)
+	}
+	for _, name := range []string{"platform", "outcome", "since", "until"} {
+		if v := flags[name]; v != "" {
+			if p := search.Apply(&q, name, v, plats, now); p != nil {
+				return q, fmt.Errorf("--%s: %s", name, p.En)
+			}
+		}
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+		return q, fmt.Errorf("--since is not before --until: nothing can match")
+	}
+	return q, nil
+}
+
+// searchPlatforms are the configured platforms as the search grammar names them.
+func searchPlatforms(e *env) []search.Platform {
+	out := make([]search.Platform, len(e.platforms))
+	for i, p := range e.platforms {
+		out[i] = search.Platform{Name: p.Name(), Title: p.Title()}
+	}
+	return out
 }
 
 // terminalCSV is where a CSV goes when it is read on a terminal rather than
@@ -116,17 +143,4 @@ func (b *bomStripper) Write(p []byte) (int, error) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
-}
-
-// parseSince accepts a date, a date and time, or a duration back from now.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(-d), nil
-	}
-	for _, layout := range []string{time.DateOnly, time.DateTime, time.RFC3339} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is neither YYYY-MM-DD, \"YYYY-MM-DD HH:MM:SS\" nor a duration like 24h", s)
 }

@@ -83,10 +83,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.lang, "lang", langFromEnv(), "language of the report's messages: zh or en")
 	fs.DurationVar(&f.every, "progress-every", 5*time.Second, "how often to print a progress line when stderr is not a terminal")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, importUsage)
+		fmt.Fprint(fs.Output(), importUsage)
 		fs.PrintDefaults()
 	}
-	file, err := parseInterspersed(fs, args)
+	file, err := parseInterspersed(fs, args, stdout)
 	if err != nil {
 		return err
 	}
@@ -201,20 +201,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // parseInterspersed parses flags given before and after the one FILE
 // argument: people type `custdesk import FILE --platform alsc`.
-func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return "", &exitError{exitOK, nil}
-			}
-			return "", &exitError{exitBadInput, nil}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+func parseInterspersed(fs *flag.FlagSet, args []string, stdout io.Writer) (string, error) {
+	files, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return "", err
 	}
 	switch len(files) {
 	case 0:

@@ -47,9 +47,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd, rest := "", args
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, rest = args[0], args[1:]
+	cmd, rest := splitCommand(args)
+	if cmd == "" && len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help") {
+		cmd = "help"
 	}
 	var err error
 	switch cmd {
@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "config":
 		err = runConfig(rest, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "custdesk", version)
+		fmt.Fprintln(stdout, versionText())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage())
 	default:
@@ -108,7 +108,7 @@ const usageText = `
   custdesk [--config FILE] [--sandbox] [--lang zh|en] [--data-dir DIR]   the console
   custdesk submit [--platform a,b] [--dry-run] [--output text|json] [FILE|-]
   custdesk import FILE.csv|FILE.jsonl [--platform …] [--concurrency N] [--output text|json]
-  custdesk history [--search Q] [--platform P] [--outcome O] [--since D] [--output text|json|csv]
+  custdesk history [--search Q] [--platform P] [--outcome O] [--since D] [--until D] [--output text|json|csv]
   custdesk sandbox [--listen ADDR] [--write-config FILE] [--fault-rate R] [--latency D]
   custdesk central init [--grant ROLE]
   custdesk config check|init

@@ -263,6 +263,10 @@ func TestSubmitWaitRetriesUntilOK(t *testing.T) {
 			t.Errorf("%s: %+v", ex.Platform, ex.Result)
 		}
 	}
+	// The wait is shown on stderr as it goes, down to every platform ok.
+	if !strings.Contains(r.stderr, "waiting up to 30s for retries:") || !strings.Contains(r.stderr, " retry 2 at ") {
+		t.Errorf("no progress on stderr:\n%s", r.stderr)
+	}
 	for _, path := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {
 		if srv.Created(path) != 1 {
 			t.Errorf("%s created %d", path, srv.Created(path))

@@ -27,8 +27,12 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	faultKinds := fs.String("faults", strings.Join(sandbox.AllFaults, ","), "fault kinds to draw from")
 	latency := fs.Duration("latency", 0, "added latency per request (e.g. 300ms)")
 	seats := fs.String("seat-users", sandbox.DemoNXLinkSeatUser, "seat users (belong_seat_user) the sandbox knows, comma-separated")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{exitBadInput, nil}
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badInput("sandbox takes no arguments but flags (got %q)", pos[0])
 	}
 	if *faultRate < 0 || *faultRate > 1 {
 		return badInput("--fault-rate must be between 0 and 1")

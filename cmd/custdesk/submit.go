@@ -32,19 +32,27 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	allowDup := fs.Bool("allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
 	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
+		fmt.Fprint(fs.Output(), "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return &exitError{exitBadInput, nil}
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if *lang != "zh" && *lang != "en" {
+		return badInput("--lang must be zh or en, not %q", *lang)
 	}
 	if *output != "text" && *output != "json" {
 		return badInput("--output must be text or json, not %q", *output)
 	}
-	if fs.NArg() > 1 {
-		return badInput("submit takes one FILE (or - for stdin), got %d", fs.NArg())
+	if len(pos) > 1 {
+		return badInput("submit takes one FILE (or - for stdin), got %d", len(pos))
 	}
-	cust, err := readCustomer(fs.Arg(0), stdin)
+	file := ""
+	if len(pos) == 1 {
+		file = pos[0]
+	}
+	cust, err := readCustomer(file, stdin)
 	if err != nil {
 		return &exitError{exitBadInput, err}
 	}
@@ -63,7 +71,11 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		for _, fe := range errs {
 			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(*lang)))
 		}
-		return &exitError{exitBadInput, fmt.Errorf("%d field error(s); nothing was sent", len(errs))}
+		msg := fmt.Sprintf("%d field error(s); nothing was sent", len(errs))
+		if *lang == "zh" {
+			msg = fmt.Sprintf("%d 处字段错误，未发送", len(errs))
+		}
+		return &exitError{exitBadInput, errors.New(msg)}
 	}
 	if *dryRun {
 		return printDryRun(stdout, cust, chosen, *output)
@@ -85,7 +97,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	// With the history failing, waiting would only replace the answers in
 	// hand (not in the history) with what the history holds.
 	if *wait > 0 && !settled(sub) && !anyUnrecorded(exchanges) {
-		if exchanges, err = waitForRetries(ctx, d, sub, *wait); err != nil {
+		if exchanges, err = waitForRetries(ctx, d, sub, *wait, stderr); err != nil {
 			return err
 		}
 	}
@@ -138,7 +150,7 @@ func readCustomer(path string, stdin io.Reader) (platforms.Customer, error) {
 	dec.DisallowUnknownFields()
 	var c platforms.Customer
 	if err := dec.Decode(&c); err != nil {
-		return platforms.Customer{}, fmt.Errorf("%s: not a customer: %v", name, err)
+		return platforms.Customer{}, fmt.Errorf("%s: not a customer: %s", name, jsonProblem(err))
 	}
 	if dec.More() {
 		return platforms.Customer{}, fmt.Errorf("%s: more than one JSON value; submit takes one customer (use custdesk import for many)", name)
@@ -275,22 +287,52 @@ func settled(sub store.Submission) bool {
 	return true
 }
 
+// waitProgress is each platform's state as `submit --wait` reports it:
+// "p1 ok, p2 retry 2 at 15:04:05".
+func waitProgress(sub store.Submission) string {
+	parts := make([]string, 0, len(sub.Platforms))
+	for _, name := range sub.Platforms {
+		ps := sub.States[name]
+		switch {
+		case ps.InFlight:
+			parts = append(parts, name+" sending")
+		case ps.Queued && !ps.NextRetry.IsZero():
+			parts = append(parts, fmt.Sprintf("%s retry %d at %s", name, ps.Attempts+1, ps.NextRetry.Local().Format("15:04:05")))
+		case ps.Outcome != "":
+			parts = append(parts, name+" "+string(ps.Outcome))
+		default:
+			parts = append(parts, name+" pending")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // waitForRetries runs the dispatcher's background retries until every platform
 // of sub is settled or the wait is over, and returns each platform's latest
 // answered exchange, in the submission's platform order.
-func waitForRetries(ctx context.Context, d *dispatch.Dispatcher, sub store.Submission, wait time.Duration) ([]platforms.Exchange, error) {
+// It says on stderr what it waits for and each change of a platform's state.
+func waitForRetries(ctx context.Context, d *dispatch.Dispatcher, sub store.Submission, wait time.Duration, stderr io.Writer) ([]platforms.Exchange, error) {
 	st := d.Store()
 	runCtx, stop := context.WithTimeout(ctx, wait)
 	done := make(chan struct{})
 	go func() { d.Run(runCtx, nil); close(done) }()
 	tick := time.NewTicker(100 * time.Millisecond)
+	fmt.Fprintf(stderr, "waiting up to %s for retries: %s\n", wait, waitProgress(sub))
+	last := waitProgress(sub)
 	for loop := true; loop; {
 		select {
 		case <-runCtx.Done():
 			loop = false
 		case <-tick.C:
 			fresh, err := st.Get(runCtx, sub.ID)
-			if err == nil && settled(fresh) {
+			if err != nil {
+				continue
+			}
+			if p := waitProgress(fresh); p != last {
+				fmt.Fprintf(stderr, "  %s\n", p)
+				last = p
+			}
+			if settled(fresh) {
 				loop = false
 			}
 		}

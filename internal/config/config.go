@@ -123,6 +123,9 @@ func Parse(data []byte) (*Loaded, error) {
 	if err != nil {
 		return nil, tomlError(err)
 	}
+	if f.Lang != "" && f.Lang != "zh" && f.Lang != "en" {
+		return nil, fmt.Errorf("lang = %q: must be zh or en", f.Lang)
+	}
 	l := &Loaded{File: f}
 	if und := md.Undecoded(); len(und) > 0 {
 		keys := make([]string, len(und))

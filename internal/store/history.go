@@ -166,9 +166,14 @@ func WriteHistory(ctx context.Context, w io.Writer, st *Store, q Query, format s
 	case "", "text":
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tCREATED\tMOBILE\tPLATFORMS\tNAME")
+		rows := 0
 		err := st.each(ctx, q, func(sub Submission) error {
+			rows++
 			var marks []string
 			for _, name := range sub.Platforms {
+				if q.Platform != "" && name != q.Platform {
+					continue // asked about one platform: only its state
+				}
 				m := name + ":" + outcomeText(sub.States[name])
 				if ids := sub.States[name].Result.CustomerIDs; len(ids) > 0 {
 					m += "(" + strings.Join(ids, ",") + ")"
@@ -182,6 +187,10 @@ func WriteHistory(ctx context.Context, w io.Writer, st *Store, q Query, format s
 			return err
 		})
 		if err != nil {
+			return err
+		}
+		if rows == 0 {
+			_, err := fmt.Fprintln(w, "no submissions match")
 			return err
 		}
 		return tw.Flush()

@@ -1,0 +1,289 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/custdesk/custdesk/internal/store"
+)
+
+// What the history pane does besides showing rows: the search line, its
+// results and counts, further pages, and export. It asks the store itself
+// (in commands, off the update loop) and tells the root only what the root
+// acts on: open an entry, go back to the form, a notice.
+
+func (h *history) openSearch() tea.Cmd {
+	s := &h.search
+	s.editing = true
+	s.input.in.CursorEnd()
+	h.clamp()
+	return s.input.focus()
+}
+
+// stopSearchEditing gives the keyboard back to the rows; the search stays.
+func (h *history) stopSearchEditing() {
+	s := &h.search
+	if s.editing {
+		s.editing = false
+		s.input.blur()
+	}
+}
+
+// searchKey handles a key while the search line is typed in: enter keeps
+// the search, esc clears it, the arrows move through the results, anything
+// else edits the line.
+func (h *history) searchKey(msg tea.KeyPressMsg) tea.Cmd {
+	sk := h.c.keys.search
+	switch {
+	case key.Matches(msg, sk.Clear):
+		return h.clearSearch()
+	case key.Matches(msg, sk.Done):
+		h.stopSearchEditing()
+		if h.search.pending {
+			// Do not wait for the pause: the person said done.
+			return h.runSearch(0)
+		}
+		return nil
+	case key.Matches(msg, sk.Select):
+		h.sel--
+	case key.Matches(msg, sk.Down):
+		h.sel++
+	case key.Matches(msg, sk.Page):
+		h.sel -= h.listH()
+	case key.Matches(msg, sk.PageDn):
+		h.sel += h.listH()
+	default:
+		return h.searchEdit(msg)
+	}
+	h.clamp()
+	return h.morePages()
+}
+
+// searchEdit passes a key or a paste to the line; a change asks for a search
+// once typing pauses.
+func (h *history) searchEdit(msg tea.Msg) tea.Cmd {
+	s := &h.search
+	changed, _, cmd := s.input.update(msg)
+	if !changed {
+		return cmd
+	}
+	s.seq++
+	s.pending = true
+	seq := s.seq
+	return tea.Batch(cmd, tea.Tick(searchDelay, func(time.Time) tea.Msg { return searchTickMsg{seq} }))
+}
+
+// runSearch asks the store for the line's rows now, as the next search
+// number: whatever was asked before is stale from here on. keepID keeps that
+// row selected if it is among the results. A line that does not parse runs
+// nothing: the status line says what is wrong, and the rows stay.
+func (h *history) runSearch(keepID int64) tea.Cmd {
+	s := &h.search
+	s.seq++
+	s.pending = false
+	q, problem := parseSearch(s.input.value(), platInfos(h.c), h.c.now())
+	s.problem = problem
+	if problem != nil || h.hs == nil {
+		return nil
+	}
+	if h.searchStop != nil {
+		h.searchStop()
+	}
+	ctx, stop := context.WithCancel(h.ctx)
+	h.searchStop = stop
+	return searchCmd(ctx, h.hs, s.seq, q, keepID)
+}
+
+// refreshSearch runs the search again (a new submission may match it),
+// keeping the selected row.
+func (h *history) refreshSearch() tea.Cmd { return h.runSearch(h.selectedID()) }
+
+func (h *history) selectedID() int64 {
+	if r := h.selected(); r != nil {
+		return r.id
+	}
+	return 0
+}
+
+// clearSearch empties the line and shows the whole history again, keeping
+// the selected row if it is on the first page.
+func (h *history) clearSearch() tea.Cmd {
+	s := &h.search
+	h.stopSearchEditing()
+	s.input.setValue("")
+	s.problem, s.pending = nil, false
+	if !filtered(s.shown) {
+		// The rows are the whole history already. A search typed but not
+		// shown yet is forgotten: its tick and results are stale now.
+		s.seq++
+		h.clamp()
+		return nil
+	}
+	return h.runSearch(h.selectedID())
+}
+
+// openInbox shows the attention inbox: the sends waiting for a person.
+func (h *history) openInbox() tea.Cmd {
+	h.search.input.setValue("outcome:attention")
+	h.stopSearchEditing()
+	return h.runSearch(0)
+}
+
+func (h *history) searched(msg searchMsg) tea.Cmd {
+	if msg.seq != h.search.seq {
+		return nil // a newer search was asked for
+	}
+	if h.searchStop != nil {
+		h.searchStop()
+		h.searchStop = nil
+	}
+	if msg.err != nil {
+		if errors.Is(msg.err, context.Canceled) {
+			return nil
+		}
+		return h.c.note(paneHistory, noticeError, fmt.Sprintf(h.c.tr(msgStoreError), msg.err))
+	}
+	h.setResults(msg.seq, msg.query, rowsOf(msg.subs), msg.total, msg.keepID)
+	if !msg.more {
+		return h.morePages()
+	}
+	// A full page: count the matches, cancelled like the search itself
+	// when a newer one starts.
+	ctx, stop := context.WithCancel(h.ctx)
+	h.searchStop = stop
+	h.capped = true // at least a page, maybe more, until counted
+	return tea.Batch(h.morePages(), countCmd(ctx, h.hs, msg.seq, msg.query))
+}
+
+func rowsOf(subs []store.Submission) []*histRow {
+	rows := make([]*histRow, len(subs))
+	for i, s := range subs {
+		rows[i] = rowFromSubmission(s)
+	}
+	return rows
+}
+
+// counted shows the count of the search on screen.
+func (h *history) counted(msg countMsg) tea.Cmd {
+	if msg.seq != h.search.shownSeq || msg.err != nil {
+		return nil // stale, or cancelled by a newer search; a failed count leaves "50+"
+	}
+	h.total = max(msg.n, len(h.rows))
+	h.capped = msg.capped
+	return h.morePages()
+}
+
+func (h *history) page(msg pageMsg) tea.Cmd {
+	if msg.seq != h.search.shownSeq {
+		return nil // a page of rows a search has replaced since
+	}
+	if msg.err != nil {
+		h.loading = false
+		return h.c.note(paneHistory, noticeError, fmt.Sprintf(h.c.tr(msgStoreError), msg.err))
+	}
+	h.appendPage(msg.offset, rowsOf(msg.subs), msg.total)
+	return h.morePages()
+}
+
+func (h *history) morePages() tea.Cmd {
+	if h.hs == nil || !h.needMore() {
+		return nil
+	}
+	h.loading = true
+	return loadPage(h.hs, h.search.shown, h.search.shownSeq, len(h.rows))
+}
+
+// export writes the rows the pane shows (its search, every page) to JSONL and
+// CSV files in the data directory.
+func (h *history) export() tea.Cmd {
+	if h.hs == nil {
+		return nil
+	}
+	if h.exporting {
+		return nil // the title says so
+	}
+	h.exporting = true
+	stamp := h.c.now().Format("20060102-150405")
+	return exportCmd(h.ctx, h.hs, h.search.shown, h.exportDir, stamp)
+}
+
+func (h *history) exported(msg exportedMsg) tea.Cmd {
+	h.exporting = false
+	if msg.err != nil {
+		return h.c.note(paneHistory, noticeError, fmt.Sprintf(h.c.tr(msgExportFailed), msg.err))
+	}
+	// The file's name must show whole: shorten the directory from the left.
+	tmpl := strings.Replace(h.c.tr(msgExported), "%d", strconv.Itoa(msg.n), 1)
+	path := shortPath(msg.jsonl)
+	room := h.screenW - 1 - ansi.StringWidth(strings.Replace(tmpl, "%s", "", 1))
+	if ansi.StringWidth(path) > room {
+		dir, name, sep := filepath.Dir(path), filepath.Base(path), string(filepath.Separator)
+		keep := room - ansi.StringWidth(name) - 2 // for "…" and the separator
+		path = "…" + sep + name
+		if keep > 0 {
+			path = "…" + ansi.TruncateLeft(dir, ansi.StringWidth(dir)-keep, "") + sep + name
+		}
+	}
+	return h.c.note(paneHistory, noticeInfo, strings.Replace(tmpl, "%s", path, 1))
+}
+
+// refreshNewest reads the first page again after the history changed
+// elsewhere: new rows go on top (the selection stays on its row while the
+// pane is browsed), known ones are redrawn. A search is asked again: which
+// rows match is the store's to say.
+func (h *history) refreshNewest() tea.Cmd {
+	if h.hs == nil {
+		return nil
+	}
+	if filtered(h.search.shown) || h.search.pending {
+		return h.refreshSearch()
+	}
+	hs, seq := h.hs, h.search.shownSeq
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		subs, err := hs.List(ctx, store.Query{Limit: historyPage})
+		if err != nil {
+			return nil // the next change will try again
+		}
+		total, err := hs.Count(ctx, store.Query{})
+		if err != nil {
+			total = 0
+		}
+		return newestMsg{seq: seq, subs: subs, total: total}
+	}
+}
+
+// newestMsg is the first page read again.
+type newestMsg struct {
+	seq   int
+	subs  []store.Submission
+	total int
+}
+
+func (h *history) mergeNewest(msg newestMsg) {
+	if msg.seq != h.search.shownSeq || filtered(h.search.shown) {
+		return
+	}
+	for i := len(msg.subs) - 1; i >= 0; i-- {
+		r := rowFromSubmission(msg.subs[i])
+		if _, ok := h.byID[r.id]; ok {
+			h.replace(r)
+			continue
+		}
+		if len(h.rows) == 0 || r.id > h.rows[0].id {
+			h.prepend(r, h.focused)
+		}
+	}
+	h.total = max(h.total, msg.total, len(h.rows))
+	h.head = nil
+}
