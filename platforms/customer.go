@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // Gender values of the customer model. Empty means "not given".
@@ -296,7 +294,9 @@ func parseMobile(s string) (Mobile, bool) {
 	if IsDigits(s) && len(s) == 11 && s[0] == '1' {
 		return Mobile{CountryCode: 86, National: s}, true
 	}
-	if !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") {
+	// Without a region to assume, only a number written with "+" names its
+	// country (libphonenumber refuses "0086…" without one, too).
+	if !strings.HasPrefix(s, "+") {
 		return Mobile{}, false
 	}
 	for _, r := range s[1:] {
@@ -304,11 +304,10 @@ func parseMobile(s string) (Mobile, bool) {
 			return Mobile{}, false
 		}
 	}
-	n, err := phonenumbers.Parse(s, "ZZ")
-	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+	m, ok := parseInternational(s)
+	if !ok {
 		return Mobile{}, false
 	}
-	m := Mobile{CountryCode: int(n.GetCountryCode()), National: phonenumbers.GetNationalSignificantNumber(n)}
 	if m.Mainland() && (len(m.National) != 11 || m.National[0] != '1') {
 		return Mobile{}, false
 	}

@@ -20,4 +20,7 @@ type Traits struct {
 	// (0: requests are not signed over a timestamp), so that a copied request
 	// can say how long it replays.
 	ReplayWindow time.Duration
+	// TitleZH is how the platform is called in Chinese, where that differs
+	// from Title ("有赞" for Youzan).
+	TitleZH string
 }

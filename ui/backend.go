@@ -175,7 +175,7 @@ type platInfo struct{ name, title string }
 func platInfos(c *common) []platInfo {
 	out := make([]platInfo, len(c.platforms))
 	for i, p := range c.platforms {
-		out[i] = platInfo{p.Name(), p.Title()}
+		out[i] = platInfo{p.Name(), c.title(p)}
 	}
 	return out
 }

@@ -25,10 +25,20 @@ func (c *common) tr(t text) string { return t.in(c.lang) }
 func (c *common) platformTitle(name string) string {
 	for _, p := range c.platforms {
 		if p.Name() == name {
-			return p.Title()
+			return c.title(p)
 		}
 	}
 	return name
+}
+
+// title is how people call p in the console's language.
+func (c *common) title(p platforms.Platform) string { return titleIn(p, c.lang) }
+
+func titleIn(p platforms.Platform, lang string) string {
+	if zh := p.Traits().TitleZH; lang == "zh" && zh != "" {
+		return zh
+	}
+	return p.Title()
 }
 
 // outcomeText is an outcome in the console's language; the code itself when

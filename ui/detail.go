@@ -571,7 +571,7 @@ func (d *detail) resultNotes(v exchangeView) []string {
 	}
 	why := msgAwaits
 	if p, ok := d.c.platform(v.platform); ok && !p.Traits().Idempotent && v.ex.Result.Outcome == platforms.Unknown {
-		why = text{fmt.Sprintf(msgAwaitsNoKey.zh, p.Title()), fmt.Sprintf(msgAwaitsNoKey.en, p.Title())}
+		why = text{fmt.Sprintf(msgAwaitsNoKey.zh, titleIn(p, "zh")), fmt.Sprintf(msgAwaitsNoKey.en, p.Title())}
 	}
 	lines := []string{""}
 	for _, l := range wrapLines(d.c.tr(why), d.leftW) {

@@ -18,7 +18,7 @@ type toggleField struct {
 
 func newToggleField(c *common, p platforms.Platform) *toggleField {
 	return &toggleField{fieldBase: fieldBase{spec: fieldSpec{key: "platform:" + p.Name(), group: "platforms", kind: kindPlatform},
-		label: p.Title(), rowDirty: true}, c: c, plat: p, on: true}
+		label: c.title(p), rowDirty: true}, c: c, plat: p, on: true}
 }
 
 func (t *toggleField) keys() []key.Binding {

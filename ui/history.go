@@ -71,7 +71,7 @@ type history struct {
 	searchX int // the search line's cursor column, as last rendered
 
 	head    []string // title and column header, kept until headKey changes
-	headKey [5]int
+	headKey [6]int
 
 	focused bool
 	screenW int // the whole screen's width: notices are as wide
@@ -118,7 +118,7 @@ func (h *history) Update(msg tea.Msg) tea.Cmd {
 	case exportedMsg:
 		return h.exported(msg)
 	case newestMsg:
-		h.mergeNewest(msg)
+		return h.mergeNewest(msg)
 	case rowMsg:
 		if msg.err == nil {
 			h.replace(rowFromSubmission(msg.sub))
@@ -373,7 +373,7 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 func (h *history) View() []string {
 	st, focused := h.c.st, h.focused
 	lines := make([]string, 0, h.height)
-	key := [5]int{h.width, h.total, boolInt(focused), boolInt(filtered(h.search.shown)), boolInt(h.exporting)}
+	key := [6]int{h.width, h.total, boolInt(h.capped), boolInt(focused), boolInt(filtered(h.search.shown)), boolInt(h.exporting)}
 	if h.head == nil || h.headKey != key {
 		h.headKey = key
 		h.head = h.renderHead(focused)
@@ -427,7 +427,7 @@ func (h *history) renderHead(focused bool) []string {
 	case filtered(h.search.shown):
 		title = strings.Replace(h.c.tr(msgHistoryFound), "%d", h.totalText(), 1)
 	case h.total > 0:
-		title += " (" + strconv.Itoa(h.total) + ")"
+		title += " (" + h.totalText() + ")"
 	}
 	if h.exporting {
 		title += " · " + h.c.tr(msgExporting)

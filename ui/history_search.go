@@ -194,6 +194,15 @@ func (h *history) page(msg pageMsg) tea.Cmd {
 	return h.morePages()
 }
 
+// countFirstPage counts the history behind a full first page, which the
+// first frame showed uncounted ("200+").
+func (h *history) countFirstPage() tea.Cmd {
+	if h.hs == nil || !h.capped {
+		return nil
+	}
+	return countCmd(h.ctx, h.hs, h.search.shownSeq, h.search.shown)
+}
+
 func (h *history) morePages() tea.Cmd {
 	if h.hs == nil || !h.needMore() {
 		return nil
@@ -239,7 +248,9 @@ func (h *history) exported(msg exportedMsg) tea.Cmd {
 // refreshNewest reads the first page again after the history changed
 // elsewhere: new rows go on top (the selection stays on its row while the
 // pane is browsed), known ones are redrawn. A search is asked again: which
-// rows match is the store's to say.
+// rows match is the store's to say. The history is not counted again (a
+// second at a million, after every draft another connection saves): each
+// new row adds one, unless more arrived than a page shows.
 func (h *history) refreshNewest() tea.Cmd {
 	if h.hs == nil {
 		return nil
@@ -255,35 +266,38 @@ func (h *history) refreshNewest() tea.Cmd {
 		if err != nil {
 			return nil // the next change will try again
 		}
-		total, err := hs.Count(ctx, store.Query{})
-		if err != nil {
-			total = 0
-		}
-		return newestMsg{seq: seq, subs: subs, total: total}
+		return newestMsg{seq: seq, subs: subs}
 	}
 }
 
 // newestMsg is the first page read again.
 type newestMsg struct {
-	seq   int
-	subs  []store.Submission
-	total int
+	seq  int
+	subs []store.Submission
 }
 
-func (h *history) mergeNewest(msg newestMsg) {
+func (h *history) mergeNewest(msg newestMsg) tea.Cmd {
 	if msg.seq != h.search.shownSeq || filtered(h.search.shown) {
-		return
+		return nil
 	}
+	added, known := 0, false
 	for i := len(msg.subs) - 1; i >= 0; i-- {
 		r := rowFromSubmission(msg.subs[i])
 		if _, ok := h.byID[r.id]; ok {
 			h.replace(r)
+			known = true
 			continue
 		}
 		if len(h.rows) == 0 || r.id > h.rows[0].id {
 			h.prepend(r, h.focused)
+			added++
 		}
 	}
-	h.total = max(h.total, msg.total, len(h.rows))
-	h.head = nil
+	h.total = max(h.total, len(h.rows)) // prepend counted each new row
+	if !known && len(msg.subs) == historyPage && added > 0 {
+		// A whole page of new rows: more may have come than it holds.
+		h.capped = true
+		return h.countFirstPage()
+	}
+	return nil
 }

@@ -72,7 +72,7 @@ type Model struct {
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.morePages(), m.pollCmd(), centralStatus(m.central, 0)}
+	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.countFirstPage(), m.history.morePages(), m.pollCmd(), centralStatus(m.central, 0)}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}

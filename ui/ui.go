@@ -109,9 +109,11 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 func (m *Model) firstPage(ctx context.Context) {
 	subs, err := m.hist.List(ctx, store.Query{Limit: historyPage})
 	if err == nil {
-		var total int
-		total, err = m.hist.Count(ctx, store.Query{})
-		m.history.appendPage(0, rowsOf(subs), total)
+		m.history.appendPage(0, rowsOf(subs), len(subs))
+		// A full page: the history is counted after the first frame
+		// (countFirstPage), since counting a million takes longer than
+		// drawing it.
+		m.history.capped = len(subs) == historyPage
 	}
 	if err != nil {
 		m.status.set(paneHistory, noticeError, errText(m.c, err))

@@ -397,7 +397,9 @@ func TestBytesPerKeyWithinBudget(t *testing.T) {
 }
 
 // BenchmarkIdleCPU: CPU the console spends per second of wall time while
-// nobody types (retry poll, timers), from /proc.
+// nobody types (retry poll, timers), from /proc. A given history must have
+// nothing to retry (failures given up, say): the start-up sweep queues every
+// retryable failure, and sending them is work, not idling.
 func BenchmarkIdleCPU(b *testing.B) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		b.Skip("needs /proc")

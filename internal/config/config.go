@@ -127,13 +127,7 @@ func Parse(data []byte) (*Loaded, error) {
 		return nil, fmt.Errorf("lang = %q: must be zh or en", f.Lang)
 	}
 	l := &Loaded{File: f}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		l.Warnings = append(l.Warnings, "unknown keys ignored: "+strings.Join(keys, ", "))
-	}
+	l.Warnings = append(l.Warnings, unknownWarnings(md.Undecoded())...)
 	if len(f.Platforms) == 0 {
 		return nil, fmt.Errorf("no [platforms.*] section: configure at least one of %s", strings.Join(kindNames(), ", "))
 	}

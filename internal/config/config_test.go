@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,13 +54,26 @@ func TestNoPlatformIsAnError(t *testing.T) {
 	}
 }
 
+// A misspelt key names the key meant; a section for a platform custdesk
+// does not know is named once, with the ones it does; an unknown table is
+// named once, not with each of its keys.
 func TestUnknownKeysWarn(t *testing.T) {
-	l, err := Parse([]byte("[platforms.nxlink]\nacess_key = \"x\"\n"))
+	l, err := Parse([]byte("lnag = \"zh\"\n[platforms.nxlink]\nacess_key = \"x\"\nzzz = 1\n" +
+		"[platforms.youzn]\nbase_url = \"x\"\napp_id = \"y\"\n[consle]\nlang = \"zh\"\nwidth = 2\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Warnings) != 1 || !strings.Contains(l.Warnings[0], "platforms.nxlink.acess_key") {
-		t.Fatalf("warnings %v", l.Warnings)
+	want := []string{
+		"lnag: unknown key, ignored (did you mean lang?)",
+		"platforms.nxlink.acess_key: unknown key, ignored (did you mean access_key?)",
+		"platforms.nxlink.zzz: unknown key, ignored",
+		"[platforms.youzn] is not a platform custdesk knows (alsc, youzan, nxlink): the section is ignored",
+		"consle: unknown key, ignored",
+	}
+	slices.Sort(want)
+	got := slices.Sorted(slices.Values(l.Warnings))
+	if !slices.Equal(got, want) {
+		t.Fatalf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -11,8 +11,10 @@ import (
 )
 
 // rowTrack gathers the customer IDs a row's platforms return, so the search
-// index is updated once per row, when its last platform is done, instead of
-// once per platform (store.Recording.SearchLater).
+// index is written once per row, when its last platform is done, instead of
+// once per platform (store.Recording.SearchLater, store.Batch.SearchLater).
+// Every submission of the row is named, with IDs or none: one written ahead
+// in this run has no search text until then.
 type rowTrack struct {
 	left atomic.Int32 // jobs of the row not finished
 	mu   sync.Mutex
@@ -20,14 +22,14 @@ type rowTrack struct {
 }
 
 func (t *rowTrack) add(subID int64, r platforms.Result) {
+	if subID == 0 {
+		return // refused by the duplicate guard: never written
+	}
 	ids := r.CustomerIDs
 	for _, it := range r.Items {
 		if it.CustomerID != "" {
 			ids = append(ids, it.CustomerID)
 		}
-	}
-	if len(ids) == 0 {
-		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

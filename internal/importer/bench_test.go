@@ -6,12 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -48,30 +51,70 @@ func BenchmarkImport(b *testing.B) {
 		url = startSandbox(b).URL
 	}
 	ps := sandboxPlatforms(b, url)
+	ceiling := loopbackCeiling(b, url, 32, time.Second)
 	b.ResetTimer()
-	var sends int
-	var elapsed time.Duration
+	var sends, batched, batchReqs int
+	var elapsed, cpu time.Duration
+	busy0 := writerBusy.Load()
 	for i := range b.N {
 		st := openStore(b, filepath.Join(dir, "data"+strconv.Itoa(i)))
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPU(b)
 		_, sum, err := importFile(b, context.Background(), Input{Path: g.path}, Options{Platforms: ps, Store: st, Concurrency: *benchConcurrency}, filepath.Join(dir, "report.csv"))
 		elapsed += time.Since(start)
+		cpu += processCPU(b) - cpu0
 		if err != nil {
 			b.Fatal(err)
 		}
 		if !sum.AllOK() {
 			b.Fatalf("not all ok: %+v", sum.Platforms)
 		}
-		for _, p := range sum.Platforms {
+		for i, p := range sum.Platforms {
 			sends += p.OK
+			if ps[i].MaxBatch() > 1 {
+				batched += p.OK
+				batchReqs += p.Requests
+			}
 		}
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(sends)/elapsed.Seconds(), "sends/s")
+	b.ReportMetric(ceiling, "loopback-req/s")
+	b.ReportMetric(float64(writerBusy.Load()-busy0)/1e3/float64(sends), "writer-µs/send")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(sends), "cpu-µs/send")
+	if batchReqs > 0 {
+		b.ReportMetric(float64(batched)/float64(batchReqs), "customers/batch")
+	}
 	b.ReportMetric(float64(peakRSS(b))/(1<<20), "peak-RSS-MB")
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapSys)/(1<<20), "heap-sys-MB")
+}
+
+// loopbackCeiling is the anchor of the import's rate: how many requests per
+// second c clients get through to the sandbox on loopback when the server
+// does nothing (an unknown path), in the same run as the import.
+func loopbackCeiling(b *testing.B, url string, c int, d time.Duration) float64 {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c}}
+	defer client.CloseIdleConnections()
+	var n atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range c {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				resp, err := client.Post(url+"/loopback-ceiling", "application/json", strings.NewReader("{}"))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n.Load()) / d.Seconds()
 }
 
 // TestSandboxProcess is the child of -import.sandbox-apart: a sandbox on

@@ -3,6 +3,8 @@ package importer
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/custdesk/custdesk/internal/store"
 )
@@ -37,6 +39,11 @@ type journalOp struct {
 	done chan struct{}
 }
 
+// writerBusy is the time journals have spent committing, for BenchmarkImport
+// (the writer is the import's one serial stage; its time per send bounds the
+// rate).
+var writerBusy atomic.Int64
+
 // maxGroup bounds one transaction: large enough to amortise the sync, small
 // enough that the write lock is never held long (another process may wait).
 const maxGroup = 512
@@ -49,6 +56,7 @@ func newJournal(st *store.Store, fail func(error)) *journal {
 // The context is the import's uncancelled one: answers that arrive after
 // ctrl+c are recorded.
 func (j *journal) run(ctx context.Context, stop <-chan struct{}) {
+	var last time.Time // when the last commit began
 	for {
 		var group []*journalOp
 		select {
@@ -67,22 +75,51 @@ func (j *journal) run(ctx context.Context, stop <-chan struct{}) {
 				j.commit(ctx, group, search)
 			}
 		}
-		j.commit(ctx, j.gather(group), j.takeSearch())
+		j.commit(ctx, j.gatherUntil(group, last.Add(commitEvery)), j.takeSearch())
+		last = time.Now()
 	}
 }
 
+// commitEvery spaces commits out: a commit that would begin sooner after the
+// last one waits for more writes until then (or until maxGroup), so that
+// under load each disk sync carries more of them. Nobody waits longer than
+// this plus one commit; an idle import commits at once.
+const commitEvery = time.Millisecond
+
 // gather adds to group whatever else is queued, up to maxGroup writes.
 func (j *journal) gather(group []*journalOp) []*journalOp {
+	return j.gatherUntil(group, time.Time{})
+}
+
+// gatherUntil adds to group what is queued and what arrives before until,
+// up to maxGroup writes.
+func (j *journal) gatherUntil(group []*journalOp, until time.Time) []*journalOp {
 	size := 0
 	for _, op := range group {
 		size += op.size()
+	}
+	var timeout <-chan time.Time
+	if wait := time.Until(until); wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
 	}
 	for size < maxGroup {
 		select {
 		case more := <-j.ops:
 			group = append(group, more)
 			size += more.size()
+			continue
 		default:
+		}
+		if timeout == nil {
+			return group
+		}
+		select {
+		case more := <-j.ops:
+			group = append(group, more)
+			size += more.size()
+		case <-timeout:
 			return group
 		}
 	}
@@ -121,19 +158,18 @@ func (j *journal) addSearch(adds ...store.SearchAdd) {
 // in flight), which is what bounds the rows a non-idempotent platform must
 // leave to a person after a crash.
 func (j *journal) commit(ctx context.Context, group []*journalOp, search []store.SearchAdd) {
-	var begin []*store.Submission
-	b := store.Batch{Search: search}
+	defer func(start time.Time) { writerBusy.Add(int64(time.Since(start))) }(time.Now())
+	// Rows written ahead are indexed for search once, when their last
+	// platform is done (rowTrack); IndexWaiting catches the rest at the end.
+	b := store.Batch{Search: search, SearchLater: true}
 	for _, op := range group {
-		begin = append(begin, op.begin...)
+		b.Begin = append(b.Begin, op.begin...)
 		b.Records = append(b.Records, op.recs...)
 		b.Claims = append(b.Claims, op.keys...)
 	}
-	var err error
-	if len(begin) > 0 {
-		err = j.st.BeginMany(ctx, begin)
-	}
 	var started []store.Started
-	if err == nil && len(b.Records)+len(b.Search)+len(b.Claims) > 0 {
+	var err error
+	if len(b.Begin)+len(b.Records)+len(b.Search)+len(b.Claims) > 0 {
 		_, started, err = j.st.Apply(ctx, b)
 	}
 	if err != nil {

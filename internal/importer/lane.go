@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/custdesk/custdesk/internal/store"
@@ -41,6 +42,11 @@ type lane struct {
 
 	pace *pacer
 	t    tally
+
+	// Batches being sent, and a wake-up for the batcher when one is done: a
+	// partly filled batch waits while another is on its way (see batcher).
+	sending atomic.Int32
+	sent    chan struct{}
 }
 
 // Attempt limits within one run; a re-run starts again.
@@ -49,7 +55,7 @@ const maxThrottled = 10
 func newLane(r *run, p platforms.Platform, perSecond float64) *lane {
 	l := &lane{r: r, p: p, name: p.Name(), traits: p.Traits(), batch: max(1, p.MaxBatch()),
 		in: make(chan *job, max(2*r.opts.Concurrency*p.MaxBatch(), 4*planChunk)), retry: make(chan *job), quit: make(chan struct{}),
-		pace: newPacer(perSecond)}
+		pace: newPacer(perSecond), sent: make(chan struct{}, 1)}
 	return l
 }
 
@@ -112,7 +118,13 @@ func (l *lane) run(ctx context.Context) {
 						}
 						continue
 					}
+					l.sending.Add(1)
 					l.sendBatch(ctx, b)
+					l.sending.Add(-1)
+					select {
+					case l.sent <- struct{}{}:
+					default:
+					}
 				}
 			})
 		}
@@ -149,8 +161,10 @@ func (l *lane) worker(ctx context.Context) {
 }
 
 // batcher fills batches up to the platform's maximum. A batch is handed over
-// when it is full, or when it has waited Linger and a worker is free; while
-// every worker is busy it keeps filling.
+// when it is full, or when it has waited Linger, no other batch is being
+// sent and a worker is free; otherwise it keeps filling. Under load batches
+// so fill towards the maximum (fewer, fuller requests, as a platform that
+// batches wants) instead of leaving every Linger with what had arrived.
 func (l *lane) batcher(out chan<- []*job) {
 	defer close(out)
 	in := l.in
@@ -160,7 +174,7 @@ func (l *lane) batcher(out chan<- []*job) {
 	timer.Stop()
 	for {
 		var send chan<- []*job
-		if len(cur) == l.batch || (len(cur) > 0 && ripe) {
+		if len(cur) == l.batch || (len(cur) > 0 && ripe && l.sending.Load() == 0) {
 			send = out
 		}
 		accept, retry := in, l.retry
@@ -178,6 +192,7 @@ func (l *lane) batcher(out chan<- []*job) {
 			cur = l.collect(cur, j, timer)
 		case <-timer.C:
 			ripe = true
+		case <-l.sent: // look again whether a ripe batch may go
 		case send <- cur:
 			cur, ripe = nil, false
 			timer.Stop()
@@ -281,7 +296,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
 	}
-	l.r.j.record([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true}}, func(err error) {
+	l.r.j.record(l.encode([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true}}), func(err error) {
 		if err != nil {
 			l.r.fail(fmt.Errorf("history: %w", err))
 			l.lost(j, ex.Result)
@@ -336,7 +351,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 	for i, j := range claimed {
 		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0]), SearchLater: true}
 	}
-	l.r.j.record(recs, func(err error) {
+	l.r.j.record(l.encode(recs), func(err error) {
 		for i, j := range claimed {
 			if err != nil {
 				l.lost(j, results[i])
@@ -348,6 +363,18 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 			l.r.fail(fmt.Errorf("history: %w", err))
 		}
 	})
+}
+
+// encode encodes answers for the history on the sender's goroutine, so the
+// journal's one writer only writes. A recording that cannot be encoded is
+// left for Apply, which fails the commit on it as before.
+func (l *lane) encode(recs []store.Recording) []store.Recording {
+	for i, r := range recs {
+		if e, err := l.r.j.st.Encode(r); err == nil {
+			recs[i] = e
+		}
+	}
+	return recs
 }
 
 // lost settles a job whose answer could not be written to history; the

@@ -192,6 +192,11 @@ func (r *run) execute(ctx context.Context, resume bool) (Summary, error) {
 	if err := r.opts.Store.Release(r.sendCtx, r.notSent); err != nil {
 		r.fail(fmt.Errorf("history: %w", err))
 	}
+	// Rows whose search text still waits (the import failed before their
+	// last platform was done) are indexed now rather than at the next Recover.
+	if err := r.opts.Store.IndexWaiting(r.sendCtx); err != nil {
+		r.fail(fmt.Errorf("history: %w", err))
+	}
 
 	sum := r.summary(ctx)
 	r.mu.Lock()

@@ -57,6 +57,8 @@ type Recording struct {
 	// platform has answered. A full-text update costs more than the rest of a
 	// record, and an import would otherwise make one per platform per row.
 	SearchLater bool
+
+	enc *encodedExchange // set by Encode
 }
 
 // SearchAdd adds customer IDs to a submission's search text (those already
@@ -75,49 +77,89 @@ func (s *Store) RecordMany(ctx context.Context, recs []Recording) ([]int64, erro
 
 // Batch is the history writes of one group commit.
 type Batch struct {
-	Records []Recording
-	Search  []SearchAdd
-	Claims  []AttemptKey
+	// Begin are submissions to write ahead, as BeginMany does.
+	Begin []*Submission
+	// SearchLater leaves Begin's submissions out of the search index until
+	// a SearchAdd names them (with IDs or none): their text is written once,
+	// when the last platform has answered, instead of written and then
+	// rewritten with the customer IDs. The caller must name every one; what
+	// a crashed process left waiting is indexed by Recover.
+	SearchLater bool
+	Records     []Recording
+	Search      []SearchAdd
+	Claims      []AttemptKey
 }
 
-// Apply writes a batch in one transaction, in order: records, search
-// additions, claims. A sender that group-commits pays one disk sync for the
-// answers it received and the attempts it is about to make. It returns the
-// exchange IDs of the records and the outcome of each claim.
+// encodedExchange is a Recording's exchange as the history keeps it.
+type encodedExchange struct {
+	ex                platforms.Exchange
+	meta              string
+	reqBody, respBody []byte
+	result            []byte
+}
+
+// Encode masks and encodes a recording's exchange ahead of Apply, so that
+// goroutines sending requests do that work rather than the one that writes
+// for all of them. Apply encodes a recording that was not.
+func (s *Store) Encode(r Recording) (Recording, error) {
+	e, err := s.encodeExchange(r.Exchange, s.maskList())
+	if err != nil {
+		return r, err
+	}
+	r.enc = &e
+	return r, nil
+}
+
+func (s *Store) encodeExchange(ex platforms.Exchange, secrets []string) (encodedExchange, error) {
+	if ex.Platform == "" {
+		return encodedExchange{}, errors.New("history: exchange without a platform")
+	}
+	ex = mask(ex, secrets)
+	if ex.Started.IsZero() {
+		ex.Started = time.Now()
+	}
+	meta, reqBody, respBody, err := encodeExchange(ex)
+	if err != nil {
+		return encodedExchange{}, err
+	}
+	result, err := json.Marshal(ex.Result)
+	if err != nil {
+		return encodedExchange{}, err
+	}
+	return encodedExchange{ex, meta, reqBody, respBody, result}, nil
+}
+
+// Apply writes a batch in one transaction, in order: write-aheads, records,
+// search additions, claims. A sender that group-commits pays one disk sync
+// for the rows it writes ahead, the answers it received and the attempts it
+// is about to make. It returns the exchange IDs of the records and the
+// outcome of each claim.
 func (s *Store) Apply(ctx context.Context, b Batch) ([]int64, []Started, error) {
 	recs, keys := b.Records, b.Claims
-	type encoded struct {
-		ex                platforms.Exchange
-		meta              string
-		reqBody, respBody []byte
-		result            []byte
+	if err := checkSubmissions(b.Begin); err != nil {
+		return nil, nil, err
 	}
-	enc := make([]encoded, len(recs))
-	secrets := s.maskList()
+	enc := make([]*encodedExchange, len(recs))
+	var secrets []string
 	for i, r := range recs {
-		ex := r.Exchange
-		if ex.Platform == "" {
-			return nil, nil, errors.New("history: exchange without a platform")
+		if enc[i] = r.enc; enc[i] != nil {
+			continue
 		}
-		ex = mask(ex, secrets)
-		if ex.Started.IsZero() {
-			ex.Started = time.Now()
+		if secrets == nil {
+			secrets = s.maskList()
 		}
-		meta, reqBody, respBody, err := encodeExchange(ex)
+		e, err := s.encodeExchange(r.Exchange, secrets)
 		if err != nil {
 			return nil, nil, err
 		}
-		result, err := json.Marshal(ex.Result)
-		if err != nil {
-			return nil, nil, err
-		}
-		enc[i] = encoded{ex, meta, reqBody, respBody, result}
+		enc[i] = &e
 	}
 	ids := make([]int64, len(recs))
 	started := make([]Started, len(keys))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		pt := &preparedTx{Tx: tx}
-		defer pt.close()
+	err := s.inPreparedTx(ctx, func(pt *preparedTx) error {
+		if err := s.beginTx(ctx, pt, b.Begin, time.Now(), b.SearchLater); err != nil {
+			return err
+		}
 		var searchOrder []int64
 		searchIDs := map[int64][]string{}
 		for i, e := range enc {
@@ -135,9 +177,6 @@ func (s *Store) Apply(ctx context.Context, b Batch) ([]int64, []Started, error) 
 			}
 		}
 		for _, add := range b.Search {
-			if len(add.IDs) == 0 {
-				continue
-			}
 			if _, seen := searchIDs[add.SubmissionID]; !seen {
 				searchOrder = append(searchOrder, add.SubmissionID)
 			}
@@ -282,7 +321,8 @@ func resultIDs(r platforms.Result) []string {
 }
 
 // addSearchText appends IDs not yet in a submission's search text, on any
-// execer (a transaction, or the importer's prepared batch).
+// execer (a transaction, or the importer's prepared batch). A submission
+// whose text waits in search_later is indexed now, once, with the IDs.
 func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) error {
 	for _, id := range ids {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO customer_ids (id, submission_id) VALUES (?, ?)`, id, subID); err != nil {
@@ -290,7 +330,13 @@ func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) er
 		}
 	}
 	var text string
-	if err := tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text); err != nil {
+	waiting := true
+	err := tx.QueryRowContext(ctx, `DELETE FROM search_later WHERE id = ? RETURNING text`, subID).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		waiting = false
+		err = tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text)
+	}
+	if err != nil {
 		return err
 	}
 	have := strings.Fields(text)
@@ -302,63 +348,14 @@ func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) er
 			changed = true
 		}
 	}
-	if !changed {
-		return nil
+	switch {
+	case waiting:
+		_, err = tx.ExecContext(ctx, `INSERT INTO search (rowid, text) VALUES (?, ?)`, subID, text)
+	case changed:
+		// A full-text update deletes the old text and inserts the new.
+		_, err = tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid = ?`, text, subID)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid = ?`, text, subID)
 	return err
-}
-
-// execer is what the record statements need of a transaction: *sql.Tx, or
-// a preparedTx.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// preparedTx prepares each distinct statement once per transaction. The
-// driver otherwise parses the SQL on every call, which was a third of the
-// time of a batch of records.
-type preparedTx struct {
-	*sql.Tx
-	stmts map[string]*sql.Stmt
-}
-
-func (p *preparedTx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := p.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := p.Tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if p.stmts == nil {
-		p.stmts = map[string]*sql.Stmt{}
-	}
-	p.stmts[query] = st
-	return st, nil
-}
-
-func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := p.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-func (p *preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := p.prepared(ctx, query)
-	if err != nil {
-		return p.Tx.QueryRowContext(ctx, query, args...) // carries the same error to Scan
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-func (p *preparedTx) close() {
-	for _, st := range p.stmts {
-		_ = st.Close()
-	}
 }
 
 // ImportCount is how many submissions were made for rows of an import file

@@ -63,7 +63,7 @@ func copyHistory(from, to string) error {
 }
 
 // growHistory copies the submissions there are (IDs 1 to base), with their states,
-// exchanges, names and search text, until the history holds n. Each copy
+// exchanges, names, customer IDs and search text, until the history holds n. Each copy
 // gets its own ID, request ID, mobile (the seed's mobiles end in the
 // submission's index) and platform customer IDs (the seed's are a constant
 // plus the submission ID), and is created base minutes after the one it
@@ -112,6 +112,8 @@ func growCopy(ctx context.Context, st *Store, k, base, count int, maxEx int64) e
 			FROM states t JOIN submissions s ON s.id = t.submission_id WHERE t.submission_id <= :count`,
 		`INSERT INTO names (id, text) SELECT n.id + :off, replace(n.text, s.mobile, ` + newMobile + `)
 			FROM names n JOIN submissions s ON s.id = n.id WHERE n.id <= :count`,
+		`INSERT INTO customer_ids (id, submission_id) SELECT printf('%d', CAST(c.id AS INTEGER) + :off), c.submission_id + :off
+			FROM customer_ids c WHERE c.submission_id <= :count`,
 		`INSERT INTO search (rowid, text) SELECT x.rowid + :off,
 				replace(replace(replace(x.text, s.mobile, ` + newMobile + `), s.request_id, ` + newRID + `), ` + oldCID + `, ` + newCID + `)
 			FROM search x JOIN submissions s ON s.id = x.rowid WHERE x.rowid <= :count`,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -141,4 +142,63 @@ func bruteForce(t *testing.T, st *Store, text string) []int64 {
 		}
 	}
 	return ids
+}
+
+// A short word with an outcome other than ok walks that outcome's states
+// and probes each one's names (the outcome is the rarer of the two: at a
+// million submissions walking the names read tens of thousands of rows for
+// a page), and finds what a scan of every submission finds.
+func TestShortWordWithRareOutcome(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	names := []string{"王小二", "李四", "王芳", "张三"}
+	outcomes := []platforms.Outcome{platforms.OK, platforms.Unknown, platforms.OK, platforms.Failed, platforms.Unknown}
+	for i := range 40 {
+		sub := Submission{Customer: platforms.Customer{Name: names[i%len(names)], Mobile: fmt.Sprintf("134%08d", i)},
+			Platforms: []string{"alsc", "youzan"}, Source: SourceConsole}
+		if err := st.Begin(ctx, &sub); err != nil {
+			t.Fatal(err)
+		}
+		ex := okExchange("alsc", fmt.Sprintf("C%d", i))
+		ex.Result.Outcome = outcomes[i%len(outcomes)]
+		if _, err := st.Record(ctx, sub.ID, ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := st.List(ctx, Query{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []platforms.Outcome{platforms.Unknown, platforms.Failed, OutcomePending} {
+		q := Query{Text: "王", Outcome: o}
+		var want []int64
+		for _, s := range all {
+			has := false
+			for _, ps := range s.States {
+				has = has || ps.Outcome == o || (o == OutcomePending && ps.Outcome == "")
+			}
+			if has && strings.Contains(s.Customer.Name, "王") {
+				want = append(want, s.ID)
+			}
+		}
+		got, err := st.List(ctx, Query{Text: q.Text, Outcome: o, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, s := range got {
+			ids = append(ids, s.ID)
+		}
+		if !equalIDs(ids, want) {
+			t.Errorf("%s: found %v, want %v", o, ids, want)
+		}
+		if n, err := st.Count(ctx, q); err != nil || n != len(want) {
+			t.Errorf("%s: counted %d (%v), want %d", o, n, err, len(want))
+		}
+		query, args := q.plan().listSQL()
+		steps := queryPlan(t, st, query, args...)
+		if len(steps) == 0 || !strings.Contains(steps[0], "st USING") {
+			t.Errorf("%s: the walk must start at the states: plan %q", o, steps)
+		}
+	}
 }

@@ -72,6 +72,10 @@ type plan struct {
 	// ("138") matches a tenth of a million rows.
 	match     string
 	walkMatch bool
+	// rareState: the outcome asked for is not ok, so few submissions have
+	// it (a surname is a twentieth of the names, unknown a hundredth of the
+	// states): the query walks the states and probes each one's names.
+	rareState bool
 }
 
 func (q Query) plan() plan {
@@ -113,6 +117,7 @@ func (q Query) plan() plan {
 		p.stateArgs = append(p.stateArgs, q.Platform)
 	}
 	p.byState, p.stateCond = len(sc) > 0, strings.Join(sc, " AND ")
+	p.rareState = q.Outcome != "" && q.Outcome != platforms.OK
 	if !q.Since.IsZero() {
 		p.dateConds = append(p.dateConds, `submissions.created >= ?`)
 		p.dateArgs = append(p.dateArgs, q.Since.UnixNano())
@@ -140,7 +145,8 @@ func (p plan) where(idCol string, withDates, byNames bool) (string, []any) {
 		if byNames {
 			conds = append(conds, `n.text LIKE ? ESCAPE '\'`)
 		} else {
-			conds = append(conds, idCol+` IN (SELECT id FROM names WHERE text LIKE ? ESCAPE '\')`)
+			// A probe per row walked, not a list of every name that matches.
+			conds = append(conds, `EXISTS (SELECT 1 FROM names nm WHERE nm.id = `+idCol+` AND nm.text LIKE ? ESCAPE '\')`)
 		}
 		args = append(args, pat)
 	}
@@ -172,9 +178,10 @@ func (p plan) listSQL() (string, []any) {
 
 // walkSQL is listSQL selecting cols.
 func (p plan) walkSQL(cols string) (string, []any) {
-	// A short word narrows far more than an outcome or platform (most states
-	// are ok): walk the names and probe each one's states.
-	p.stateExists = p.byState && len(p.short) > 0
+	// A short word narrows far more than a platform or the ok outcome (most
+	// states are ok): walk the names and probe each one's states. A rarer
+	// outcome narrows more than the word.
+	p.stateExists = p.byState && len(p.short) > 0 && !p.rareState
 	switch {
 	case p.byState && !p.stateExists:
 		where, args := p.where("st.submission_id", true, false)
@@ -196,7 +203,7 @@ func (p plan) walkSQL(cols string) (string, []any) {
 // a date range needs their creation time.
 func (p plan) countSQL() (string, []any) {
 	dates := len(p.dateConds) > 0
-	p.stateExists = p.byState && len(p.short) > 0
+	p.stateExists = p.byState && len(p.short) > 0 && !p.rareState
 	switch {
 	case p.byState && !p.stateExists:
 		from := ` FROM states st`

@@ -64,7 +64,8 @@ func (s *Store) Recover(ctx context.Context) (int, error) {
 			}
 			n++
 		}
-		return nil
+		// Search text a dead import left waiting for its rows' answers.
+		return s.indexWaitingTx(ctx, tx, false)
 	})
 	return n, err
 }

@@ -125,6 +125,18 @@ INSERT OR IGNORE INTO customer_ids (id, submission_id)
 	SELECT j.value ->> '$.customer_id', e.submission_id FROM exchanges e, json_each(e.meta, '$.result.items') j
 	WHERE coalesce(j.value ->> '$.customer_id', '') <> '';
 `,
+	// 6: an import writes a row's search text once, when its last platform
+	// has answered (Batch.SearchLater): a full-text update deletes and
+	// re-inserts the text, the largest write of an import. Until then the
+	// text waits here with the process that will index it; Recover indexes
+	// what a dead process left.
+	`
+CREATE TABLE search_later (
+	id    INTEGER PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
+	text  TEXT    NOT NULL,
+	owner TEXT    NOT NULL
+);
+`,
 }
 
 // backfills run in the migration's transaction right after the step of the

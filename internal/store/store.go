@@ -75,6 +75,8 @@ type Store struct {
 
 	mu      sync.RWMutex
 	secrets []string
+
+	stmts writeStmts // the write connection's prepared statements
 }
 
 // sqliteHeader starts every SQLite database file.
@@ -212,6 +214,7 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) closeDBs() error {
+	s.stmts.close()
 	var errs []error
 	if s.read != nil {
 		errs = append(errs, s.read.Close())

@@ -121,34 +121,43 @@ func (s *Store) Begin(ctx context.Context, sub *Submission) error {
 // for imports. A submission refused by the duplicate guard is not written:
 // its ID stays 0 and Duplicates says why; the others are written.
 func (s *Store) BeginMany(ctx context.Context, subs []*Submission) error {
-	now := time.Now()
+	if err := checkSubmissions(subs); err != nil {
+		return err
+	}
+	return s.inPreparedTx(ctx, func(tx *preparedTx) error { return s.beginTx(ctx, tx, subs, time.Now(), false) })
+}
+
+func checkSubmissions(subs []*Submission) error {
 	for _, sub := range subs {
 		if err := checkSubmission(sub); err != nil {
 			return err
 		}
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, sub := range subs {
-			sub.ID, sub.Duplicates = 0, nil
-			member := MemberKey(sub.Customer)
-			if member != "" && !sub.AllowDuplicate {
-				dups, err := enrolments(ctx, tx, member, 0, sub.Platforms)
-				if err != nil {
-					return err
-				}
-				if sub.Duplicates = dups; len(dups) > 0 {
-					continue
-				}
-			}
-			if err := s.insertSubmission(ctx, tx, sub, member, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return nil
 }
 
-func (s *Store) insertSubmission(ctx context.Context, tx *sql.Tx, sub *Submission, member string, now time.Time) error {
+// beginTx is BeginMany inside a transaction the caller owns.
+func (s *Store) beginTx(ctx context.Context, tx writeTx, subs []*Submission, now time.Time, searchLater bool) error {
+	for _, sub := range subs {
+		sub.ID, sub.Duplicates = 0, nil
+		member := MemberKey(sub.Customer)
+		if member != "" && !sub.AllowDuplicate {
+			dups, err := enrolments(ctx, tx, member, 0, sub.Platforms)
+			if err != nil {
+				return err
+			}
+			if sub.Duplicates = dups; len(dups) > 0 {
+				continue
+			}
+		}
+		if err := s.insertSubmission(ctx, tx, sub, member, now, searchLater); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) insertSubmission(ctx context.Context, tx writeTx, sub *Submission, member string, now time.Time, searchLater bool) error {
 	if sub.RequestID == "" {
 		sub.RequestID = NewRequestID()
 	}
@@ -178,7 +187,12 @@ func (s *Store) insertSubmission(ctx context.Context, tx *sql.Tx, sub *Submissio
 	if err := s.addStates(ctx, tx, id, sub.Platforms); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, text) VALUES (?, ?)`, id, searchText(sub)); err != nil {
+	if searchLater {
+		_, err = tx.ExecContext(ctx, `INSERT INTO search_later (id, text, owner) VALUES (?, ?, ?)`, id, searchText(sub), s.owner.id)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO search (rowid, text) VALUES (?, ?)`, id, searchText(sub))
+	}
+	if err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO names (id, text) VALUES (?, ?)`, id, shortText(sub.Customer)); err != nil {
@@ -195,7 +209,7 @@ func (s *Store) insertSubmission(ctx context.Context, tx *sql.Tx, sub *Submissio
 // addStates starts platforms of a submission pending. Each row is reserved
 // for this process until its first attempt: if the process dies first,
 // Recover queues it (nothing was sent).
-func (s *Store) addStates(ctx context.Context, tx *sql.Tx, subID int64, names []string) error {
+func (s *Store) addStates(ctx context.Context, tx execer, subID int64, names []string) error {
 	for _, p := range names {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO states (submission_id, platform, owner) VALUES (?, ?, ?)`,
 			subID, p, s.owner.id); err != nil {
