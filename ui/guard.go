@@ -32,6 +32,10 @@ type guardState struct {
 	key string // the member key shown (or being looked up)
 	seq int
 	ens []store.Enrolment
+	// elsewhere: the member at other terminals of the chain; localOnly:
+	// the chain's central store could not be asked.
+	elsewhere []Elsewhere
+	localOnly bool
 }
 
 type (
@@ -79,12 +83,12 @@ func (m *Model) lookupNow() tea.Cmd {
 
 func (m *Model) lookupCmd() tea.Cmd {
 	hs, key := m.hist, m.guard.key
-	return func() tea.Msg {
+	return tea.Batch(func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		ens, err := hs.Enrolments(ctx, key)
 		return guardMsg{key: key, ens: ens, err: err}
-	}
+	}, m.elsewhereCmd(key))
 }
 
 func (m *Model) guarded(msg guardMsg) {
@@ -121,7 +125,7 @@ func (m *Model) showGuard() {
 		m.form.setNotes(platformsNoteKey, []string{"✓ " + m.c.tr(msgAlreadyCreated) + ": " + strings.Join(created, ", ")})
 	}
 	if len(others) == 0 {
-		m.form.setNotes(mobileNoteKey, nil)
+		m.form.setNotes(mobileNoteKey, m.elsewhereLines())
 		return
 	}
 	newest := others[0].Created
@@ -141,7 +145,7 @@ func (m *Model) showGuard() {
 		}
 	}
 	when := newest.In(m.c.now().Location()).Format("01-02 15:04")
-	m.form.setNotes(mobileNoteKey, []string{m.c.tr(msgEnrolledAt) + " " + when + " · " + strings.Join(parts, ", ")})
+	m.form.setNotes(mobileNoteKey, append([]string{m.c.tr(msgEnrolledAt) + " " + when + " · " + strings.Join(parts, ", ")}, m.elsewhereLines()...))
 }
 
 // shortID keeps the end of a customer ID, where IDs handed out one after

@@ -10,22 +10,25 @@ import (
 )
 
 // header is the top line: the title, the sandbox banner or the config in
-// use, and the queue's counts.
+// use, the queue's counts, and where replication to the chain's central
+// store stands when one is configured.
 type header struct {
 	c       *common
 	sandbox string // the sandbox's address when running on it
 	source  string // the config file or profile when not on the sandbox
 	stats   store.QueueStats
+	central string // "central: synced", "central: 12 behind", …; "" without one
 	memo    string
 	memoKey [4]int
+	memoFor string // central, as memo was rendered
 }
 
 func (h *header) line(w int) string {
 	k := [4]int{w, h.stats.Queued, h.stats.Attention, len(h.source)}
-	if h.memo != "" && k == h.memoKey {
+	if h.memo != "" && k == h.memoKey && h.central == h.memoFor {
 		return h.memo
 	}
-	h.memo, h.memoKey = h.render(w), k
+	h.memo, h.memoKey, h.memoFor = h.render(w), k, h.central
 	return h.memo
 }
 
@@ -48,6 +51,9 @@ func (h *header) render(w int) string {
 	right := ""
 	if len(parts) > 0 {
 		right = strings.Join(parts, st.dim.Render(" · ")) + " "
+	}
+	if h.central != "" {
+		right = st.dim.Render(h.central) + "  " + right
 	}
 	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {

@@ -128,6 +128,8 @@ var (
 	msgNothingSent       = text{"未发送：%s", "nothing sent: %s"}
 	msgSendingSkip       = text{"发送到 %s；跳过 %s", "sending to %s; skipped %s"}
 	msgEnrolledAt        = text{"已登记", "enrolled"}
+	msgEnrolledElsewhere = text{"已在 %s 登记 %s", "enrolled at %s on %s"}
+	msgLocalOnly         = text{"仅查了本机：总部库连不上", "checked on this terminal only: the central store is unreachable"}
 	msgAlreadyCreated    = text{"已创建，不再发送", "already created, not sent again"}
 	msgNeedsYouShort     = text{"待处理", "needs you"}
 	msgNeedsYou          = text{"%d 待处理", "%d need you"}

@@ -66,10 +66,13 @@ type Model struct {
 	// the live history's polling: tests drive time themselves and golden
 	// screens must not depend on how fast a machine is.
 	timers bool
+
+	central   func() string // the central store's status, when configured
+	elsewhere func(ctx context.Context, member string) ([]Elsewhere, error)
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.countFirstPage(), m.history.morePages(), m.pollCmd()}
+	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.countFirstPage(), m.history.morePages(), m.pollCmd(), centralStatus(m.central, 0)}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}

@@ -26,6 +26,11 @@ func (m *Model) fromStore(msg tea.Msg) tea.Cmd {
 		return m.guardTick(msg)
 	case guardMsg:
 		m.guarded(msg)
+	case elsewhereMsg:
+		m.elsewhereAnswered(msg)
+	case centralMsg:
+		m.header.central = string(msg)
+		return centralStatus(m.central, centralEvery)
 	case draftTickMsg, draftSavedMsg:
 		return m.draftMsg(msg)
 	case pollTickMsg:

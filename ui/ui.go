@@ -37,6 +37,12 @@ type Options struct {
 	Sandbox    string               // non-empty: running on the built-in sandbox at this address
 	Source     string               // the config file or profile in use, shown in the header when not on the sandbox
 	NoColor    bool                 // no colors (NO_COLOR in the environment also turns them off)
+	// Central, when set, says where replication to the chain's central
+	// store stands; the header shows it.
+	Central func() string
+	// Elsewhere, when set, looks the member up at the chain's other
+	// terminals for the duplicate guard.
+	Elsewhere func(ctx context.Context, member string) ([]Elsewhere, error)
 }
 
 // New builds the console's model. It restores a draft left by the last run
@@ -82,7 +88,8 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	subs := &submits{}
 	m := &Model{c: c, send: send, hist: hs, ctx: ctx, stop: stop, timers: true, console: &consoleFile{},
 		subs: subs, status: newStatusBar(c, subs), helpBar: newHelpBar(noColor),
-		header: &header{c: c, sandbox: opts.Sandbox, source: opts.Source}}
+		header:  &header{c: c, sandbox: opts.Sandbox, source: opts.Source},
+		central: opts.Central, elsewhere: opts.Elsewhere}
 	m.form = newForm(c)
 	m.form.active = true
 	m.history = newHistory(c, ctx, hs)

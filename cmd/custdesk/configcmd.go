@@ -65,6 +65,9 @@ func runConfig(args []string, stdout, stderr io.Writer) error {
 		for _, p := range ps {
 			fmt.Fprintf(stdout, "  %-7s %s\n", p.Name(), termsafe.Line(p.Title()))
 		}
+		if l.CentralOn() {
+			return checkCentral(stdout, l)
+		}
 		return nil
 	case "init":
 		path := arg(args, 1)

@@ -39,7 +39,7 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	defer st.Close()
 	opts := ui.Options{
 		Platforms:  e.platforms,
-		Dispatcher: dispatch.New(st, e.platforms, dispatch.Options{}),
+		Dispatcher: dispatch.New(st, e.platforms, dispatch.Options{Guard: e.guard(), Budgets: e.sendBudgets(e.platforms)}),
 		Store:      st,
 		Lang:       firstSet(*lang, e.cfg.Lang, langFromEnv()),
 		NoColor:    os.Getenv("NO_COLOR") != "",
@@ -48,6 +48,9 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		opts.Sandbox = e.sandbox.URL
 	} else if e.cfg != nil {
 		opts.Source = shortHome(e.cfg.Path)
+	}
+	if e.central != nil {
+		opts.Central, opts.Elsewhere = e.central.Status, e.elsewhere()
 	}
 	return ui.Run(ctx, opts)
 }

@@ -36,6 +36,7 @@ type env struct {
 	cfg       *config.Loaded
 	platforms []platforms.Platform
 	sandbox   *sandbox.Running // nil unless running on the built-in sandbox
+	central   *centralLink     // nil unless [central] is configured and the store is open
 	dataDir   string
 	stderr    io.Writer // where warnings go
 }
@@ -110,6 +111,9 @@ func locate(c common, stderr io.Writer) (*env, error) {
 
 // Close stops the in-process sandbox, if any.
 func (e *env) Close() {
+	if e.central != nil {
+		e.central.close()
+	}
 	if e.sandbox != nil {
 		_ = e.sandbox.Close()
 	}
@@ -173,6 +177,10 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	if _, err := st.Recover(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("history store: recovering after a crash: %w", err)
+	}
+	if err := e.attachCentral(ctx); err != nil {
+		st.Close()
+		return nil, err
 	}
 	return st, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/custdesk/custdesk/internal/central"
 	"github.com/custdesk/custdesk/internal/csvsafe"
 	"github.com/custdesk/custdesk/internal/search"
 	"github.com/custdesk/custdesk/internal/store"
@@ -27,6 +28,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	until := fs.String("until", "", "up to and including this day (YYYY-MM-DD), today, yesterday, or a span back")
 	limit := fs.Int("limit", 100, "at most this many submissions (0: all)")
 	output := fs.String("output", "text", "text, json or csv")
+	onCentral := fs.Bool("central", false, "search every terminal of the chain in the central store; --search also takes terminal:NAME and store:NAME")
 	pos, err := parseFlags(fs, args, stdout)
 	if err != nil {
 		return err
@@ -44,17 +46,16 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer e.Close()
-	q, err := historyQuery(*text, map[string]string{"platform": *platform, "outcome": *outcome, "since": *since, "until": *until},
+	words, terminal, storeName := *text, "", ""
+	if *onCentral {
+		words, terminal, storeName = central.SplitFilters(words)
+	}
+	q, err := historyQuery(words, map[string]string{"platform": *platform, "outcome": *outcome, "since": *since, "until": *until},
 		searchPlatforms(e), time.Now())
 	if err != nil {
 		return badInput("%v", err)
 	}
 	q.Limit = *limit
-	st, err := e.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	out := stdout
 	switch {
 	case *output == "json":
@@ -62,6 +63,14 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case *output == "csv" && isTerminal(stdout):
 		out = terminalCSV(stdout)
 	}
+	if *onCentral {
+		return centralHistory(ctx, e, central.Query{Query: q, Terminal: terminal, Store: storeName}, *output, out)
+	}
+	st, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	return store.WriteHistory(ctx, out, st, q, *output)
 }
 

@@ -163,6 +163,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer st.Close()
 	imp, err := importer.Start(ctx, checked, importer.Options{
 		Platforms: chosen, Store: st, Concurrency: f.concurrency, Rates: rates,
+		Shared:        e.sharedBudgets(names(chosen), rates),
 		ResendUnknown: f.resendUnknown, AllowDuplicates: f.allowDups, Operator: os.Getenv("USER"),
 	})
 	if err != nil {

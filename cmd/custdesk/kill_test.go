@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/central/pgtest"
 	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
@@ -52,7 +53,7 @@ func buildBinary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m) // starts PostgreSQL only if a test needs it
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}

@@ -63,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runHistory(ctx, rest, stdout, stderr)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr)
+	case "central":
+		err = runCentral(ctx, rest, stdout, stderr)
 	case "config":
 		err = runConfig(rest, stdout, stderr)
 	case "version":
@@ -108,6 +110,7 @@ const usageText = `
   custdesk import FILE.csv|FILE.jsonl [--platform …] [--concurrency N] [--output text|json]
   custdesk history [--search Q] [--platform P] [--outcome O] [--since D] [--until D] [--output text|json|csv]
   custdesk sandbox [--listen ADDR] [--write-config FILE] [--fault-rate R] [--latency D]
+  custdesk central init [--grant ROLE]
   custdesk config check|init
   custdesk version
 

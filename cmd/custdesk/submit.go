@@ -87,7 +87,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer st.Close()
-	d := dispatch.New(st, chosen, dispatch.Options{})
+	d := dispatch.New(st, chosen, dispatch.Options{Guard: e.guard(), Budgets: e.sendBudgets(chosen)})
 	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit", *allowDup)
 	if errors.Is(err, store.ErrDuplicate) {
 		return &exitError{exitBadInput, fmt.Errorf("%w; nothing was sent (--allow-duplicate enrols it again anyway)", err)}

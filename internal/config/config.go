@@ -25,6 +25,7 @@ type File struct {
 	DataDir   string   `toml:"data_dir,omitempty"`
 	Lang      string   `toml:"lang,omitempty"`
 	Operator  string   `toml:"operator,omitempty"`
+	Central   *Central `toml:"central,omitempty"`
 	Platforms Sections `toml:"platforms"`
 }
 
@@ -133,6 +134,9 @@ func Parse(data []byte) (*Loaded, error) {
 	if err := l.resolve(); err != nil {
 		return nil, err
 	}
+	if err := l.checkCentral(); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
 
@@ -142,13 +146,14 @@ func decode(data []byte) (File, toml.MetaData, error) {
 		DataDir   string                    `toml:"data_dir"`
 		Lang      string                    `toml:"lang"`
 		Operator  string                    `toml:"operator"`
+		Central   *Central                  `toml:"central"`
 		Platforms map[string]toml.Primitive `toml:"platforms"`
 	}
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {
 		return File{}, md, err
 	}
-	f := File{DataDir: raw.DataDir, Lang: raw.Lang, Operator: raw.Operator, Platforms: Sections{}}
+	f := File{DataDir: raw.DataDir, Lang: raw.Lang, Operator: raw.Operator, Central: raw.Central, Platforms: Sections{}}
 	for _, k := range catalog.Kinds() {
 		prim, ok := raw.Platforms[k.Name]
 		if !ok {
@@ -188,6 +193,9 @@ func (l *Loaded) resolve() error {
 			l.addSecret(key, *v, &errs)
 		}
 	}
+	if c := l.Central; c != nil {
+		env("central.url", &c.URL, true) // it may carry the role's password
+	}
 	for _, name := range l.Platforms.names() {
 		l.Platforms[name].Settings(func(key string, v *string, secret bool) {
 			env("platforms."+name+"."+key, v, secret)
@@ -207,7 +215,7 @@ func (l *Loaded) literalSecretKeys() []string {
 	if err != nil {
 		return nil
 	}
-	var keys []string
+	keys := f.Central.literalSecrets()
 	for _, name := range f.Platforms.names() {
 		f.Platforms[name].Settings(func(key string, v *string, secret bool) {
 			if secret && *v != "" && !strings.HasPrefix(*v, "env:") {

@@ -65,6 +65,9 @@ func (l *Loaded) urlSecrets() {
 	for _, name := range l.Platforms.names() {
 		urls = append(urls, l.Platforms[name].URLs()...)
 	}
+	if c := l.Central; c != nil {
+		urls = append(urls, c.URL) // a driver's error may quote the password alone
+	}
 	for _, raw := range urls {
 		u, err := url.Parse(raw)
 		if err != nil || u.User == nil {

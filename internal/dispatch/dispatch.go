@@ -41,6 +41,12 @@ type Options struct {
 	// Poll is how often Run looks for work another process queued and for
 	// crashed processes' rows. 0: 2 s.
 	Poll time.Duration
+	// Guard, when set, is asked before each send whether another terminal
+	// holds the member on that platform (see Guard).
+	Guard Guard
+	// Budgets, when set, pace each platform's sends (by name) with a rate
+	// budget shared with the chain's other machines.
+	Budgets map[string]Budget
 }
 
 // Dispatcher is safe for concurrent use.
@@ -117,8 +123,14 @@ func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform st
 		}
 		return d.notStarted(sub, platform, err)
 	}
-	ex := d.sendClaimed(ctx, sub, p)
+	ex, held := d.guardBefore(ctx, sub, platform)
+	if !held {
+		d.pace(ctx, platform)
+		ex = d.sendClaimed(ctx, sub, p)
+		d.slowed(ex)
+	}
 	d.record(ctx, sub, attempt, &ex, ctx.Err() != nil)
+	d.guardAfter(ctx, sub, platform, ex)
 	return ex
 }
 

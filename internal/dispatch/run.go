@@ -120,7 +120,9 @@ func (d *Dispatcher) retry(ctx context.Context, c store.Claim, events chan<- Eve
 	case p == nil:
 		ex = localFailure(sub, c.Platform, "UNKNOWN_PLATFORM", "platform "+c.Platform+" is no longer configured")
 	default:
+		d.pace(ctx, c.Platform)
 		ex = d.sendClaimed(ctx, sub, p)
+		d.slowed(ex)
 	}
 	// A retry cut short by shutdown stays queued by policy like any other
 	// failure: nobody chose to stop it.

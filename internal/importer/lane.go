@@ -233,10 +233,26 @@ func (l *lane) stopped(j *job) {
 	l.finish(j)
 }
 
-// throttle counts a throttled answer and slows the lane down.
+// waitShared takes a token from the budget shared with other machines, if
+// any, right before the request leaves: taken before the row is claimed in
+// history, the claim's varying delay would bunch requests up and the chain
+// would go above the rate. The attempt is claimed already, so it is sent
+// whatever happens meanwhile (sendCtx is never cancelled).
+func (l *lane) waitShared() {
+	if sh := l.r.opts.Shared[l.name]; sh != nil {
+		_ = sh.Wait(l.r.sendCtx)
+	}
+}
+
+// throttle counts a throttled answer and slows the lane down, and with it
+// the chain's shared budget, once per pause.
 func (l *lane) throttle(retryAfter time.Duration) {
 	l.t.throttled.Add(1)
-	l.pace.throttled(retryAfter)
+	if began := l.pace.throttled(retryAfter); began > 0 {
+		if sh := l.r.opts.Shared[l.name]; sh != nil {
+			sh.Slow(began)
+		}
+	}
 }
 
 func (l *lane) claim(keys []store.AttemptKey) ([]store.Started, bool) {
@@ -274,6 +290,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 		return
 	}
 	l.t.requests.Add(1)
+	l.waitShared()
 	// Masked as the history keeps it: the summary and report print from it.
 	ex := l.r.j.st.Redact(l.p.Send(l.r.sendCtx, platforms.Single(j.sub.RequestID, j.sub.Customer)))
 	if ex.Result.RateLimited {
@@ -324,6 +341,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 		sub.Customers[i] = j.sub.Customer
 	}
 	l.t.requests.Add(1)
+	l.waitShared()
 	ex := l.r.j.st.Redact(l.p.Send(l.r.sendCtx, sub))
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)

@@ -81,8 +81,9 @@ func (p *pacer) paced() {
 // throttled slows down after an answer that asked for it (a platform's
 // rate-limit code, HTTP 429): every worker pauses for retryAfter (1 s when
 // the platform gave none) and the bucket's rate halves, once per pause
-// however many answers in flight come back throttled.
-func (p *pacer) throttled(retryAfter time.Duration) {
+// however many answers in flight come back throttled. It returns the pause
+// this answer began, 0 when one was on already.
+func (p *pacer) throttled(retryAfter time.Duration) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if retryAfter <= 0 {
@@ -95,7 +96,7 @@ func (p *pacer) throttled(retryAfter time.Duration) {
 	}
 	p.changed = now
 	if alreadyPaused {
-		return
+		return 0
 	}
 	cur := p.limiter.Limit()
 	if cur == rate.Inf {
@@ -103,6 +104,7 @@ func (p *pacer) throttled(retryAfter time.Duration) {
 		cur = rate.Limit(max(p.lastPace, float64(p.winCount)/max(now.Sub(p.winStart).Seconds(), 0.001)))
 	}
 	p.limiter.SetLimit(max(cur/2, 1))
+	return retryAfter
 }
 
 // ok is told of every ok answer: every second without a throttled answer

@@ -27,6 +27,9 @@ type Options struct {
 	// Rates caps requests per second per platform name; absent or 0 is no
 	// cap. Answers that ask to slow down slow a platform further either way.
 	Rates map[string]float64
+	// Shared draws every request of a platform (by name) from a budget
+	// shared with other machines, on top of Rates; nil: none.
+	Shared map[string]SharedBudget
 	// MaxAttempts bounds attempts per row and platform within one run for
 	// retryable failures (rate-limited answers have their own, larger bound).
 	// 0 means DefaultMaxAttempts.
@@ -45,6 +48,14 @@ type Options struct {
 	// Linger is how long a partly filled batch waits for more rows while a
 	// worker is free; 0 means 20 ms.
 	Linger time.Duration
+}
+
+// SharedBudget is a rate budget other machines draw from too (the central
+// store's token leases): Wait takes one request's token, Slow tells every
+// machine to back off after a rate-limit answer.
+type SharedBudget interface {
+	Wait(ctx context.Context) error
+	Slow(d time.Duration)
 }
 
 // Defaults for Options.

@@ -33,6 +33,9 @@ func (s *Section) Settings(visit func(key string, value *string, secret bool)) {
 // URLs are the configured endpoint URLs.
 func (s *Section) URLs() []string { return []string{s.Gateway} }
 
+// RateKey is what the shared rate budget is kept per: TOP counts its call limits (codes 7 and 8) per app key.
+func (s *Section) RateKey() string { return s.AppKey }
+
 // Build makes the client.
 func (s *Section) Build() (platforms.Platform, error) {
 	c, err := New(Config{

@@ -29,6 +29,9 @@ func (s *Section) Settings(visit func(key string, value *string, secret bool)) {
 // URLs are the configured endpoint URLs.
 func (s *Section) URLs() []string { return []string{s.BaseURL} }
 
+// RateKey is what the shared rate budget is kept per: the open API counts calls per app key.
+func (s *Section) RateKey() string { return s.AppKey }
+
 // Build makes the client, starting from the documented defaults: type's zero
 // value (0) would mean "replace".
 func (s *Section) Build() (platforms.Platform, error) {

@@ -36,6 +36,9 @@ func (s *Section) Settings(visit func(key string, value *string, secret bool)) {
 // URLs are the configured endpoint URLs.
 func (s *Section) URLs() []string { return []string{s.BaseURL} }
 
+// RateKey is what the shared rate budget is kept per: the connector counts calls per app.
+func (s *Section) RateKey() string { return s.AppID }
+
 // Build makes the client.
 func (s *Section) Build() (platforms.Platform, error) {
 	c, err := New(Config{

@@ -1,0 +1,5 @@
+//go:build race
+
+package central
+
+const raceEnabled = true

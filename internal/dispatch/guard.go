@@ -1,0 +1,72 @@
+package dispatch
+
+import (
+	"context"
+	"time"
+
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// Guard holds a member on a platform across several terminals (the chain's
+// central store): asked before each send leaves, it says whether another
+// terminal holds the member there. Without one, the local history's guard
+// is the only one.
+type Guard interface {
+	// Claim takes the member on platform for this submission. held is
+	// non-empty, saying who holds it, when another submission does; err
+	// means the guard could not be asked, and the send goes ahead on the
+	// local check alone (a terminal never stops for the central store).
+	Claim(ctx context.Context, sub store.Submission, platform string) (held string, err error)
+	// Release gives the member back after a definite rejection.
+	Release(ctx context.Context, sub store.Submission, platform string)
+}
+
+// Budget is a rate budget shared with other machines (the chain's central
+// store): Wait takes one request's token, Slow tells every machine to back
+// off after a rate-limit answer.
+type Budget interface {
+	Wait(ctx context.Context) error
+	Slow(d time.Duration)
+}
+
+// pace waits for the platform's shared budget, if any. A budget that cannot
+// be reached paces locally (it never stops a send).
+func (d *Dispatcher) pace(ctx context.Context, platform string) {
+	if b := d.opts.Budgets[platform]; b != nil {
+		_ = b.Wait(ctx) // only a cancelled context ends it early; the send then sees it
+	}
+}
+
+// slowed passes a rate-limit answer on to the platform's shared budget.
+func (d *Dispatcher) slowed(ex platforms.Exchange) {
+	if b := d.opts.Budgets[ex.Platform]; b != nil && ex.Result.RateLimited {
+		b.Slow(max(ex.Result.RetryAfter, time.Second))
+	}
+}
+
+// CodeEnrolledElsewhere is the result code of a send the guard stopped: the
+// member is enrolled on that platform at another terminal. Nothing was sent.
+const CodeEnrolledElsewhere = "ENROLLED_ELSEWHERE"
+
+// guardBefore asks the guard; held elsewhere, it returns the exchange to
+// record instead of sending.
+func (d *Dispatcher) guardBefore(ctx context.Context, sub store.Submission, platform string) (platforms.Exchange, bool) {
+	if d.opts.Guard == nil {
+		return platforms.Exchange{}, false
+	}
+	held, err := d.opts.Guard.Claim(ctx, sub, platform)
+	if err != nil || held == "" {
+		return platforms.Exchange{}, false
+	}
+	ex := localFailure(sub, platform, CodeEnrolledElsewhere, "not sent: "+held)
+	ex.Result.Outcome = platforms.Rejected
+	return ex, true
+}
+
+// guardAfter releases the claim when the platform said no for good.
+func (d *Dispatcher) guardAfter(ctx context.Context, sub store.Submission, platform string, ex platforms.Exchange) {
+	if d.opts.Guard != nil && ex.Result.Outcome == platforms.Rejected && ex.Result.Code != CodeEnrolledElsewhere {
+		d.opts.Guard.Release(context.WithoutCancel(ctx), sub, platform)
+	}
+}

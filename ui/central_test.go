@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/custdesk/custdesk/internal/store"
+	"github.com/custdesk/custdesk/platforms"
+)
+
+// The header shows the central store's status from the provider and
+// follows it as it changes, on the real program's clock.
+func TestHeaderShowsCentralStatus(t *testing.T) {
+	e := newEnv(t)
+	var status atomic.Value
+	status.Store("central: 3 behind")
+	m := New(Options{Platforms: e.ps, Dispatcher: e.disp, Store: e.st, Lang: "en",
+		Central: func() string { return status.Load().(string) }})
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(100, 24))
+	t.Cleanup(func() { _ = tm.Quit() })
+	waitScreen(t, tm, "central: 3 behind")
+	status.Store("central: unreachable since 14:02")
+	waitScreen(t, tm, "central: unreachable since 14:02")
+}
+
+// The duplicate guard shows where the chain's other stores enrolled the
+// member, and says so when it could only check this terminal.
+func TestGuardShowsOtherStoresAndLocalOnly(t *testing.T) {
+	e := newEnv(t)
+	var down atomic.Bool
+	lookup := func(ctx context.Context, member string) ([]Elsewhere, error) {
+		if down.Load() {
+			return nil, errors.New("central store unreachable")
+		}
+		if member != store.MemberKey(platforms.Customer{Mobile: "13477777777"}) {
+			return nil, nil
+		}
+		at := time.Date(2026, 11, 3, 14, 2, 0, 0, time.Local)
+		return []Elsewhere{{Terminal: "store-007/pos-1", Store: "store-007", Platform: "alsc", Created: at},
+			{Terminal: "store-007/pos-2", Store: "store-007", Platform: "youzan", Created: at}}, nil
+	}
+	for _, lang := range []string{"zh", "en"} {
+		down.Store(false)
+		m := New(Options{Platforms: e.ps, Dispatcher: e.disp, Store: e.st, Lang: lang, Elsewhere: lookup})
+		tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(100, 30))
+		tm.Type("王小二")
+		typeKeys(tm, "tab")
+		tm.Type("13477777777")
+		want := map[string]string{"zh": "已在 store-007 登记 11-03 · ", "en": "enrolled at store-007 on 11-03 · "}[lang]
+		waitScreen(t, tm, want)
+		down.Store(true)
+		typeKeys(tm, "backspace")
+		tm.Type("6")
+		waitScreen(t, tm, map[string]string{"zh": "仅查了本机", "en": "checked on this terminal only"}[lang])
+		_ = tm.Quit()
+	}
+}
