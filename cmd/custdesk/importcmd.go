@@ -61,6 +61,60 @@ type importFlags struct {
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, file, err := parseImportFlags(args, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	in, err := f.input(file)
+	if err != nil {
+		return err
+	}
+	e, err := setup(f.common, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	chosen, err := e.choose(f.platformList)
+	if err != nil {
+		return err
+	}
+	rates, err := parseRates(f.rates, chosen, e.sandbox != nil)
+	if err != nil {
+		return err
+	}
+	if f.check {
+		return runImportCheck(ctx, in, chosen, f.output, f.lang, stdout)
+	}
+	checked, err := checkImportFile(ctx, f, in, chosen, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	imp, err := importer.Start(ctx, checked, importer.Options{
+		Platforms: chosen, Store: st, Concurrency: f.concurrency, Rates: rates,
+		Shared:        e.sharedBudgets(names(chosen), rates),
+		ResendUnknown: f.resendUnknown, AllowDuplicates: f.allowDups, Operator: os.Getenv("USER"),
+	})
+	if err != nil {
+		return err
+	}
+	progressOut := stderr
+	terminal := false
+	if isTerminal(stderr) {
+		terminal = true
+		progressOut = colorprofile.NewWriter(stderr, os.Environ()) // honours NO_COLOR
+	}
+	watch(ctx, imp, progressOut, terminal, f.every)
+	sum, runErr := imp.Wait()
+	return writeImportSummary(stdout, f.output, sum, runErr)
+}
+
+// parseImportFlags reads import's flags, before and after its FILE.
+func parseImportFlags(args []string, stdout, stderr io.Writer) (importFlags, string, error) {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f importFlags
@@ -88,45 +142,39 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	file, err := parseInterspersed(fs, args, stdout)
 	if err != nil {
-		return err
+		return f, "", err
 	}
 	if f.output != "text" && f.output != "json" {
-		return badInput("--output must be text or json, not %q", f.output)
+		return f, "", badInput("--output must be text or json, not %q", f.output)
 	}
 	if f.concurrency < 1 || f.concurrency > 256 {
-		return badInput("--concurrency must be between 1 and 256, not %d", f.concurrency)
-	}
-	enc, err := importer.ParseEncoding(f.encoding)
-	if err != nil {
-		return badInput("--encoding: %v", err)
+		return f, "", badInput("--concurrency must be between 1 and 256, not %d", f.concurrency)
 	}
 	if f.lang != "zh" && f.lang != "en" {
-		return badInput("--lang must be zh or en, not %q", f.lang)
+		return f, "", badInput("--lang must be zh or en, not %q", f.lang)
+	}
+	return f, file, nil
+}
+
+// input is the file to read as the flags describe it.
+func (f *importFlags) input(file string) (importer.Input, error) {
+	enc, err := importer.ParseEncoding(f.encoding)
+	if err != nil {
+		return importer.Input{}, badInput("--encoding: %v", err)
 	}
 	colMap, err := importer.ParseMap(f.mapping)
 	if err != nil {
-		return badInput("--map: %v", err)
+		return importer.Input{}, badInput("--map: %v", err)
 	}
-	in := importer.Input{Path: file, Format: importer.FormatOf(file), Encoding: enc, Sheet: f.sheet,
-		Columns: importer.ColumnOptions{Map: colMap, Strict: f.strict}}
+	return importer.Input{Path: file, Format: importer.FormatOf(file), Encoding: enc, Sheet: f.sheet,
+		Columns: importer.ColumnOptions{Map: colMap, Strict: f.strict}}, nil
+}
 
-	e, err := setup(f.common, stderr)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	chosen, err := e.choose(f.platformList)
-	if err != nil {
-		return err
-	}
-	rates, err := parseRates(f.rates, chosen, e.sandbox != nil)
-	if err != nil {
-		return err
-	}
-	if f.check {
-		return runImportCheck(ctx, in, chosen, f.output, f.lang, stdout)
-	}
-
+// checkImportFile reads the whole file before anything is sent, writes its
+// invalid rows to the report and says what it found; a file with nothing
+// to send (or, with --strict, anything invalid) is refused.
+func checkImportFile(ctx context.Context, f importFlags, in importer.Input, chosen []platforms.Platform, stderr io.Writer) (importer.Checked, error) {
+	file := in.Path
 	reportPath := f.report
 	if reportPath == "" {
 		reportPath = strings.TrimSuffix(file, filepath.Ext(file)) + ".invalid.csv"
@@ -138,9 +186,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return &exitError{exitNotOK, errors.New("stopped while checking; nothing was sent")}
+			return checked, &exitError{exitNotOK, errors.New("stopped while checking; nothing was sent")}
 		}
-		return &exitError{exitBadInput, err}
+		return checked, &exitError{exitBadInput, err}
 	}
 	reportUnmapped(stderr, checked)
 	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", termsafe.Line(file), checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
@@ -149,36 +197,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	switch {
 	case checked.Rows == 0:
-		return badInput("%s has no customer rows; nothing was sent", file)
+		return checked, badInput("%s has no customer rows; nothing was sent", file)
 	case f.strict && checked.Invalid > 0:
-		return badInput("--strict: %d invalid row(s); nothing was sent (see %s)", checked.Invalid, reportPath)
+		return checked, badInput("--strict: %d invalid row(s); nothing was sent (see %s)", checked.Invalid, reportPath)
 	case checked.Valid == 0:
-		return badInput("no valid row; nothing was sent (see %s)", reportPath)
+		return checked, badInput("no valid row; nothing was sent (see %s)", reportPath)
 	}
+	return checked, nil
+}
 
-	st, err := e.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	imp, err := importer.Start(ctx, checked, importer.Options{
-		Platforms: chosen, Store: st, Concurrency: f.concurrency, Rates: rates,
-		Shared:        e.sharedBudgets(names(chosen), rates),
-		ResendUnknown: f.resendUnknown, AllowDuplicates: f.allowDups, Operator: os.Getenv("USER"),
-	})
-	if err != nil {
-		return err
-	}
-	progressOut := stderr
-	terminal := false
-	if isTerminal(stderr) {
-		terminal = true
-		progressOut = colorprofile.NewWriter(stderr, os.Environ()) // honours NO_COLOR
-	}
-	watch(ctx, imp, progressOut, terminal, f.every)
-	sum, runErr := imp.Wait()
-
-	if f.output == "json" {
+// writeImportSummary writes what the import did, as text or JSON, and
+// turns it into the exit status.
+func writeImportSummary(stdout io.Writer, output string, sum importer.Summary, runErr error) error {
+	if output == "json" {
 		enc := json.NewEncoder(termsafe.JSONWriter(stdout)) // exact JSON, and safe on a terminal
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

@@ -69,14 +69,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	cust, errs := prepare(cust, chosen, stderr)
 	if len(errs) > 0 {
-		for _, fe := range errs {
-			fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(*lang)))
-		}
-		msg := fmt.Sprintf("%d field error(s); nothing was sent", len(errs))
-		if *lang == "zh" {
-			msg = fmt.Sprintf("%d 处字段错误，未发送", len(errs))
-		}
-		return &exitError{exitBadInput, errors.New(msg)}
+		return refuseFields(errs, *lang, stderr)
 	}
 	if *dryRun {
 		return printDryRun(stdout, cust, chosen, *output)
@@ -110,6 +103,24 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
+	return exitFor(exchanges)
+}
+
+// refuseFields says what is wrong with each field; nothing is sent.
+func refuseFields(errs []platforms.FieldError, lang string, stderr io.Writer) error {
+	for _, fe := range errs {
+		fmt.Fprintf(stderr, "%s: %s\n", fe.Field, termsafe.Line(fe.Message(lang)))
+	}
+	msg := fmt.Sprintf("%d field error(s); nothing was sent", len(errs))
+	if lang == "zh" {
+		msg = fmt.Sprintf("%d 处字段错误，未发送", len(errs))
+	}
+	return &exitError{exitBadInput, errors.New(msg)}
+}
+
+// exitFor is submit's exit status: not ok unless every platform created the
+// customer and the history has every answer.
+func exitFor(exchanges []platforms.Exchange) error {
 	for _, ex := range exchanges {
 		if ex.Result.Outcome != platforms.OK || ex.Unrecorded != "" {
 			return &exitError{exitNotOK, nil}
