@@ -96,7 +96,8 @@ func openStore(t *testing.T, dir string) *store.Store {
 func fastBackoff(int) time.Duration { return 5 * time.Millisecond }
 
 // runUntil runs d in the background until cond holds, looking again after
-// every attempt it reports (and passing the reports on to events, when set).
+// every attempt it reports (and passing the reports on to events, when set)
+// and every 50 ms.
 func runUntil(t *testing.T, d *Dispatcher, events chan<- Event, cond func() bool) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -122,9 +123,14 @@ func runUntil(t *testing.T, d *Dispatcher, events chan<- Event, cond func() bool
 	}()
 	defer func() { cancel(); <-done }()
 	timeout := time.After(20 * time.Second)
+	// An attempt's report can come before its answer is committed, and the
+	// last one wakes nobody: look again now and then as well.
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
 	for !cond() {
 		select {
 		case <-attempted:
+		case <-tick.C:
 		case <-timeout:
 			t.Fatal("condition not reached within 20s")
 		}

@@ -132,7 +132,13 @@ func TestKillDuringSends(t *testing.T) {
 		total, _ = st.Count(ctx, store.Query{})
 		a, _ := st.Count(ctx, store.Query{Platform: "alsc", Outcome: platforms.OK})
 		n, _ := st.Count(ctx, store.Query{Platform: "nxlink", Outcome: platforms.OK})
-		return stats.Queued == 0 && stats.InFlight == 0 && a == total && n == total
+		done := stats.Queued == 0 && stats.InFlight == 0 && a == total && n == total
+		if !done {
+			// Said only should the condition never hold.
+			next, due, _ := st.NextDue(ctx, "alsc", "nxlink", "youzan")
+			t.Logf("waiting: %+v, %d submissions, ALSC ok %d, NXLink ok %d, next due %v (%v)", stats, total, a, n, next.Format(time.StampMilli), due)
+		}
+		return done
 	})
 	for mobile := range begun {
 		if n, err := st.Count(ctx, store.Query{Text: mobile}); err != nil || n != 1 {
