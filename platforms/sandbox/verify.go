@@ -11,9 +11,10 @@ import (
 )
 
 // The sandbox checks signatures with its own code, written from the protocol
-// documents (PLATFORMS.md) and tested against their published vectors, not
-// with the clients' signers: a bug in a client's signer must fail against its
-// sandbox, as it would against the platform.
+// documents (summarised in docs/protocols.md) and tested against their
+// published vectors (testdata/sign_vectors.json), not with the clients'
+// signers: a bug in a client's signer must fail against its sandbox, as it
+// would against the platform.
 
 // topSign is TOP's signature over params (sign itself and empty keys or
 // values left out): the sorted keys with their values, concatenated, then
