@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/custdesk/custdesk/internal/private"
 	"github.com/custdesk/custdesk/internal/store"
 )
 
@@ -36,7 +37,7 @@ func exportCmd(ctx context.Context, hs historyStore, q store.Query, dir, stamp s
 		}
 		var n int
 		jsonl := base + ".jsonl"
-		if err := writeAtomic(jsonl, func(w io.Writer) error {
+		if err := private.ReplaceWith(jsonl, func(w io.Writer) error {
 			lc := &lineCounter{w: w}
 			err := hs.ExportContext(ctx, lc, q, "jsonl")
 			n = lc.lines
@@ -45,7 +46,7 @@ func exportCmd(ctx context.Context, hs historyStore, q store.Query, dir, stamp s
 			return exportedMsg{err: err}
 		}
 		csv := base + ".csv"
-		if err := writeAtomic(csv, func(w io.Writer) error { return hs.ExportContext(ctx, w, q, "csv") }); err != nil {
+		if err := private.ReplaceWith(csv, func(w io.Writer) error { return hs.ExportContext(ctx, w, q, "csv") }); err != nil {
 			return exportedMsg{jsonl: jsonl, err: err}
 		}
 		return exportedMsg{jsonl: jsonl, csv: csv, n: n}
@@ -70,31 +71,6 @@ func freeName(dir, name string) (string, error) {
 		}
 		base = filepath.Join(dir, name+"-"+strconv.Itoa(i))
 	}
-}
-
-// writeAtomic writes a file under a temporary name and renames it when
-// complete, so a file with the final name is never a partial export. The
-// files hold customers' personal data: only their owner may read them.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = write(f)
-	if err == nil {
-		err = f.Chmod(0o600)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
 }
 
 // lineCounter counts the lines written through it: one per JSONL record.

@@ -7,6 +7,7 @@ package private
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,12 +58,21 @@ func WriteNew(path string, data []byte) error {
 // result is a new 0600 file even where an old one had a wider mode, and a
 // symbolic link at path is replaced, not followed.
 func Replace(path string, data []byte) error {
+	return ReplaceWith(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// ReplaceWith is Replace for content written as a stream: a file with the
+// final name is never a partial one.
+func ReplaceWith(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	err = write(f)
 	if err == nil {
 		err = restrict(f)
 	}
