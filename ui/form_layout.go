@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -57,7 +58,7 @@ func (f *form) validate() {
 
 	for _, fl := range f.fields[f.nPlat:] {
 		b := fl.base()
-		if errs := f.messages(b); !equalStrings(errs, b.errs) {
+		if errs := f.messages(b); !slices.Equal(errs, b.errs) {
 			b.errs = errs
 		}
 	}
@@ -127,18 +128,6 @@ func (f *form) firstProblem() int {
 		}
 	}
 	return -1
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (f *form) SetSize(w, h int) {
@@ -226,7 +215,7 @@ func (f *form) appendNotes(key string, field int) {
 
 // setNotes replaces the notes under a field; nil removes them.
 func (f *form) setNotes(key string, lines []string) {
-	if equalStrings(f.notes[key], lines) {
+	if slices.Equal(f.notes[key], lines) {
 		return
 	}
 	if f.notes == nil {

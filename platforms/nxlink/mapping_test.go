@@ -1,6 +1,7 @@
 package nxlink
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func TestValidateThroughMapping(t *testing.T) {
 	} {
 		cu := base
 		cu.Level, cu.Custom = tc.level, tc.custom
-		if got := failures(c.Validate(cu)); !equalFailures(got, tc.want) {
+		if got := failures(c.Validate(cu)); !slices.Equal(got, tc.want) {
 			t.Errorf("Validate(level %q, custom %v) = %v, want %v", tc.level, tc.custom, got, tc.want)
 		}
 	}
@@ -99,16 +100,4 @@ func TestNewRejectsBadMappings(t *testing.T) {
 			t.Errorf("New(levels %v, fields %v) = %v, want %q", tc.levels, tc.fields, err, tc.want)
 		}
 	}
-}
-
-func equalFailures(a, b []failure) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
