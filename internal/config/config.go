@@ -140,15 +140,19 @@ func Parse(data []byte) (*Loaded, error) {
 	return l, nil
 }
 
+// fileTOML is the file as first decoded: platform sections are decoded
+// later, each into its platform's own type.
+type fileTOML struct {
+	DataDir   string                    `toml:"data_dir"`
+	Lang      string                    `toml:"lang"`
+	Operator  string                    `toml:"operator"`
+	Central   *Central                  `toml:"central"`
+	Platforms map[string]toml.Primitive `toml:"platforms"`
+}
+
 // decode reads the file, each platform section into its platform's type.
 func decode(data []byte) (File, toml.MetaData, error) {
-	var raw struct {
-		DataDir   string                    `toml:"data_dir"`
-		Lang      string                    `toml:"lang"`
-		Operator  string                    `toml:"operator"`
-		Central   *Central                  `toml:"central"`
-		Platforms map[string]toml.Primitive `toml:"platforms"`
-	}
+	var raw fileTOML
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {
 		return File{}, md, err

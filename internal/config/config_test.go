@@ -59,7 +59,7 @@ func TestNoPlatformIsAnError(t *testing.T) {
 // named once, not with each of its keys.
 func TestUnknownKeysWarn(t *testing.T) {
 	l, err := Parse([]byte("lnag = \"zh\"\n[platforms.nxlink]\nacess_key = \"x\"\nzzz = 1\n" +
-		"[platforms.youzn]\nbase_url = \"x\"\napp_id = \"y\"\n[consle]\nlang = \"zh\"\nwidth = 2\n"))
+		"[platforms.youzn]\nbase_url = \"x\"\napp_id = \"y\"\n[consle]\nlang = \"zh\"\nwidth = 2\n[central]\nterminl = \"s/p\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +69,7 @@ func TestUnknownKeysWarn(t *testing.T) {
 		"platforms.nxlink.zzz: unknown key, ignored",
 		"[platforms.youzn] is not a platform custdesk knows (alsc, youzan, nxlink): the section is ignored",
 		"consle: unknown key, ignored",
+		"central.terminl: unknown key, ignored (did you mean terminal?)",
 	}
 	slices.Sort(want)
 	got := slices.Sorted(slices.Values(l.Warnings))

@@ -58,17 +58,36 @@ func kindNamed(rest toml.Key) (catalog.Kind, bool) {
 }
 
 // knownKeys are the keys custdesk reads in the table at path: the file's
-// top level, or a platform's section.
+// top level, one of its sections, or a platform's section.
 func knownKeys(path toml.Key) []string {
 	switch {
-	case len(path) == 0:
-		return []string{"data_dir", "lang", "operator", "platforms"}
 	case len(path) == 2 && path[0] == "platforms":
 		if k, ok := kindNamed(path[1:]); ok {
 			return tomlKeys(reflect.TypeOf(k.New()))
 		}
+		return nil
+	case len(path) > 1:
+		return nil
 	}
-	return nil
+	t := reflect.TypeOf(fileTOML{})
+	if len(path) == 1 {
+		f, ok := fieldTagged(t, path[0])
+		if !ok {
+			return nil
+		}
+		t = f.Type
+	}
+	return tomlKeys(t)
+}
+
+// fieldTagged is the field of struct type t read from TOML key name.
+func fieldTagged(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); tag == name {
+			return t.Field(i), true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // tomlKeys lists the TOML keys of a struct type (or pointer to one),
