@@ -84,7 +84,9 @@ func (f *firstFrame) after(ctx context.Context, cmds ...tea.Cmd) tea.Cmd {
 		return batch
 	}
 	return func() tea.Msg {
-		f.wait(ctx)
+		if f.wait(ctx); ctx.Err() != nil {
+			return nil // the console has quit meanwhile
+		}
 		return batch()
 	}
 }
