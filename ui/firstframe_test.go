@@ -102,6 +102,7 @@ func TestTerminalModelDoesNotWaitForTheHistory(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("building the model waited for the history's first read")
 	}
+	m.first.page = m.startFirstPage() // as run does
 	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "加载中") || strings.Contains(v, "最新的") {
 		t.Fatalf("before the first read the pane should say it is loading:\n%s", v)
 	}
@@ -132,6 +133,7 @@ func TestStartUpWorkWaitsForTheFirstFrame(t *testing.T) {
 	cs := &countingStore{Store: st}
 	m := buildModel(Options{Lang: "zh", NoColor: true}, nil, cs, true)
 	m.first.bound = time.Minute // no fallback within the test
+	m.first.page = m.startFirstPage()
 	out := make(chan tea.Msg, 64)
 	runInto(m.Init(), out)
 	waitFor[firstPageMsg](t, m, out)

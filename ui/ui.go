@@ -109,8 +109,11 @@ func buildModel(opts Options, send sender, hs historyStore, onTerminal bool) *Mo
 		defer cancel()
 		m.restoreDraft(rctx)
 		if onTerminal {
+			// run starts the read (startFirstPage) once the live history
+			// holds its connection, so that the read opens the second one
+			// while Bubble Tea starts, not before.
 			m.first = newFirstFrame()
-			m.first.page = m.startFirstPage()
+			m.history.loading = true
 		} else {
 			m.firstPage(rctx)
 		}
@@ -289,6 +292,9 @@ func run(ctx context.Context, opts Options, extra []tea.ProgramOption, programDo
 			m.live.w = w
 			defer func() { _ = w.Close() }()
 		}
+	}
+	if m.hist != nil {
+		m.first.page = m.startFirstPage()
 	}
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
