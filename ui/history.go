@@ -29,10 +29,10 @@ type histRow struct {
 	id       int64  // the local ID in its terminal
 	terminal string // in the chain view, whose row it is; "" in the local view
 	termText string // terminal, safe to draw
-	created time.Time
-	name    string
-	mobile  string
-	states  map[string]string // platform name -> outcome or row state
+	created  time.Time
+	name     string
+	mobile   string
+	states   map[string]string // platform name -> outcome or row state
 
 	rendered string // the row without selection, reused until dirty
 	dirty    bool

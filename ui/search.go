@@ -75,8 +75,8 @@ func (s *searchLine) render(st *styles, w int) (string, int) {
 type (
 	searchTickMsg struct{ seq int }
 	searchMsg     struct {
-		seq    int
-		query  store.Query
+		seq   int
+		query store.Query
 		rows  []*histRow
 		total int
 		more  bool   // the page is full: the total is counted next
