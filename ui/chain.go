@@ -221,11 +221,15 @@ func (h *history) emptyLines() []string {
 	if h.onChain && h.chainErr != nil {
 		// Said plainly: what is away, that the rest works, how to go on;
 		// then why, as far as the pane has room.
-		lines := []string{
-			padRight(" "+st.errText.Render(ansi.Truncate(h.c.tr(msgChainDownPane), h.width-1, "…")), h.width),
-			padRight(" "+st.dim.Render(ansi.Truncate(h.c.tr(msgChainGoLocal), h.width-1, "…")), h.width),
+		w := max(1, h.width-2)
+		var lines []string
+		for _, l := range wrapLines(h.c.tr(msgChainDownPane), w) {
+			lines = append(lines, padRight(" "+st.errText.Render(l), h.width))
 		}
-		for _, l := range hardWrap(nil, termsafe.Line(h.chainErr.Error()), max(1, h.width-2)) {
+		for _, l := range wrapLines(h.c.tr(msgChainGoLocal), w) {
+			lines = append(lines, padRight(" "+l, h.width))
+		}
+		for _, l := range wrapLines(termsafe.Line(h.chainErr.Error()), w) {
 			lines = append(lines, padRight(" "+st.dim.Render(l), h.width))
 		}
 		return lines
