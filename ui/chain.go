@@ -170,7 +170,7 @@ func (h *history) chainFailed(err error) tea.Cmd {
 	}
 	h.chainErr = err
 	h.head = nil
-	return h.c.note(paneHistory, noticeError, fmt.Sprintf(h.c.tr(msgChainDown), err))
+	return h.c.note(paneHistory, noticeError, h.c.tr(msgChainDown))
 }
 
 // loadChainDetail reads another terminal's entry from the central store, as
@@ -287,9 +287,16 @@ func (h *history) chainFirst() tea.Cmd {
 // chainTick brings other terminals' new rows into the chain view now and
 // then (the replication status's beat): the local store's watch sees only
 // this terminal's. A search is left as it is: asking it again would move
-// the rows under the person reading them.
+// the rows under the person reading them. While the central store is away
+// it is asked the whole search again, so the rows it could not give come
+// when it is back.
 func (h *history) chainTick() tea.Cmd {
-	if !h.onChain || filtered(h.search.shown) || h.search.pending || h.loading {
+	switch {
+	case !h.onChain || h.search.pending || h.loading:
+		return nil
+	case h.chainErr != nil:
+		return h.runSearch(h.selectedKey())
+	case filtered(h.search.shown):
 		return nil
 	}
 	return h.refreshNewest()
@@ -300,4 +307,9 @@ func (h *history) chainTick() tea.Cmd {
 func (d *detail) acts(msg tea.KeyPressMsg) bool {
 	k := d.c.keys.detail
 	return key.Matches(msg, k.Resend) || key.Matches(msg, k.Drop) || key.Matches(msg, k.Edit)
+}
+
+// readOnlyEntry: the entry open is another terminal's.
+func (m *Model) readOnlyEntry() bool {
+	return m.focus == paneDetail && m.detail != nil && m.detail.foreign
 }

@@ -152,7 +152,7 @@ func TestChainViewShowsEveryTerminalAndOwnEntriesOnlyAct(t *testing.T) {
 	created := ce.sb.Created("/MemberCreateExtension")
 	d.press("r")
 	d.settle()
-	if !strings.Contains(statusText(d.m), otherTerminal+"'s entry: resend, drop and edit & resend are done at that terminal") {
+	if !strings.Contains(statusText(d.m), otherTerminal+"'s entry is read-only: its sends belong to that terminal's queue") {
 		t.Errorf("r on the other terminal's entry said %q", statusText(d.m))
 	}
 	d.press("d", "e")

@@ -407,31 +407,32 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 	return
 }
 
-// termColW is the chain view's terminal column: "store-012/pos-1" whole,
-// narrower only when the pane is.
+// termColW is the chain view's terminal column: "store-012/pos-1" whole
+// even beside the form at 80 columns, where the name gives way (the entry
+// shows it whole); longer names fit in a wide pane.
 func (h *history) termColW() int {
-	if h.width >= 40 {
-		return 15
+	if h.width >= 100 {
+		return 20
 	}
-	return 9
+	return 15
 }
 
-// chainColumns sizes a row of the chain view: the terminal column takes
-// the mobile's room where the pane is narrow (beside the form at 80
-// columns); the entry shows the mobile.
+// chainColumns sizes a row of the chain view: the terminal column comes
+// first, then the name; the mobile only where the name keeps room beside it
+// (not beside the form at 80 columns; the entry shows it).
 func (h *history) chainColumns(timeW, marksW int) (_, nameW, mobileW, _ int) {
+	rest := h.width - timeW - h.termColW() - marksW - 4 // the name's, without a mobile
 	switch {
-	case h.width >= 80:
+	case rest-17 >= 12:
 		mobileW = 16
-	case h.width >= 64:
+	case rest-14 >= 8:
 		mobileW = 13
 	}
-	gaps := 5
-	if mobileW == 0 {
-		gaps = 4
+	nameW = rest
+	if mobileW > 0 {
+		nameW -= mobileW + 1
 	}
-	nameW = max(4, h.width-timeW-h.termColW()-mobileW-marksW-gaps)
-	return timeW, nameW, mobileW, marksW
+	return timeW, max(4, nameW), mobileW, marksW
 }
 
 // view renders the pane: title, column header, visible rows, each exactly

@@ -275,7 +275,9 @@ func (h *history) refreshNewest() tea.Cmd {
 		defer cancel()
 		rows, err := src.list(ctx, store.Query{Limit: historyPage})
 		if err != nil {
-			return nil // the next change will try again
+			// The next change will try again; the chain view's title says
+			// the central store is away meanwhile.
+			return newestMsg{seq: seq, err: err}
 		}
 		return newestMsg{seq: seq, rows: rows}
 	}
@@ -285,14 +287,18 @@ func (h *history) refreshNewest() tea.Cmd {
 type newestMsg struct {
 	seq  int
 	rows []*histRow
+	err  error
 }
 
 func (h *history) mergeNewest(msg newestMsg) tea.Cmd {
 	if msg.seq != h.search.shownSeq || filtered(h.search.shown) {
 		return nil
 	}
-	if h.onChain && h.chainErr != nil {
-		h.chainErr, h.head = nil, nil // the central store answers again
+	if h.onChain && (h.chainErr != nil) != (msg.err != nil) {
+		h.chainErr, h.head = msg.err, nil // away, or answering again
+	}
+	if msg.err != nil {
+		return nil
 	}
 	added, known := 0, false
 	for i := len(msg.rows) - 1; i >= 0; i-- {
