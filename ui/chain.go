@@ -154,10 +154,10 @@ func (h *history) toggleChain() tea.Cmd {
 	h.rows, h.byID = nil, map[rowKey]*histRow{}
 	h.total, h.capped, h.sel, h.offset = 0, false, 0, 0
 	h.head = nil
-	h.loading = true
 	cmd := h.runSearch(rowKey{})
 	// Pages and counts of the rows just dropped must not land here.
 	h.search.shownSeq = h.search.seq
+	h.loading = cmd != nil // a line that does not parse asks nothing; the status line says why
 	return cmd
 }
 
