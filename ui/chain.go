@@ -51,16 +51,45 @@ type rowSource interface {
 	countUpTo(ctx context.Context, q store.Query, limit int) (int, error)
 }
 
-type localRows struct{ hs historyStore }
+// localRows reads this terminal's store. In a console opened with
+// --central (self set) the chain's filters mean the same here: terminal:
+// or store: naming this terminal keeps its rows, naming another finds none.
+type localRows struct {
+	hs   historyStore
+	self string
+}
+
+func (l localRows) narrow(q store.Query) (store.Query, bool) {
+	if l.self == "" {
+		return q, true
+	}
+	rest, terminal, storeName := central.SplitFilters(q.Text)
+	q.Text = rest
+	return q, (terminal == "" || terminal == l.self) && (storeName == "" || storeName == central.StoreOf(l.self))
+}
 
 func (l localRows) list(ctx context.Context, q store.Query) ([]*histRow, error) {
+	q, ok := l.narrow(q)
+	if !ok {
+		return nil, nil
+	}
 	subs, err := l.hs.List(ctx, q)
 	return rowsOf(subs), err
 }
 
-func (l localRows) count(ctx context.Context, q store.Query) (int, error) { return l.hs.Count(ctx, q) }
+func (l localRows) count(ctx context.Context, q store.Query) (int, error) {
+	q, ok := l.narrow(q)
+	if !ok {
+		return 0, nil
+	}
+	return l.hs.Count(ctx, q)
+}
 
 func (l localRows) countUpTo(ctx context.Context, q store.Query, limit int) (int, error) {
+	q, ok := l.narrow(q)
+	if !ok {
+		return 0, nil
+	}
 	return l.hs.CountUpTo(ctx, q, limit)
 }
 
@@ -120,7 +149,7 @@ func (h *history) source() rowSource {
 	if h.hs == nil {
 		return nil
 	}
-	return localRows{h.hs}
+	return localRows{h.hs, h.self}
 }
 
 // ownKey is the key of this terminal's submission id in the view shown.

@@ -216,6 +216,33 @@ func TestChainViewTogglesToLocal(t *testing.T) {
 	if scr := d.screen(); !strings.Contains(scr, "Bob Theirs") || !strings.Contains(scr, "全链历史 (2)") {
 		t.Fatalf("c did not come back to the chain:\n%s", scr)
 	}
+	// The chain's filters keep their meaning in this terminal's history.
+	d.press("/")
+	d.typeText("terminal:" + otherTerminal)
+	d.press("enter")
+	d.settle()
+	d.press("c")
+	d.settle()
+	if scr := d.screen(); len(d.m.history.rows) != 0 || !strings.Contains(scr, "没有匹配的记录") {
+		t.Fatalf("this terminal's history under terminal:%s:\n%s", otherTerminal, scr)
+	}
+	d.press("c")
+	d.settle()
+	if h := d.m.history; len(h.rows) != 1 || h.rows[0].name != "Bob Theirs" {
+		t.Fatalf("back on the chain, terminal:%s gave %+v", otherTerminal, h.rows)
+	}
+	d.press("/")
+	for range len(otherTerminal) {
+		d.press("backspace")
+	}
+	d.typeText(selfTerminal)
+	d.press("enter")
+	d.settle()
+	d.press("c")
+	d.settle()
+	if h := d.m.history; len(h.rows) != 1 || h.rows[0].name != "Ann Own" {
+		t.Fatalf("this terminal's history under terminal:%s gave %+v", selfTerminal, h.rows)
+	}
 }
 
 // With the central store away the pane says so, and the console goes on:
