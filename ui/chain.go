@@ -303,6 +303,7 @@ func (m *Model) openChain(ch ChainHistory, self string) {
 	h := m.history
 	h.chainSrc, h.self = chainRows{ch: ch, self: self, local: m.hist}, self
 	h.onChain, h.loading = true, true
+	h.search.input.in.Placeholder = m.c.tr(msgChainPlaceholder)
 }
 
 // chainFirst asks for the chain view's first page, after the first frame.

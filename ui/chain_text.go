@@ -11,5 +11,6 @@ var (
 	msgChainNoExport    = text{"导出只写本机历史：全链请用 custdesk history --central --output csv", "export writes this terminal's history; for the chain: custdesk history --central --output csv"}
 	msgForeignEntry     = text{"%s 的记录只读：重新发送、放弃、编辑重发请在该终端操作", "%s's entry is read-only: its sends belong to that terminal's queue"}
 	msgForeignAwaits    = text{"等待 %s 处理：重新发送或放弃只能在该终端进行。", "Waits for a person at %s: resend or drop is done there."}
+	msgChainPlaceholder = text{"姓名 手机 客户ID  terminal: store: platform: outcome:", "name, mobile, ID  terminal: store: platform: outcome:"}
 	msgChainSearchHint  = text{"例：王 terminal:store-007/pos-1 store:store-007 platform:%s outcome:failed", "e.g. wang terminal:store-007/pos-1 store:store-007 platform:%s outcome:failed"}
 )
