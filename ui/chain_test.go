@@ -136,36 +136,8 @@ func TestChainViewShowsEveryTerminalAndOwnEntriesOnlyAct(t *testing.T) {
 		t.Fatalf("the filtered chain view:\n%s", scr)
 	}
 
-	// The other terminal's entry, as shipped.
-	d.press("enter")
-	d.settle()
-	scr = d.screen()
-	for _, want := range []string{otherTerminal + " #" + strconv.FormatInt(theirs.ID, 10), "Bob Theirs", theirs.RequestID, "resend or drop is done there"} {
-		if !strings.Contains(scr, want) {
-			t.Fatalf("the other terminal's entry lacks %q:\n%s", want, scr)
-		}
-	}
-	help := helpLine(scr)
-	if strings.Contains(help, "resend") || strings.Contains(help, "drop") || strings.Contains(help, "edit") {
-		t.Errorf("the other terminal's entry offers its queue's actions: %q", help)
-	}
 	created := ce.sb.Created("/MemberCreateExtension")
-	d.press("r")
-	d.settle()
-	if !strings.Contains(statusText(d.m), otherTerminal+"'s entry is read-only: its sends belong to that terminal's queue") {
-		t.Errorf("r on the other terminal's entry said %q", statusText(d.m))
-	}
-	d.press("d", "e")
-	d.settle()
-	if d.m.question != nil || d.m.focus != paneDetail || d.value("name") != "" {
-		t.Errorf("d or e acted on the other terminal's entry: question %v, focus %v, name %q", d.m.question, d.m.focus, d.value("name"))
-	}
-	if n := ce.sb.Created("/MemberCreateExtension"); n != created {
-		t.Errorf("the other terminal's send went out from here: %d created, was %d", n, created)
-	}
-	if sub, _ := ce.other.Get(context.Background(), theirs.ID); sub.States["youzan"].Outcome != platforms.Unknown {
-		t.Errorf("the other terminal's state changed: %+v", sub.States["youzan"])
-	}
+	ce.otherEntryIsReadOnly(t, d, theirs)
 
 	// This terminal's own entry keeps every action, on its own queue.
 	d.press("esc", "esc")
@@ -279,4 +251,39 @@ func TestChainViewUnreachableKeepsConsoleWorking(t *testing.T) {
 func helpLine(scr string) string {
 	lines := strings.Split(strings.TrimRight(scr, "\n"), "\n")
 	return lines[len(lines)-1]
+}
+
+// otherEntryIsReadOnly opens the selected row, the other terminal's entry
+// theirs: it shows as shipped, and r, d and e do nothing to its queue.
+func (ce *chainEnv) otherEntryIsReadOnly(t *testing.T, d *driver, theirs store.Submission) {
+	t.Helper()
+	d.press("enter")
+	d.settle()
+	scr := d.screen()
+	for _, want := range []string{otherTerminal + " #" + strconv.FormatInt(theirs.ID, 10), "Bob Theirs", theirs.RequestID, "resend or drop is done there"} {
+		if !strings.Contains(scr, want) {
+			t.Fatalf("the other terminal's entry lacks %q:\n%s", want, scr)
+		}
+	}
+	help := helpLine(scr)
+	if strings.Contains(help, "resend") || strings.Contains(help, "drop") || strings.Contains(help, "edit") {
+		t.Errorf("the other terminal's entry offers its queue's actions: %q", help)
+	}
+	created := ce.sb.Created("/MemberCreateExtension")
+	d.press("r")
+	d.settle()
+	if !strings.Contains(statusText(d.m), otherTerminal+"'s entry is read-only: its sends belong to that terminal's queue") {
+		t.Errorf("r on the other terminal's entry said %q", statusText(d.m))
+	}
+	d.press("d", "e")
+	d.settle()
+	if d.m.question != nil || d.m.focus != paneDetail || d.value("name") != "" {
+		t.Errorf("d or e acted on the other terminal's entry: question %v, focus %v, name %q", d.m.question, d.m.focus, d.value("name"))
+	}
+	if n := ce.sb.Created("/MemberCreateExtension"); n != created {
+		t.Errorf("the other terminal's send went out from here: %d created, was %d", n, created)
+	}
+	if sub, _ := ce.other.Get(context.Background(), theirs.ID); sub.States["youzan"].Outcome != platforms.Unknown {
+		t.Errorf("the other terminal's state changed: %+v", sub.States["youzan"])
+	}
 }

@@ -26,37 +26,7 @@ func TestConsoleCentralInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("no tmux")
 	}
-	dir := isolate(t)
-	url := pgtest.NewDB(t)
-	t.Setenv("CUSTDESK_CENTRAL_URL", url)
-	sb, err := sandbox.Start(sandbox.Demo(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	base, err := config.Encode(config.ForSandbox(sb.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	terminal := func(name, customer string) (cfg, data string) {
-		t.Helper()
-		slug := strings.ReplaceAll(name, "/", "-")
-		cfg, data = filepath.Join(dir, slug+".toml"), filepath.Join(dir, slug)
-		text := append(append([]byte{}, base...), "\n[central]\nurl = \"env:CUSTDESK_CENTRAL_URL\"\nterminal = \""+name+"\"\n"...)
-		if err := os.WriteFile(cfg, text, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if r := runCLI(t, customer, "submit", "--config", cfg, "--data-dir", data); r.code != exitOK {
-			t.Fatalf("submit at %s: exit %d\n%s%s", name, r.code, r.stdout, r.stderr)
-		}
-		return cfg, data
-	}
-	if r := runCLI(t, "", "central", "init", "--config", writeCentralOnly(t, dir, base)); r.code != exitOK {
-		t.Fatalf("central init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	cfg, data := terminal("store-012/pos-1", `{"name":"王小二","mobile":"13411111111"}`)
-	terminal("store-007/pos-2", `{"name":"李雷","mobile":"13422222222"}`)
-
+	url, cfg, data := twoTerminalsShipped(t)
 	bin := buildBinary(t)
 	session := "custdesk-test-" + t.Name()
 	tmux := func(args ...string) string {
@@ -114,4 +84,43 @@ func writeCentralOnly(t *testing.T, dir string, base []byte) string {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// twoTerminalsShipped initialises a central store on a private PostgreSQL
+// and submits one member at each of two terminals through the CLI (each
+// ships before it exits); it returns the URL and this terminal's config and
+// data directory.
+func twoTerminalsShipped(t *testing.T) (url, cfg, data string) {
+	t.Helper()
+	dir := isolate(t)
+	url = pgtest.NewDB(t)
+	t.Setenv("CUSTDESK_CENTRAL_URL", url)
+	sb, err := sandbox.Start(sandbox.Demo(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	base, err := config.Encode(config.ForSandbox(sb.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	terminal := func(name, customer string) (cfg, data string) {
+		t.Helper()
+		slug := strings.ReplaceAll(name, "/", "-")
+		cfg, data = filepath.Join(dir, slug+".toml"), filepath.Join(dir, slug)
+		text := append(append([]byte{}, base...), "\n[central]\nurl = \"env:CUSTDESK_CENTRAL_URL\"\nterminal = \""+name+"\"\n"...)
+		if err := os.WriteFile(cfg, text, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if r := runCLI(t, customer, "submit", "--config", cfg, "--data-dir", data); r.code != exitOK {
+			t.Fatalf("submit at %s: exit %d\n%s%s", name, r.code, r.stdout, r.stderr)
+		}
+		return cfg, data
+	}
+	if r := runCLI(t, "", "central", "init", "--config", writeCentralOnly(t, dir, base)); r.code != exitOK {
+		t.Fatalf("central init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	cfg, data = terminal("store-012/pos-1", `{"name":"王小二","mobile":"13411111111"}`)
+	terminal("store-007/pos-2", `{"name":"李雷","mobile":"13422222222"}`)
+	return url, cfg, data
 }
