@@ -26,8 +26,8 @@ func TestConsoleCentralInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("no tmux")
 	}
+	bin := buildBinary(t) // before isolate moves HOME, and with it the build cache
 	url, cfg, data := twoTerminalsShipped(t)
-	bin := buildBinary(t)
 	session := "custdesk-test-" + t.Name()
 	tmux := func(args ...string) string {
 		t.Helper()
