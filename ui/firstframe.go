@@ -137,9 +137,10 @@ func (m *Model) firstPageRead(msg firstPageMsg) tea.Cmd {
 // restOfFirstPage reads the page behind a full first read, as the first
 // page was read whole before there was a firstRead.
 func (h *history) restOfFirstPage() tea.Cmd {
-	if h.hs == nil || h.loading || !h.capped || len(h.rows) != firstRead {
+	src := h.source()
+	if src == nil || h.onChain || h.loading || !h.capped || len(h.rows) != firstRead {
 		return nil
 	}
 	h.loading = true
-	return loadPage(h.hs, h.search.shown, h.search.shownSeq, len(h.rows))
+	return loadPage(src, h.search.shown, h.search.shownSeq, len(h.rows))
 }
