@@ -59,3 +59,5 @@ require (
 )
 
 replace github.com/charmbracelet/ultraviolet => ./third_party/ultraviolet
+
+replace github.com/xuri/excelize/v2 => ./third_party/excelize

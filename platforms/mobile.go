@@ -16,12 +16,19 @@ import (
 // this table costs nothing until a number with that code is parsed.
 type mobilePlan struct {
 	code      int
+	region    string // the main region's code ("US" for +1; "001" for a non-geographic code)
 	lengths   []int8 // possible lengths of a national number, ascending
 	localOnly []int8 // lengths only dialled within an area; still possible
+	// mobileLengths are the lengths of the main region's mobiles, for the
+	// normaliser's message (nil when the library has no example mobile).
+	mobileLengths []int8
 	// prefix recognises a national prefix written after the country code
 	// ("+44 0…"); transform, when set, rewrites the number it matched.
 	prefix, transform string
 	pattern           string // every national number of the plan
+	// regions share the calling code, in the order libphonenumber tries
+	// them to place a number (numbertype.go).
+	regions []numberRegion
 }
 
 // planRegexps are a plan's patterns, compiled on first use.
@@ -44,8 +51,7 @@ func (p *mobilePlan) regexps() *planRegexps {
 // Parse(s, "ZZ") and IsPossibleNumber do, for the characters parseMobile
 // lets through (digits, spaces, hyphens, parentheses after the plus).
 func parseInternational(s string) (Mobile, bool) {
-	const maxInput, minNSN, maxNSN = 250, 2, 17
-	if len(s) > maxInput {
+	if len(s) > maxParseInput {
 		return Mobile{}, false
 	}
 	digits := make([]byte, 0, len(s))
@@ -54,20 +60,51 @@ func parseInternational(s string) (Mobile, bool) {
 			digits = append(digits, s[i])
 		}
 	}
-	// Fewer than three digits is not a phone number; a calling code never
-	// begins with 0.
-	if len(digits) < 3 || digits[0] == '0' {
-		return Mobile{}, false
-	}
-	plan, nsn := splitCallingCode(string(digits))
-	if plan == nil || len(nsn) < minNSN {
-		return Mobile{}, false
-	}
-	nsn = plan.stripNationalPrefix(nsn)
-	if len(nsn) < minNSN || len(nsn) > maxNSN || !plan.possible(nsn) {
+	plan, nsn, fail := parseDigits(string(digits))
+	if fail != parsed || !plan.possible(nsn) {
 		return Mobile{}, false
 	}
 	return Mobile{CountryCode: plan.code, National: nsn}, true
+}
+
+// maxParseInput is the longest input libphonenumber parses.
+const maxParseInput = 250
+
+// parseFailure is why libphonenumber's Parse refuses a number: its
+// ErrInvalidCountryCode, or any other of its errors.
+type parseFailure int
+
+const (
+	parsed parseFailure = iota
+	notANumber
+	badCallingCode
+)
+
+// parseDigits is libphonenumber's Parse("+"+digits, "ZZ") for digits only:
+// the plan of the calling code the digits start with and the national
+// significant number after it, its national prefix stripped.
+func parseDigits(digits string) (*mobilePlan, string, parseFailure) {
+	const minNSN, maxNSN = 2, 17
+	// Fewer than three digits is not a phone number; a calling code never
+	// begins with 0.
+	if len(digits) < 3 {
+		return nil, "", notANumber
+	}
+	if digits[0] == '0' {
+		return nil, "", badCallingCode
+	}
+	plan, nsn := splitCallingCode(digits)
+	if plan == nil {
+		return nil, "", badCallingCode
+	}
+	if len(nsn) < minNSN {
+		return nil, "", notANumber
+	}
+	nsn = plan.stripNationalPrefix(nsn)
+	if len(nsn) < minNSN || len(nsn) > maxNSN {
+		return nil, "", notANumber
+	}
+	return plan, nsn, parsed
 }
 
 // splitCallingCode finds the calling code a number starts with (calling

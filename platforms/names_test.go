@@ -19,8 +19,8 @@ var platformName = regexp.MustCompile(`(?i)alsc|youzan|nxlink|有赞`)
 // Only the platform packages know the platforms by name: everything else acts
 // on a platform's Traits, so adding or changing a platform is a change under
 // platforms/ alone (each defines its own configuration section; the catalog
-// lists them). Tests and the configuration example are exempt, and import
-// paths are not string literals in this sense.
+// lists them). Tests, the configuration example and vendored code are
+// exempt, and import paths are not string literals in this sense.
 func TestNoPlatformNamesOutsidePlatforms(t *testing.T) {
 	root := filepath.Join("..")
 	fset := token.NewFileSet()
@@ -32,7 +32,9 @@ func TestNoPlatformNamesOutsidePlatforms(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(root, path)
 		if d.IsDir() {
-			if rel == "platforms" || strings.HasPrefix(d.Name(), ".") && rel != "." || d.Name() == "testdata" {
+			// third_party is vendored upstream code, not custdesk's: its
+			// words are its own (excelize's "showHorizontalScroll").
+			if rel == "platforms" || rel == "third_party" || strings.HasPrefix(d.Name(), ".") && rel != "." || d.Name() == "testdata" {
 				return filepath.SkipDir
 			}
 			return nil

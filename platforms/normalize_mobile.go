@@ -1,13 +1,9 @@
 package platforms
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // normMobile turns a mobile as people write it into 11 mainland digits or
@@ -46,19 +42,22 @@ func normMobile(v string) (out, rule, zh, en string) {
 }
 
 // international reads digits that follow + (or 00): a country code, then the
-// number, checked against the lengths the country's numbering plan allows.
+// number, checked against the lengths the country's numbering plan allows
+// (libphonenumber's Parse, IsPossibleNumber and GetNumberType, through the
+// table generated from its metadata: mobileplans.go).
 func international(d string) (out, rule, zh, en string) {
-	num, err := phonenumbers.Parse("+"+d, "ZZ")
-	if errors.Is(err, phonenumbers.ErrInvalidCountryCode) {
-		return "", RuleFormat, "+ 后不是国家或地区区号", "+" + d + " does not start with a country calling code"
+	plan, nsn, fail := parseDigits(d)
+	if len(d)+1 > maxParseInput {
+		fail = notANumber
 	}
-	if err != nil || d == "" {
+	switch fail {
+	case badCallingCode:
+		return "", RuleFormat, "+ 后不是国家或地区区号", "+" + d + " does not start with a country calling code"
+	case notANumber:
 		return "", RuleFormat, "不是电话号码：+ 后应为国家区号和号码", "not a phone number: + must be followed by a country code and the number"
 	}
-	cc := int(num.GetCountryCode())
-	nsn := phonenumbers.GetNationalSignificantNumber(num)
-	ccs := "+" + strconv.Itoa(cc)
-	if cc == 86 {
+	ccs := "+" + strconv.Itoa(plan.code)
+	if plan.code == 86 {
 		if len(nsn) == 11 && nsn[0] == '1' {
 			return nsn, "", "", ""
 		}
@@ -66,67 +65,32 @@ func international(d string) (out, rule, zh, en string) {
 		return "", RuleFormat, "+86 后的大陆手机号是以 1 开头的 11 位数字（这个有 " + n + " 位）",
 			"a mainland mobile after +86 has 11 digits starting with 1 (this one has " + n + ")"
 	}
-	lengths := mobileLengths(cc)
-	if phonenumbers.IsPossibleNumber(num) && (len(lengths) == 0 || slices.Contains(lengths, len(nsn)) || isMobileType(num)) {
+	lengths := plan.mobileLengths
+	if plan.possible(nsn) && (len(lengths) == 0 || slices.Contains(lengths, int8(len(nsn))) || plan.isMobile(nsn)) {
 		return ccs + "-" + nsn, "", "", ""
 	}
-	region := phonenumbers.GetRegionCodeForCountryCode(cc)
 	want := lengthsText(lengths)
 	n := strconv.Itoa(len(nsn))
-	return "", RuleFormat, ccs + "（" + region + "）的手机号在区号后应为 " + want + " 位数字（这个有 " + n + " 位）",
-		ccs + " (" + region + ") numbers have " + want + " digits after the country code (this one has " + n + ")"
-}
-
-func isMobileType(num *phonenumbers.PhoneNumber) bool {
-	t := phonenumbers.GetNumberType(num)
-	return t == phonenumbers.MOBILE || t == phonenumbers.FIXED_LINE_OR_MOBILE
-}
-
-var lengthCache sync.Map // country code -> []int
-
-// mobileLengths finds the lengths of a country's mobile numbers by varying
-// the length of its example mobile number and asking the library which are
-// still mobiles: its metadata is not exported. A real number of another
-// length that the library knows as a mobile is accepted all the same; the
-// lengths are for numbers it cannot place and for the message.
-func mobileLengths(cc int) []int {
-	if v, ok := lengthCache.Load(cc); ok {
-		return v.([]int)
-	}
-	var out []int
-	if ex := phonenumbers.GetExampleNumberForType(phonenumbers.GetRegionCodeForCountryCode(cc), phonenumbers.MOBILE); ex != nil {
-		seed := phonenumbers.GetNationalSignificantNumber(ex)
-		for l := 2; l <= 17 && seed != ""; l++ {
-			digits := seed
-			for len(digits) < l {
-				digits += seed[len(seed)-1:]
-			}
-			num, err := phonenumbers.Parse("+"+strconv.Itoa(cc)+digits[:l], "ZZ")
-			if err == nil && len(phonenumbers.GetNationalSignificantNumber(num)) == l && isMobileType(num) {
-				out = append(out, l)
-			}
-		}
-	}
-	lengthCache.Store(cc, out)
-	return out
+	return "", RuleFormat, ccs + "（" + plan.region + "）的手机号在区号后应为 " + want + " 位数字（这个有 " + n + " 位）",
+		ccs + " (" + plan.region + ") numbers have " + want + " digits after the country code (this one has " + n + ")"
 }
 
 // lengthsText writes [8] as "8", [9 10] as "9 or 10", a longer run as "5 to 13".
-func lengthsText(ls []int) string {
+func lengthsText(ls []int8) string {
 	switch len(ls) {
 	case 0:
 		return "?"
 	case 1:
-		return strconv.Itoa(ls[0])
+		return strconv.Itoa(int(ls[0]))
 	case 2:
-		return strconv.Itoa(ls[0]) + " or " + strconv.Itoa(ls[1])
+		return strconv.Itoa(int(ls[0])) + " or " + strconv.Itoa(int(ls[1]))
 	}
 	parts := make([]string, len(ls))
 	for i, l := range ls {
-		parts[i] = strconv.Itoa(l)
+		parts[i] = strconv.Itoa(int(l))
 	}
-	if ls[len(ls)-1]-ls[0] == len(ls)-1 {
-		return strconv.Itoa(ls[0]) + " to " + strconv.Itoa(ls[len(ls)-1])
+	if int(ls[len(ls)-1]-ls[0]) == len(ls)-1 {
+		return strconv.Itoa(int(ls[0])) + " to " + strconv.Itoa(int(ls[len(ls)-1]))
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

@@ -67,14 +67,15 @@ type Model struct {
 	// screens must not depend on how fast a machine is.
 	timers bool
 
+	first     *firstFrame   // nil but on a terminal (run): what waits for the first frame
 	central   func() string // the central store's status, when configured
 	chain     ChainHistory  // the chain's history (--central); nil: this terminal's only
 	elsewhere func(ctx context.Context, member string) ([]Elsewhere, error)
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.countFirstPage(), m.history.morePages(), m.pollCmd(), centralStatus(m.central, 0),
-		m.history.chainFirst()}
+	cmds := []tea.Cmd{m.first.pageCmd(), m.history.chainFirst(), m.first.after(m.ctx, m.refreshQueued(), m.lookupNow(),
+		m.history.countFirstPage(), m.history.restOfFirstPage(), m.history.morePages(), m.pollCmd(), centralStatus(m.central, 0))}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}

@@ -16,6 +16,8 @@ func (m *Model) fromStore(msg tea.Msg) tea.Cmd {
 		return m.fromSends(msg)
 	case rowMsg, pageMsg, searchTickMsg, searchMsg, countMsg, exportedMsg, newestMsg:
 		return m.history.Update(msg)
+	case firstPageMsg:
+		return m.firstPageRead(msg)
 	case detailMsg:
 		m.detailLoaded(msg)
 	case statsMsg:

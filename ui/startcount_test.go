@@ -27,7 +27,7 @@ func (c *countingStore) Count(ctx context.Context, q store.Query) (int, error) {
 }
 
 // The first frame does not wait for the history to be counted (a second at
-// a million submissions): a full first page shows at once, "200+", and the
+// a million submissions): a full first read shows at once, "64+", and the
 // count comes with Init's commands.
 func TestFirstFrameDoesNotCountTheHistory(t *testing.T) {
 	ctx := context.Background()
@@ -51,7 +51,7 @@ func TestFirstFrameDoesNotCountTheHistory(t *testing.T) {
 		t.Fatalf("building the first frame counted the history %d times", got)
 	}
 	m.resize(120, 40)
-	if v := ansi.Strip(m.View().Content); !strings.Contains(v, fmt.Sprintf("(%d+)", historyPage)) {
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, fmt.Sprintf("(%d+)", firstRead)) {
 		t.Fatalf("the first frame does not say the history holds at least a page:\n%s", v)
 	}
 	for _, msg := range runCmd(m.Init()) {

@@ -52,7 +52,12 @@ type Options struct {
 
 // New builds the console's model. It restores a draft left by the last run
 // and the last platform choice, and reads the first page of history.
-func New(opts Options) *Model {
+func New(opts Options) *Model { return newConsole(opts, false) }
+
+// newConsole is New; onTerminal: the model is for the program run draws on
+// a terminal, whose first frame waits for nothing it does not show
+// (firstframe.go).
+func newConsole(opts Options, onTerminal bool) *Model {
 	var send sender
 	var hs historyStore
 	if opts.Dispatcher != nil {
@@ -69,7 +74,7 @@ func New(opts Options) *Model {
 		hs = opts.Store
 		stateFile = filepath.Join(filepath.Dir(opts.Store.Path()), "console.json")
 	}
-	m := newModel(opts, send, hs)
+	m := buildModel(opts, send, hs, onTerminal)
 	m.console.file = stateFile
 	m.loadState()
 	if hs != nil {
@@ -81,6 +86,10 @@ func New(opts Options) *Model {
 // newModel wires the model over the data layer's interfaces, so tests can
 // drive it with a store and a sender of their own.
 func newModel(opts Options, send sender, hs historyStore) *Model {
+	return buildModel(opts, send, hs, false)
+}
+
+func buildModel(opts Options, send sender, hs historyStore, onTerminal bool) *Model {
 	noColor := opts.NoColor || os.Getenv("NO_COLOR") != ""
 	c := &common{
 		lang:      normLang(opts.Lang),
@@ -105,8 +114,17 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 		rctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
 		m.restoreDraft(rctx)
-		if !m.history.onChain {
-			m.firstPage(rctx) // the chain's comes after the first frame: never wait on PostgreSQL
+		switch {
+		case m.history.onChain:
+			// The chain's comes after the first frame: never wait on PostgreSQL.
+		case onTerminal:
+			// run starts the read (startFirstPage) once the live history
+			// holds its connection, so that the read opens the second one
+			// while Bubble Tea starts, not before.
+			m.first = newFirstFrame()
+			m.history.loading = true
+		default:
+			m.firstPage(rctx)
 		}
 	}
 	m.resize(80, 24)
@@ -115,13 +133,17 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 
 // firstPage reads the newest rows before the first frame.
 func (m *Model) firstPage(ctx context.Context) {
-	subs, err := m.hist.List(ctx, store.Query{Limit: historyPage})
+	subs, err := m.hist.List(ctx, store.Query{Limit: firstRead})
+	m.showFirstPage(subs, err)
+}
+
+func (m *Model) showFirstPage(subs []store.Submission, err error) {
 	if err == nil {
 		m.history.appendPage(0, rowsOf(subs), len(subs))
-		// A full page: the history is counted after the first frame
+		// A full read: the history is counted after the first frame
 		// (countFirstPage), since counting a million takes longer than
 		// drawing it.
-		m.history.capped = len(subs) == historyPage
+		m.history.capped = len(subs) == firstRead
 	}
 	if err != nil {
 		m.status.set(paneHistory, noticeError, errText(m.c, err))
@@ -228,6 +250,7 @@ func (m *Model) background(ctx context.Context, d *dispatch.Dispatcher) (wait fu
 	ran := make(chan struct{})
 	go func() {
 		defer close(ran)
+		m.first.wait(ctx) // the first sweep reads the whole queue
 		d.Run(ctx, events)
 	}()
 	go func() {
@@ -262,7 +285,10 @@ func Run(ctx context.Context, opts Options) error {
 // run is Run with extra program options and a hook called as soon as the
 // program has ended, for tests.
 func run(ctx context.Context, opts Options, extra []tea.ProgramOption, programDone func()) error {
-	m := New(opts)
+	m := newConsole(opts, true)
+	if m.first == nil {
+		m.first = newFirstFrame()
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	wait := func() {}
 	if opts.Dispatcher != nil {
@@ -278,6 +304,9 @@ func run(ctx context.Context, opts Options, extra []tea.ProgramOption, programDo
 			m.live.w = w
 			defer func() { _ = w.Close() }()
 		}
+	}
+	if m.hist != nil && !m.history.onChain {
+		m.first.page = m.startFirstPage()
 	}
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}

@@ -17,6 +17,7 @@ func (m *Model) View() tea.View {
 	if m.width <= 0 || m.height <= 0 || m.quitting {
 		return v
 	}
+	defer m.first.viewed()
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.header.line(m.width))
 	lines, cursor := m.body(lines)

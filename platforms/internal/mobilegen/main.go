@@ -1,11 +1,14 @@
 // Command mobilegen writes platforms/mobileplans.go: for every country calling
-// code, what ParseMobile needs of libphonenumber's metadata (the possible
-// lengths of a national number, and how a national prefix written after the
-// country code is recognised and stripped). The library parses all of its
-// metadata at init, some 15 ms of every start of custdesk, most of the
-// start-up; a table compiled into the binary costs nothing until a number is
-// parsed. Run it with `go generate ./platforms` after a phonenumbers upgrade;
-// TestParseMobileMatchesLibphonenumber checks the table against the library.
+// code, what ParseMobile and the import normaliser need of libphonenumber's
+// metadata: the possible lengths of a national number, how a national prefix
+// written after the country code is recognised and stripped, the main
+// region's code, the lengths of its mobiles, and for each region sharing the
+// code what tells a mobile from the other types of number. The library parses
+// all of its metadata at init, some 15 ms of every start of custdesk, most of
+// the start-up; a table compiled into the binary costs nothing until a number
+// is parsed. Run it with `go generate ./platforms` after a phonenumbers
+// upgrade; TestParseMobileMatchesLibphonenumber and
+// TestNormMobileMatchesLibphonenumber check the table against the library.
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"log"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -38,14 +42,23 @@ func main() {
 	fmt.Fprintf(&b, "package platforms\n\n")
 	fmt.Fprintf(&b, "// mobilePlans is sorted by calling code.\nvar mobilePlans = []mobilePlan{\n")
 	for _, cc := range codes {
-		m := mainMetadata(coll, cc)
+		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
+		m := metadataFor(coll, cc, regions[0])
 		if m == nil {
 			log.Fatalf("no metadata for calling code %d", cc)
 		}
 		g := m.GetGeneralDesc()
-		fmt.Fprintf(&b, "\t{code: %d, lengths: %s, localOnly: %s, prefix: %q, transform: %q, pattern: %q},\n",
-			cc, lengths(g.PossibleLength), lengths(g.PossibleLengthLocalOnly), m.GetNationalPrefixForParsing(),
-			m.GetNationalPrefixTransformRule(), g.GetNationalNumberPattern())
+		fmt.Fprintf(&b, "\t{code: %d, region: %q, lengths: %s, localOnly: %s, mobileLengths: %s, prefix: %q, transform: %q, pattern: %q, regions: []numberRegion{\n",
+			cc, regions[0], lengths(g.PossibleLength), lengths(g.PossibleLengthLocalOnly), lengths(mobileLengths(cc)),
+			m.GetNationalPrefixForParsing(), m.GetNationalPrefixTransformRule(), g.GetNationalNumberPattern())
+		for _, id := range regions {
+			r := metadataFor(coll, cc, id)
+			if r == nil {
+				log.Fatalf("no metadata for region %s of calling code %d", id, cc)
+			}
+			writeRegion(&b, r)
+		}
+		fmt.Fprintf(&b, "\t}},\n")
 	}
 	fmt.Fprintf(&b, "}\n")
 	src, err := format.Source(b.Bytes())
@@ -57,19 +70,83 @@ func main() {
 	}
 }
 
-// mainMetadata is the metadata the library parses and checks a number of the
-// calling code with: its main region's, or the non-geographic entity's.
-func mainMetadata(coll *phonenumbers.PhoneMetadataCollection, cc int) *phonenumbers.PhoneMetadata {
-	region := phonenumbers.GetRegionCodeForCountryCode(cc)
-	for _, m := range coll.GetMetadata() {
-		if int(m.GetCountryCode()) != cc {
-			continue
+// writeRegion writes the descriptions getNumberTypeHelper consults, in its
+// order: the general one, the types it checks before fixed line (a number of
+// one of them is not a mobile), fixed line, mobile.
+func writeRegion(b *bytes.Buffer, m *phonenumbers.PhoneMetadata) {
+	before := []*phonenumbers.PhoneNumberDesc{m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(),
+		m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail()}
+	var others []string
+	for _, d := range before {
+		if s := desc(d); s != "numberDesc{}" {
+			others = append(others, s[len("numberDesc"):])
 		}
-		if m.GetId() == region {
+	}
+	othersText := "nil"
+	if len(others) > 0 {
+		othersText = "[]numberDesc{"
+		for i, s := range others {
+			if i > 0 {
+				othersText += ", "
+			}
+			othersText += s
+		}
+		othersText += "}"
+	}
+	fmt.Fprintf(b, "\t\t{id: %q, leading: %q, same: %v, general: %s, others: %s, fixed: %s, mobile: %s},\n",
+		m.GetId(), m.GetLeadingDigits(), m.GetSameMobileAndFixedLinePattern(), desc(m.GetGeneralDesc()), othersText,
+		desc(m.GetFixedLine()), desc(m.GetMobile()))
+}
+
+// desc writes a number description; one that matches no number (absent, no
+// pattern, the "NA" of a type the region does not have, or its "-1" length)
+// is the zero numberDesc.
+func desc(d *phonenumbers.PhoneNumberDesc) string {
+	p := d.GetNationalNumberPattern()
+	if d == nil || p == "" || p == "NA" || slices.Contains(d.PossibleLength, -1) {
+		return "numberDesc{}"
+	}
+	if len(d.PossibleLength) == 0 {
+		return fmt.Sprintf("numberDesc{pattern: %q}", p)
+	}
+	return fmt.Sprintf("numberDesc{lengths: %s, pattern: %q}", lengths(d.PossibleLength), p)
+}
+
+// metadataFor is the metadata the library checks a number of the region
+// with: the region's own, or the non-geographic entity's of the calling code.
+func metadataFor(coll *phonenumbers.PhoneMetadataCollection, cc int, region string) *phonenumbers.PhoneMetadata {
+	for _, m := range coll.GetMetadata() {
+		if int(m.GetCountryCode()) == cc && m.GetId() == region {
 			return m
 		}
 	}
 	return nil
+}
+
+// mobileLengths finds the lengths of a country's mobile numbers as the
+// normaliser did when it called the library: by varying the length of the
+// main region's example mobile and asking which are still mobiles.
+func mobileLengths(cc int) []int32 {
+	var out []int32
+	ex := phonenumbers.GetExampleNumberForType(phonenumbers.GetRegionCodeForCountryCode(cc), phonenumbers.MOBILE)
+	if ex == nil {
+		return nil
+	}
+	seed := phonenumbers.GetNationalSignificantNumber(ex)
+	for l := 2; l <= 17 && seed != ""; l++ {
+		digits := seed
+		for len(digits) < l {
+			digits += seed[len(seed)-1:]
+		}
+		num, err := phonenumbers.Parse("+"+strconv.Itoa(cc)+digits[:l], "ZZ")
+		if err != nil || len(phonenumbers.GetNationalSignificantNumber(num)) != l {
+			continue
+		}
+		if t := phonenumbers.GetNumberType(num); t == phonenumbers.MOBILE || t == phonenumbers.FIXED_LINE_OR_MOBILE {
+			out = append(out, int32(l))
+		}
+	}
+	return out
 }
 
 func lengths(ls []int32) string {
