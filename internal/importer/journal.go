@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,9 +18,7 @@ type journal struct {
 	st  *store.Store
 	ops chan *journalOp
 
-	mu     sync.Mutex
-	search []store.SearchAdd // customer IDs of finished rows, for the next commit
-	wake   chan struct{}
+	search searchQueue // customer IDs of finished rows
 	// fail is told of a commit that failed; the import stops on it.
 	fail func(error)
 }
@@ -49,7 +46,7 @@ var writerBusy atomic.Int64
 const maxGroup = 512
 
 func newJournal(st *store.Store, fail func(error)) *journal {
-	return &journal{st: st, ops: make(chan *journalOp, 64), wake: make(chan struct{}, 1), fail: fail}
+	return &journal{st: st, ops: make(chan *journalOp, 64), search: searchQueue{wake: make(chan struct{}, 1)}, fail: fail}
 }
 
 // run serves ops until stop is closed, then writes whatever is still queued.
@@ -57,26 +54,39 @@ func newJournal(st *store.Store, fail func(error)) *journal {
 // ctrl+c are recorded.
 func (j *journal) run(ctx context.Context, stop <-chan struct{}) {
 	var last time.Time // when the last commit began
+	due := time.NewTimer(time.Hour)
+	defer due.Stop()
 	for {
 		var group []*journalOp
+		var searchDue <-chan time.Time
+		if wait := j.search.due(time.Now()); wait >= 0 {
+			due.Reset(wait)
+			searchDue = due.C
+		}
 		select {
 		case op := <-j.ops:
 			group = append(group, op)
-		case <-j.wake:
+		case <-j.search.wake:
+		case <-searchDue:
 		case <-stop:
-			// The senders are done; nothing new can arrive but searches
-			// queued by the last callbacks.
-			for {
-				group := j.gather(nil)
-				search := j.takeSearch()
-				if len(group) == 0 && len(search) == 0 {
-					return
-				}
-				j.commit(ctx, group, search)
-			}
+			j.drain(ctx)
+			return
 		}
-		j.commit(ctx, j.gatherUntil(group, last.Add(commitEvery)), j.takeSearch())
+		j.commit(ctx, j.gatherUntil(group, last.Add(commitEvery)), j.search.take(false))
 		last = time.Now()
+	}
+}
+
+// drain writes what is left once the senders are done: nothing new can
+// arrive but searches queued by the last callbacks.
+func (j *journal) drain(ctx context.Context) {
+	for {
+		group := j.gather(nil)
+		search := j.search.take(true)
+		if len(group) == 0 && len(search) == 0 {
+			return
+		}
+		j.commit(ctx, group, search)
 	}
 }
 
@@ -128,28 +138,9 @@ func (j *journal) gatherUntil(group []*journalOp, until time.Time) []*journalOp 
 
 func (op *journalOp) size() int { return len(op.begin) + len(op.recs) + len(op.keys) }
 
-func (j *journal) takeSearch() []store.SearchAdd {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	s := j.search
-	j.search = nil
-	return s
-}
-
 // addSearch queues a finished row's customer IDs for the search index. It
 // never blocks: callbacks running on the journal's goroutine call it.
-func (j *journal) addSearch(adds ...store.SearchAdd) {
-	if len(adds) == 0 {
-		return
-	}
-	j.mu.Lock()
-	j.search = append(j.search, adds...)
-	j.mu.Unlock()
-	select {
-	case j.wake <- struct{}{}:
-	default:
-	}
-}
+func (j *journal) addSearch(adds ...store.SearchAdd) { j.search.add(adds) }
 
 // commit writes a group in the order it was queued: write-aheads, then
 // answers, then claims. A sender queues its answer before it asks for its

@@ -296,7 +296,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
 	}
-	l.r.j.record(l.encode([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true}}), func(err error) {
+	l.r.j.record(l.encode([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true, Claimed: started[0].Exchange}}), func(err error) {
 		if err != nil {
 			l.r.fail(fmt.Errorf("history: %w", err))
 			l.lost(j, ex.Result)
@@ -325,12 +325,13 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 		}
 		return
 	}
-	claimed := jobs[:0:0]
+	claimed, exchanges := jobs[:0:0], make([]int64, 0, len(jobs))
 	for i, j := range jobs {
 		if started[i].Err != nil {
 			l.unclaimed(j, started[i].Err)
 		} else {
 			claimed = append(claimed, j)
+			exchanges = append(exchanges, started[i].Exchange)
 		}
 	}
 	if len(claimed) == 0 {
@@ -349,7 +350,8 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 	results := splitBatch(ex.Result, len(claimed))
 	recs := make([]store.Recording, len(claimed))
 	for i, j := range claimed {
-		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0]), SearchLater: true}
+		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0]),
+			SearchLater: true, Claimed: exchanges[i]}
 	}
 	l.r.j.record(l.encode(recs), func(err error) {
 		for i, j := range claimed {
