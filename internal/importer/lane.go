@@ -14,16 +14,22 @@ import (
 
 // job is one row to send to one platform.
 type job struct {
-	row    int
-	sub    *store.Submission // shared by the row's lanes; read-only once begun
-	expect platforms.Outcome // the state's outcome when this attempt was decided
-	tries  int               // attempts in this run that failed (not throttled)
-	limits int               // attempts in this run that were rate limited
+	row      int
+	sub      *store.Submission // shared by the row's lanes; read-only once begun
+	expect   platforms.Outcome // the state's outcome when this attempt was decided
+	attempts int               // and its attempts (the claim's hint, store.AttemptKey.Known)
+	tries    int               // attempts in this run that failed (not throttled)
+	limits   int               // attempts in this run that were rate limited
 	// last is the latest answer in this run, what the row ends as if the
 	// import stops before the next attempt.
 	last       platforms.Result
 	lastStatus int
 	track      *rowTrack
+}
+
+// key is the claim of the job's next attempt.
+func (j *job) key(platform string) store.AttemptKey {
+	return store.AttemptKey{SubmissionID: j.sub.ID, Platform: platform, Expect: j.expect, Attempts: j.attempts, Known: true}
 }
 
 // lane sends one platform's jobs: its own workers, token bucket and batching,
@@ -280,7 +286,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 		l.stopped(j)
 		return
 	}
-	started, ok := l.claim([]store.AttemptKey{{SubmissionID: j.sub.ID, Platform: l.name, Expect: j.expect}})
+	started, ok := l.claim([]store.AttemptKey{j.key(l.name)})
 	if !ok {
 		l.stopped(j)
 		return
@@ -289,6 +295,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 		l.unclaimed(j, started[0].Err)
 		return
 	}
+	j.attempts = started[0].Attempt
 	l.t.requests.Add(1)
 	l.waitShared()
 	// Masked as the history keeps it: the summary and report print from it.
@@ -316,7 +323,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 	}
 	keys := make([]store.AttemptKey, len(jobs))
 	for i, j := range jobs {
-		keys[i] = store.AttemptKey{SubmissionID: j.sub.ID, Platform: l.name, Expect: j.expect}
+		keys[i] = j.key(l.name)
 	}
 	started, ok := l.claim(keys)
 	if !ok {
@@ -330,6 +337,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 		if started[i].Err != nil {
 			l.unclaimed(j, started[i].Err)
 		} else {
+			j.attempts = started[i].Attempt
 			claimed = append(claimed, j)
 			exchanges = append(exchanges, started[i].Exchange)
 		}

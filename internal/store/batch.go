@@ -30,6 +30,12 @@ type AttemptKey struct {
 	// never answered). The claim is refused with ErrChanged when the state has
 	// moved on, so a decision made on a stale read never resends.
 	Expect platforms.Outcome
+	// Attempts, when Known, is the attempts the caller read with Expect (0
+	// for a row it wrote ahead, Started.Attempt after its own claim). It
+	// only spares the claim a read of the state: a state with other
+	// attempts is claimed, or refused, exactly as without it.
+	Attempts int
+	Known    bool
 }
 
 // Started is the result of claiming one AttemptKey.

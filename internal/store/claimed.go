@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 )
 
@@ -17,29 +15,39 @@ import (
 // claimed attempt finds the state still in flight with that attempt, for
 // this process.
 
-// claimExpected claims k when its state is as expected. ok is false when it
-// is not (or has no row): then nothing was written.
+// claimExpected claims k when its state is as expected, attempts included
+// (k.Known). ok is false when it is not (or has no row, or k does not know
+// its attempts): then nothing was written.
 //
-// The state is changed first, to name the exchange the attempt is about to
-// get: the write lock is held, so that is the next rowid, the one SQLite
-// gives the insert that follows. (An INSERT ... SELECT from the state would
-// also do without a read, but a statement that may write several rows opens
-// a savepoint, and that cost more than the read it saves.)
+// The state is changed first, naming the exchange the attempt is about to
+// get: the write lock is held and nothing is inserted in between, so that
+// is the largest rowid plus one, the rowid SQLite gives the insert that
+// follows (exchanges has no AUTOINCREMENT; only a rowid of 2^63-1 would
+// make it pick another, and LastInsertId is what the caller is told). (RETURNING, or an INSERT ... SELECT from
+// the state, would also do without a read, but both cost more than it: the
+// one buffers its rows, the other opens a savepoint.)
 func (s *Store) claimExpected(ctx context.Context, tx execer, k AttemptKey) (st Started, ok bool, err error) {
-	var exID int64
-	var attempt int
-	err = tx.QueryRowContext(ctx, `UPDATE states SET attempts = attempts + 1, in_flight = (SELECT coalesce(max(id), 0) + 1 FROM exchanges),
-		owner = ?, queued = 0, next_retry = 0, dropped = 0
-		WHERE submission_id = ? AND platform = ? AND in_flight = 0 AND dropped = 0 AND outcome = ?
-		RETURNING in_flight, attempts`, s.owner.id, k.SubmissionID, k.Platform, string(k.Expect)).Scan(&exID, &attempt)
-	if errors.Is(err, sql.ErrNoRows) {
+	if !k.Known {
 		return Started{}, false, nil
 	}
+	attempt := k.Attempts + 1
+	res, err := tx.ExecContext(ctx, `UPDATE states SET attempts = ?, in_flight = (SELECT coalesce(max(id), 0) + 1 FROM exchanges),
+		owner = ?, queued = 0, next_retry = 0, dropped = 0
+		WHERE submission_id = ? AND platform = ? AND attempts = ? AND in_flight = 0 AND dropped = 0 AND outcome = ?`,
+		attempt, s.owner.id, k.SubmissionID, k.Platform, k.Attempts, string(k.Expect))
 	if err != nil {
 		return Started{}, false, err
 	}
-	if _, err = tx.ExecContext(ctx, `INSERT INTO exchanges (id, submission_id, platform, attempt, started, in_flight) VALUES (?, ?, ?, ?, ?, 1)`,
-		exID, k.SubmissionID, k.Platform, attempt, time.Now().UnixNano()); err != nil {
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return Started{}, false, err
+	}
+	res, err = tx.ExecContext(ctx, `INSERT INTO exchanges (submission_id, platform, attempt, started, in_flight) VALUES (?, ?, ?, ?, 1)`,
+		k.SubmissionID, k.Platform, attempt, time.Now().UnixNano())
+	if err != nil {
+		return Started{}, false, err
+	}
+	exID, err := res.LastInsertId()
+	if err != nil {
 		return Started{}, false, err
 	}
 	return Started{Attempt: attempt, Exchange: exID}, true, nil
