@@ -167,15 +167,20 @@ func (l *lane) worker(ctx context.Context) {
 }
 
 // batcher fills batches up to the platform's maximum. A batch is handed over
-// when it is full, or when it has waited Linger, no other batch is being
-// sent and a worker is free; otherwise it keeps filling. Under load batches
-// so fill towards the maximum (fewer, fuller requests, as a platform that
-// batches wants) instead of leaving every Linger with what had arrived.
+// when it is full, or when it has waited long enough, no other batch is
+// being sent and a worker is free; otherwise it keeps filling. Long enough
+// is what filling it takes at the rate rows arrive, between Linger and
+// lingerCap times Linger (arrivals), and no wait at all once the planner is
+// done. Under load batches so fill towards the maximum (fewer, fuller
+// requests, as a platform that batches wants) instead of leaving every
+// Linger with what had arrived, and a small import's last batch leaves at
+// once.
 func (l *lane) batcher(out chan<- []*job) {
 	defer close(out)
 	in := l.in
 	var cur []*job
 	var ripe bool
+	var rate arrivals
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
@@ -190,17 +195,17 @@ func (l *lane) batcher(out chan<- []*job) {
 		select {
 		case j, ok := <-accept:
 			if !ok {
-				in = nil
+				in, ripe = nil, true // nothing more but retries
 				continue
 			}
-			cur = l.collect(cur, j, timer)
+			cur = l.collect(cur, j, timer, &rate)
 		case j := <-retry:
-			cur = l.collect(cur, j, timer)
+			cur = l.collect(cur, j, timer, &rate)
 		case <-timer.C:
 			ripe = true
 		case <-l.sent: // look again whether a ripe batch may go
 		case send <- cur:
-			cur, ripe = nil, false
+			cur, ripe = nil, in == nil
 			timer.Stop()
 		case <-l.quit:
 			return
@@ -208,9 +213,10 @@ func (l *lane) batcher(out chan<- []*job) {
 	}
 }
 
-func (l *lane) collect(cur []*job, j *job, timer *time.Timer) []*job {
+func (l *lane) collect(cur []*job, j *job, timer *time.Timer, rate *arrivals) []*job {
+	rate.add(time.Now())
 	if len(cur) == 0 {
-		timer.Reset(l.r.opts.Linger)
+		timer.Reset(rate.linger(l.r.opts.Linger, l.batch-1))
 	}
 	return append(cur, j)
 }
