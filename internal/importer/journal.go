@@ -41,6 +41,12 @@ type journalOp struct {
 // rate).
 var writerBusy atomic.Int64
 
+// writerCommits and writerWrites count the journal's transactions and the
+// writes they carried (write-aheads, answers, claims, search additions),
+// for BenchmarkImport's writes/commit: the larger the groups, the fewer
+// pages each write costs the commit.
+var writerCommits, writerWrites atomic.Int64
+
 // maxGroup bounds one transaction: large enough to amortise the sync, small
 // enough that the write lock is never held long (another process may wait).
 const maxGroup = 512
@@ -160,8 +166,10 @@ func (j *journal) commit(ctx context.Context, group []*journalOp, search []store
 	}
 	var started []store.Started
 	var err error
-	if len(b.Begin)+len(b.Records)+len(b.Search)+len(b.Claims) > 0 {
+	if n := len(b.Begin) + len(b.Records) + len(b.Search) + len(b.Claims); n > 0 {
 		_, started, err = j.st.Apply(ctx, b)
+		writerCommits.Add(1)
+		writerWrites.Add(int64(n))
 	}
 	if err != nil {
 		j.fail(err)
