@@ -375,8 +375,12 @@ func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) er
 	}
 	var text string
 	waiting := true
-	err := tx.QueryRowContext(ctx, `DELETE FROM search_later WHERE id = ? RETURNING text`, subID).Scan(&text)
-	if errors.Is(err, sql.ErrNoRows) {
+	// A read and a delete, not DELETE ... RETURNING: RETURNING buffers its
+	// rows and costs more than the read.
+	err := tx.QueryRowContext(ctx, `SELECT text FROM search_later WHERE id = ?`, subID).Scan(&text)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_later WHERE id = ?`, subID)
+	} else if errors.Is(err, sql.ErrNoRows) {
 		waiting = false
 		err = tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text)
 	}
