@@ -159,6 +159,13 @@ func (j *journal) commit(ctx context.Context, group []*journalOp, search []store
 	// Rows written ahead are indexed for search once, when their last
 	// platform is done (rowTrack); IndexWaiting catches the rest at the end.
 	b := store.Batch{Search: search, SearchLater: true}
+	var begins, recs, keys int
+	for _, op := range group {
+		begins, recs, keys = begins+len(op.begin), recs+len(op.recs), keys+len(op.keys)
+	}
+	b.Begin = make([]*store.Submission, 0, begins)
+	b.Records = make([]store.Recording, 0, recs)
+	b.Claims = make([]store.AttemptKey, 0, keys)
 	for _, op := range group {
 		b.Begin = append(b.Begin, op.begin...)
 		b.Records = append(b.Records, op.recs...)
