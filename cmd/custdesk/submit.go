@@ -21,58 +21,73 @@ import (
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
-func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// submitArgs are submit's flags and its FILE ("" or "-": stdin).
+type submitArgs struct {
+	common
+	platforms, output, lang, file string
+	dryRun, allowDup              bool
+	wait                          time.Duration
+}
+
+func parseSubmitArgs(args []string, stdout, stderr io.Writer) (submitArgs, error) {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var c common
-	c.register(fs)
-	platformList := fs.String("platform", "", "comma-separated platforms to send to (default: every configured one)")
-	dryRun := fs.Bool("dry-run", false, "print the signed requests instead of sending them")
-	output := fs.String("output", "text", "text or json")
-	lang := fs.String("lang", langFromEnv(), "language of field errors: zh or en")
-	allowDup := fs.Bool("allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
-	wait := fs.Duration("wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
+	var a submitArgs
+	a.register(fs)
+	fs.StringVar(&a.platforms, "platform", "", "comma-separated platforms to send to (default: every configured one)")
+	fs.BoolVar(&a.dryRun, "dry-run", false, "print the signed requests instead of sending them")
+	fs.StringVar(&a.output, "output", "text", "text or json")
+	fs.StringVar(&a.lang, "lang", langFromEnv(), "language of field errors: zh or en")
+	fs.BoolVar(&a.allowDup, "allow-duplicate", false, "enrol the customer even where its mobile (or e-mail) is enrolled already; without it such a customer is refused (exit 2)")
+	fs.DurationVar(&a.wait, "wait", 0, "keep retrying what can be retried safely for up to this long (e.g. 30s) before reporting; 0 reports the first answers and leaves retries to the console")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: custdesk submit [--platform a,b] [--allow-duplicate] [--dry-run] [--output text|json] [FILE|-]\n\nReads one customer as JSON (field names as in the README and `custdesk import`) from FILE or stdin.\n\n")
 		fs.PrintDefaults()
 	}
 	pos, err := parseFlags(fs, args, stdout)
 	if err != nil {
-		return err
+		return a, err
 	}
-	if *lang != "zh" && *lang != "en" {
-		return badInput("--lang must be zh or en, not %q", *lang)
+	if a.lang != "zh" && a.lang != "en" {
+		return a, badInput("--lang must be zh or en, not %q", a.lang)
 	}
-	if *output != "text" && *output != "json" {
-		return badInput("--output must be text or json, not %q", *output)
+	if a.output != "text" && a.output != "json" {
+		return a, badInput("--output must be text or json, not %q", a.output)
 	}
 	if len(pos) > 1 {
-		return badInput("submit takes one FILE (or - for stdin), got %d", len(pos))
+		return a, badInput("submit takes one FILE (or - for stdin), got %d", len(pos))
 	}
-	file := ""
 	if len(pos) == 1 {
-		file = pos[0]
+		a.file = pos[0]
 	}
-	cust, err := readCustomer(file, stdin)
+	return a, nil
+}
+
+func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	a, err := parseSubmitArgs(args, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	cust, err := readCustomer(a.file, stdin)
 	if err != nil {
 		return &exitError{exitBadInput, err}
 	}
 
-	e, err := setup(c, stderr)
+	e, err := setup(a.common, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	chosen, err := e.choose(*platformList)
+	chosen, err := e.choose(a.platforms)
 	if err != nil {
 		return err
 	}
 	cust, errs := prepare(cust, chosen, stderr)
 	if len(errs) > 0 {
-		return refuseFields(errs, *lang, stderr)
+		return refuseFields(errs, a.lang, stderr)
 	}
-	if *dryRun {
-		return printDryRun(stdout, cust, chosen, *output)
+	if a.dryRun {
+		return printDryRun(stdout, cust, chosen, a.output)
 	}
 
 	st, err := e.openStore(ctx)
@@ -81,7 +96,7 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	defer st.Close()
 	d := dispatch.New(st, chosen, dispatch.Options{Guard: e.guard(), Budgets: e.sendBudgets(chosen)})
-	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit", *allowDup)
+	sub, exchanges, err := d.SendAll(ctx, cust, names(chosen), "submit", a.allowDup)
 	if errors.Is(err, store.ErrDuplicate) {
 		return &exitError{exitBadInput, fmt.Errorf("%w; nothing was sent (--allow-duplicate enrols it again anyway)", err)}
 	}
@@ -90,15 +105,15 @@ func runSubmit(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	// With the history failing, waiting would only replace the answers in
 	// hand (not in the history) with what the history holds.
-	if *wait > 0 && !settled(sub) && !anyUnrecorded(exchanges) {
-		if exchanges, err = waitForRetries(ctx, d, sub, *wait, stderr); err != nil {
+	if a.wait > 0 && !settled(sub) && !anyUnrecorded(exchanges) {
+		if exchanges, err = waitForRetries(ctx, d, sub, a.wait, stderr); err != nil {
 			return err
 		}
 	}
-	if *output == "json" {
+	if a.output == "json" {
 		err = printExchangesJSON(stdout, sub.ID, exchanges)
 	} else {
-		err = printExchangesText(stdout, *lang, sub.ID, exchanges, d.Retryable)
+		err = printExchangesText(stdout, a.lang, sub.ID, exchanges, d.Retryable)
 	}
 	if err != nil {
 		return err
