@@ -9,11 +9,12 @@ import (
 
 // searchQueue holds finished rows' customer IDs for the search index until
 // enough have gathered, or the oldest has waited long enough. Every commit
-// that writes to the full-text index leaves a new segment there, and merging
-// segments costs the writer more than the rows themselves; written every
-// commit (a millisecond apart under load), it was a fifth of the writer's
-// time. Until then a row's text waits in the history's search_later, which a
-// crash leaves to Recover, so holding it costs nothing but the delay.
+// that writes to the full-text index leaves a new segment there, which the
+// index merges with others later: written at every commit (a few
+// milliseconds apart under load), a handful of rows each, the writer spent
+// more on segments and merges than on the rows. Until then a row's text
+// waits in the history's search_later, which a crash leaves to Recover, so
+// holding it costs nothing but the delay.
 type searchQueue struct {
 	mu    sync.Mutex
 	adds  []store.SearchAdd

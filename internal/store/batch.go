@@ -194,9 +194,9 @@ func (s *Store) Apply(ctx context.Context, b Batch) ([]int64, []Started, error) 
 			}
 			started[i] = st
 		}
-		// Last: a statement that may write several rows opens a savepoint,
-		// and the full-text index writes out what it holds in memory at
-		// every savepoint (a claim's INSERT ... SELECT is one).
+		// Last: the full-text index writes out what it holds in memory at
+		// every savepoint, which any statement that may write several rows
+		// opens; after the index's inserts there are none.
 		return search.write(ctx, pt)
 	})
 	if err != nil {
