@@ -25,7 +25,7 @@ type searchQueue struct {
 
 const (
 	searchBatch = 512
-	searchWait  = 100 * time.Millisecond
+	searchWait  = time.Second
 )
 
 // add queues adds. It never blocks: callbacks running on the journal's
