@@ -61,12 +61,12 @@ type (
 	pageMsg struct {
 		seq    int // the generation of the rows it extends
 		offset int
-		subs   []store.Submission
+		rows   []*histRow
 		total  int
 		err    error
 	}
 	detailMsg struct {
-		id   int64
+		key  rowKey
 		data detailData
 		err  error
 	}
@@ -127,13 +127,13 @@ func sendCmd(ctx context.Context, send sender, sub store.Submission, platform st
 
 // loadPage reads the page at offset of the rows shown (generation seq of
 // the query q).
-func loadPage(hs historyStore, q store.Query, seq, offset int) tea.Cmd {
+func loadPage(src rowSource, q store.Query, seq, offset int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		pq := q
 		pq.Limit, pq.Offset = historyPage, offset
-		subs, err := hs.List(ctx, pq)
+		rows, err := src.list(ctx, pq)
 		if err != nil {
 			return pageMsg{seq: seq, offset: offset, err: err}
 		}
@@ -141,10 +141,10 @@ func loadPage(hs historyStore, q store.Query, seq, offset int) tea.Cmd {
 		// full one leaves the total as it was (a search's count arrives on
 		// its own, see countCmd).
 		total := 0
-		if len(subs) < historyPage {
-			total = offset + len(subs)
+		if len(rows) < historyPage {
+			total = offset + len(rows)
 		}
-		return pageMsg{seq: seq, offset: offset, subs: subs, total: total}
+		return pageMsg{seq: seq, offset: offset, rows: rows, total: total}
 	}
 }
 
@@ -180,22 +180,24 @@ func platInfos(c *common) []platInfo {
 	return out
 }
 
-// loadDetail reads a submission and its exchanges and prepares every text the
-// detail shows, off the update loop.
-func loadDetail(hs historyStore, c *common, id int64) tea.Cmd {
+// loadDetail reads this terminal's submission k.id and its exchanges and
+// prepares every text the detail shows, off the update loop.
+func loadDetail(hs historyStore, c *common, k rowKey) tea.Cmd {
 	lang, plats := c.lang, platInfos(c)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
-		sub, err := hs.Get(ctx, id)
+		sub, err := hs.Get(ctx, k.id)
 		if err != nil {
-			return detailMsg{id: id, err: err}
+			return detailMsg{key: k, err: err}
 		}
-		exs, err := hs.Exchanges(ctx, id)
+		exs, err := hs.Exchanges(ctx, k.id)
 		if err != nil {
-			return detailMsg{id: id, err: err}
+			return detailMsg{key: k, err: err}
 		}
-		return detailMsg{id: id, data: buildDetail(lang, plats, sub, exs)}
+		d := buildDetail(lang, plats, sub, exs)
+		d.terminal = k.terminal
+		return detailMsg{key: k, data: d}
 	}
 }
 

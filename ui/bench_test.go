@@ -92,14 +92,14 @@ func BenchmarkDetailHugeBody(b *testing.B) {
 	c := &common{lang: "en", st: newStyles(true), keys: newKeyMaps("en"), now: func() time.Time { return fixedNow }}
 	b.Run("open", func(b *testing.B) {
 		for b.Loop() {
-			d := newDetail(c, 1)
+			d := newDetail(c, rowKey{id: 1}, false)
 			d.SetSize(80, 20)
 			d.setData(detailData{id: 1, views: []exchangeView{newExchangeView("en", "Youzan", ex, 1)}})
 			d.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
 		}
 	})
 	b.Run("view", func(b *testing.B) {
-		d := newDetail(c, 1)
+		d := newDetail(c, rowKey{id: 1}, false)
 		d.SetSize(80, 20)
 		d.setData(detailData{id: 1, views: []exchangeView{newExchangeView("en", "Youzan", ex, 1)}})
 		d.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})

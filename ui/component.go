@@ -23,7 +23,7 @@ type component interface {
 // Messages children send up to the root.
 type (
 	// openEntryMsg: the history asks for a submission's detail.
-	openEntryMsg struct{ id int64 }
+	openEntryMsg struct{ key rowKey }
 	// backMsg: the history gives the keyboard back to the form.
 	backMsg struct{}
 	// closeMsg: the detail is closed.

@@ -51,6 +51,7 @@ type exchangeView struct {
 // detailData is a submission opened from the history.
 type detailData struct {
 	id        int64
+	terminal  string // whose entry, in the chain view; "" in the local view
 	requestID string
 	created   time.Time
 	customer  platforms.Customer
@@ -141,10 +142,16 @@ type detail struct {
 	try  int       // the attempt shown, into the tab's tries (the latest when the tab opens)
 
 	reqInBody bool // the request ID does not fit the head: the result column shows it
+	// foreign: another terminal's entry (the chain view), read-only here:
+	// its sends belong to that terminal's queue.
+	foreign bool
 }
 
-func newDetail(c *common, id int64) *detail {
-	d := &detail{c: c, data: detailData{id: id}}
+// key names the entry shown.
+func (d *detail) entryKey() rowKey { return rowKey{d.data.terminal, d.data.id} }
+
+func newDetail(c *common, k rowKey, foreign bool) *detail {
+	d := &detail{c: c, data: detailData{id: k.id, terminal: k.terminal}, foreign: foreign}
 	d.vp = viewport.New()
 	d.vp.KeyMap = viewport.KeyMap{} // the detail's own keys drive it
 	d.vp.MouseWheelEnabled = true
@@ -234,11 +241,14 @@ func (d *detail) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
+		if d.foreign && d.acts(msg) {
+			return d.refusedForeign()
+		}
 		return d.key(msg)
 	case tea.MouseWheelMsg:
 		d.vp, _ = d.vp.Update(msg)
 	case detailMsg:
-		if msg.id == d.data.id && msg.err == nil {
+		if msg.key == d.entryKey() && msg.err == nil {
 			d.setData(msg.data)
 		}
 	}
@@ -352,7 +362,9 @@ func (d *detail) ShortHelp() []key.Binding {
 		return []key.Binding{k.Close, k.Up, g.Quit}
 	}
 	bs := []key.Binding{k.Close}
-	if v, ok := d.current(); ok && v.awaits {
+	if v, ok := d.current(); d.foreign {
+		// Another terminal's entry: nothing here acts on its queue.
+	} else if ok && v.awaits {
 		bs = append(bs, k.Resend, k.Drop)
 	} else if ok && v.state == stateDropped {
 		bs = append(bs, k.Resend)
@@ -361,11 +373,18 @@ func (d *detail) ShortHelp() []key.Binding {
 	if v, ok := d.current(); ok && len(v.tries) > 1 {
 		bs = append(bs, k.OlderTry)
 	}
-	return append(bs, k.CopyID, k.Curl, k.Edit, k.Up, g.Help)
+	bs = append(bs, k.CopyID, k.Curl)
+	if !d.foreign {
+		bs = append(bs, k.Edit)
+	}
+	return append(bs, k.Up, g.Help)
 }
 
 func (d *detail) FullHelp() [][]key.Binding {
 	k := d.c.keys.detail
+	if d.foreign {
+		return [][]key.Binding{{k.NextPlatform, k.Mode, k.OlderTry, k.CopyID, k.CopyRequest, k.Curl, k.Close}}
+	}
 	return [][]key.Binding{{k.NextPlatform, k.Mode, k.OlderTry, k.Resend, k.Drop, k.Edit, k.CopyID, k.CopyRequest, k.Curl, k.Close}}
 }
 
@@ -405,6 +424,9 @@ func (d *detail) View() []string {
 	lines := make([]string, 0, d.height)
 
 	head := "#" + strconv.FormatInt(d.data.id, 10)
+	if d.data.terminal != "" {
+		head = termsafe.Line(d.data.terminal) + " " + head
+	}
 	if d.loaded {
 		head += "  " + termsafe.Line(d.data.customer.Name) + "  " + termsafe.Line(d.data.customer.Mobile)
 		if !d.data.created.IsZero() {
@@ -564,6 +586,12 @@ func (d *detail) resultNotes(v exchangeView) []string {
 	switch {
 	case v.state == stateQueued:
 		return nil
+	case d.foreign && (v.awaits || v.state == stateDropped):
+		lines := []string{""}
+		for _, l := range wrapLines(fmt.Sprintf(d.c.tr(msgForeignAwaits), termsafe.Line(d.data.terminal)), d.leftW) {
+			lines = append(lines, st.dim.Render(l))
+		}
+		return lines
 	case v.state == stateDropped:
 		return []string{"", st.dim.Render(d.c.tr(msgDroppedResend))}
 	case !v.awaits:

@@ -117,7 +117,7 @@ func (m *Model) enrolled(msg enrolledMsg) tea.Cmd {
 	}
 	s.id, s.names, s.skipped, s.planned = plan.Submission.ID, plan.Send, plan.Skipped, true
 	m.bound = &binding{id: plan.Submission.ID, customer: plan.Submission.Customer}
-	row := rowFromSubmission(plan.Submission)
+	row := m.history.ownRow(plan.Submission)
 	for _, p := range plan.Send {
 		row.states[p] = stateInFlight
 	}

@@ -19,6 +19,10 @@ func (m *Model) fullHelp(h int) []string {
 	resendDrop := shown("r/d", text{"重新发送/放弃", "resend/drop"})
 	copies := shown("y/Y c", text{"复制客户ID/请求ID/curl", "copy ID / request ID / curl"})
 	tabs := shown("tab/←/→ [/]", text{"平台，各次尝试", "platform, attempt"})
+	entry := []key.Binding{tabs, d.Mode, scroll, resendDrop, d.Edit, copies, d.Close}
+	if m.readOnlyEntry() {
+		entry = []key.Binding{tabs, d.Mode, scroll, copies, d.Close}
+	}
 	groups := []struct {
 		title text
 		keys  []key.Binding
@@ -26,7 +30,7 @@ func (m *Model) fullHelp(h int) []string {
 		{text{"全局", "Anywhere"}, []key.Binding{g.Submit, g.Cancel, g.Again, g.Panes, shown("f1/?", text{"帮助（文本框里 ? 照常输入）", "help (? types in a text field)"}), g.Quit}},
 		{text{"表单", "Form"}, m.form.FullHelp()[0]},
 		{text{"历史", "History"}, m.history.FullHelp()[0]},
-		{text{"详情", "Entry"}, []key.Binding{tabs, d.Mode, scroll, resendDrop, d.Edit, copies, d.Close}},
+		{text{"详情", "Entry"}, entry},
 	}
 	hm := m.helpBar.help
 	hm.ShowAll = true

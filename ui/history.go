@@ -26,11 +26,13 @@ const (
 
 // histRow is one submission as the history pane shows it.
 type histRow struct {
-	id      int64
-	created time.Time
-	name    string
-	mobile  string
-	states  map[string]string // platform name -> outcome or row state
+	id       int64  // the local ID in its terminal
+	terminal string // in the chain view, whose row it is; "" in the local view
+	termText string // terminal, safe to draw
+	created  time.Time
+	name     string
+	mobile   string
+	states   map[string]string // platform name -> outcome or row state
 
 	rendered string // the row without selection, reused until dirty
 	dirty    bool
@@ -53,7 +55,7 @@ func (r *histRow) inFlight() bool {
 type history struct {
 	c     *common
 	rows  []*histRow
-	byID  map[int64]*histRow
+	byID  map[rowKey]*histRow
 	total int // rows the store holds; more than len(rows) until all are loaded
 	// capped: total is a lower bound (the count stopped at its cap, or has
 	// not come yet); the store may hold more.
@@ -81,10 +83,17 @@ type history struct {
 	searchStop context.CancelFunc // cancels the search in flight when a newer one starts
 	exporting  bool
 	exportDir  string // where x writes: the data directory
+
+	// The chain view (chain.go): chainSrc is nil unless the console was
+	// opened with --central.
+	chainSrc rowSource
+	self     string // this terminal's name in the chain
+	onChain  bool   // the rows shown are the chain's
+	chainErr error  // the central store's last failure to answer the pane
 }
 
 func newHistory(c *common, ctx context.Context, hs historyStore) *history {
-	h := &history{c: c, byID: map[int64]*histRow{}, search: newSearchLine(c), hs: hs, ctx: ctx}
+	h := &history{c: c, byID: map[rowKey]*histRow{}, search: newSearchLine(c), hs: hs, ctx: ctx}
 	if hs != nil {
 		h.exportDir = filepath.Dir(hs.Path())
 	}
@@ -107,7 +116,7 @@ func (h *history) Update(msg tea.Msg) tea.Cmd {
 		}
 	case searchTickMsg:
 		if msg.seq == h.search.seq {
-			return h.runSearch(0)
+			return h.runSearch(rowKey{})
 		}
 	case searchMsg:
 		return h.searched(msg)
@@ -121,7 +130,7 @@ func (h *history) Update(msg tea.Msg) tea.Cmd {
 		return h.mergeNewest(msg)
 	case rowMsg:
 		if msg.err == nil {
-			h.replace(rowFromSubmission(msg.sub))
+			h.replace(h.ownRow(msg.sub))
 		}
 	}
 	return nil
@@ -135,15 +144,19 @@ func (h *history) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Search):
 		return h.openSearch()
+	case key.Matches(msg, k.Export) && h.onChain:
+		return h.c.note(paneHistory, noticeError, h.c.tr(msgChainNoExport))
 	case key.Matches(msg, k.Export):
 		return h.export()
+	case key.Matches(msg, k.Chain) && h.chainSrc != nil:
+		return h.toggleChain()
 	case key.Matches(msg, k.Inbox):
 		return h.openInbox()
 	case key.Matches(msg, k.ClearSearch) && h.search.visible():
 		return h.clearSearch()
 	case key.Matches(msg, k.Open):
 		if r := h.selected(); r != nil {
-			return h.c.report(openEntryMsg{id: r.id})
+			return h.c.report(openEntryMsg{key: r.key()})
 		}
 		return nil
 	case key.Matches(msg, k.Back):
@@ -156,18 +169,40 @@ func (h *history) key(msg tea.KeyPressMsg) tea.Cmd {
 // ShortHelp is the help bar over the history, most useful first.
 func (h *history) ShortHelp() []key.Binding {
 	k, g, sk := h.c.keys.history, h.c.keys.global, h.c.keys.search
-	switch {
-	case h.searching():
+	if h.searching() {
 		return []key.Binding{sk.Done, sk.Clear, sk.Select, g.Submit, g.Help, g.Quit}
-	case h.search.visible():
-		return []key.Binding{k.Open, k.Search, k.ClearSearch, k.Inbox, k.Export, k.Up, g.Help, g.Quit}
 	}
-	return []key.Binding{k.Open, k.Search, k.Inbox, k.Export, k.Up, k.Back, g.Help, g.Quit}
+	bs := []key.Binding{k.Open, k.Search}
+	if h.search.visible() {
+		bs = append(bs, k.ClearSearch)
+	}
+	bs = append(bs, h.viewKeys()...)
+	bs = append(bs, k.Inbox)
+	if !h.onChain {
+		bs = append(bs, k.Export) // the chain's export is custdesk history --central
+	}
+	bs = append(bs, k.Up)
+	if !h.search.visible() {
+		bs = append(bs, k.Back)
+	}
+	return append(bs, g.Help, g.Quit)
+}
+
+// viewKeys is the chain/local toggle, when the console has the chain.
+func (h *history) viewKeys() []key.Binding {
+	if h.chainSrc == nil {
+		return nil
+	}
+	return []key.Binding{h.c.keys.history.Chain}
 }
 
 func (h *history) FullHelp() [][]key.Binding {
 	k := h.c.keys.history
-	return [][]key.Binding{{k.Up, k.PageUp, k.Top, k.Open, k.Search, k.Inbox, k.Export}}
+	bs := []key.Binding{k.Up, k.PageUp, k.Top, k.Open, k.Search, k.Inbox}
+	if !h.onChain {
+		bs = append(bs, k.Export)
+	}
+	return [][]key.Binding{append(bs, h.viewKeys()...)}
 }
 
 func (h *history) SetSize(w, height int) {
@@ -193,20 +228,20 @@ func (h *history) headH() int {
 func (h *history) listH() int { return max(1, h.height-h.headH()) }
 
 // setResults shows the rows of a search (generation seq of query q) in place
-// of those shown. The row keepID stays selected when it is among them.
-func (h *history) setResults(seq int, q store.Query, rows []*histRow, total int, keepID int64) {
+// of those shown. The row keep stays selected when it is among them.
+func (h *history) setResults(seq int, q store.Query, rows []*histRow, total int, keep rowKey) {
 	h.search.shownSeq, h.search.shown = seq, q
 	h.rows = rows
-	h.byID = make(map[int64]*histRow, len(rows))
+	h.byID = make(map[rowKey]*histRow, len(rows))
 	for _, r := range rows {
-		h.byID[r.id] = r
+		h.byID[r.key()] = r
 	}
 	h.total = max(total, len(rows))
 	h.capped = false
 	h.loading = false
 	h.sel, h.offset = 0, 0
 	for i, r := range rows {
-		if keepID != 0 && r.id == keepID {
+		if keep.id != 0 && r.key() == keep {
 			h.sel = i
 		}
 	}
@@ -225,11 +260,11 @@ func (h *history) appendPage(offset int, rows []*histRow, total int) {
 		return // a stale page: rows were added since it was asked for
 	}
 	for _, r := range rows {
-		if _, dup := h.byID[r.id]; dup {
+		if _, dup := h.byID[r.key()]; dup {
 			continue
 		}
 		h.rows = append(h.rows, r)
-		h.byID[r.id] = r
+		h.byID[r.key()] = r
 	}
 	h.total = max(h.total, len(h.rows))
 	h.clamp()
@@ -239,14 +274,14 @@ func (h *history) appendPage(offset int, rows []*histRow, total int) {
 // pane the selected row stays selected; otherwise the selection follows the
 // newest.
 func (h *history) prepend(r *histRow, browsing bool) {
-	if _, ok := h.byID[r.id]; ok {
+	if _, ok := h.byID[r.key()]; ok {
 		h.replace(r)
 		return
 	}
 	h.rows = append(h.rows, nil)
 	copy(h.rows[1:], h.rows)
 	h.rows[0] = r
-	h.byID[r.id] = r
+	h.byID[r.key()] = r
 	h.total++
 	switch {
 	case !browsing:
@@ -263,15 +298,16 @@ func (h *history) prepend(r *histRow, browsing bool) {
 // replace refreshes a row already in the pane; rows not loaded yet are
 // read with their page.
 func (h *history) replace(r *histRow) {
-	if old, ok := h.byID[r.id]; ok {
+	if old, ok := h.byID[r.key()]; ok {
 		*old = *r
 		old.dirty = true
 	}
 }
 
-// setState records a platform's state of a submission shown in the pane.
+// setState records a platform's state of this terminal's submission id,
+// when the pane shows it.
 func (h *history) setState(id int64, platform, state string) {
-	if r, ok := h.byID[id]; ok && r.states[platform] != state {
+	if r, ok := h.byID[h.ownKey(id)]; ok && r.states[platform] != state {
 		r.states[platform] = state
 		r.dirty = true
 	}
@@ -355,6 +391,9 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 	if h.width >= 60 {
 		timeW = 11
 	}
+	if h.onChain {
+		return h.chainColumns(timeW, marksW)
+	}
 	// E.164 numbers run to 16 characters; mainland numbers are 11.
 	switch {
 	case h.width >= 50:
@@ -368,12 +407,41 @@ func (h *history) columns() (timeW, nameW, mobileW, marksW int) {
 	return
 }
 
+// termColW is the chain view's terminal column: "store-012/pos-1" whole
+// even beside the form at 80 columns, where the name gives way (the entry
+// shows it whole); longer names fit in a wide pane.
+func (h *history) termColW() int {
+	if h.width >= 100 {
+		return 20
+	}
+	return 15
+}
+
+// chainColumns sizes a row of the chain view: the terminal column comes
+// first, then the name; the mobile only where the name keeps room beside it
+// (not beside the form at 80 columns; the entry shows it).
+func (h *history) chainColumns(timeW, marksW int) (_, nameW, mobileW, _ int) {
+	rest := h.width - timeW - h.termColW() - marksW - 4 // the name's, without a mobile
+	switch {
+	case rest-17 >= 12:
+		mobileW = 16
+	case rest-14 >= 8:
+		mobileW = 13
+	}
+	nameW = rest
+	if mobileW > 0 {
+		nameW -= mobileW + 1
+	}
+	return timeW, max(4, nameW), mobileW, marksW
+}
+
 // view renders the pane: title, column header, visible rows, each exactly
 // width columns.
 func (h *history) View() []string {
 	st, focused := h.c.st, h.focused
 	lines := make([]string, 0, h.height)
-	key := [6]int{h.width, h.total, boolInt(h.capped), boolInt(focused), boolInt(filtered(h.search.shown)), boolInt(h.exporting)}
+	key := [6]int{h.width, h.total, boolInt(h.capped), boolInt(focused), boolInt(filtered(h.search.shown)),
+		boolInt(h.exporting) | boolInt(h.onChain)<<1 | boolInt(h.chainErr != nil)<<2}
 	if h.head == nil || h.headKey != key {
 		h.headKey = key
 		h.head = h.renderHead(focused)
@@ -386,14 +454,7 @@ func (h *history) View() []string {
 	}
 	lines = append(lines, h.head[1])
 	if len(h.rows) == 0 {
-		msg := msgHistoryEmpty
-		switch {
-		case h.loading:
-			msg = msgLoading
-		case filtered(h.search.shown):
-			msg = msgNoMatches
-		}
-		lines = append(lines, padRight(st.dim.Render(" "+h.c.tr(msg)), h.width))
+		lines = append(lines, h.emptyLines()...)
 	}
 	end := min(len(h.rows), h.offset+h.listH())
 	for i := h.offset; i < end; i++ {
@@ -423,14 +484,21 @@ func (h *history) View() []string {
 func (h *history) renderHead(focused bool) []string {
 	st := h.c.st
 	title := h.c.tr(msgHistory)
+	found := msgHistoryFound
+	if h.onChain {
+		title, found = h.c.tr(msgChainHistory), msgChainFound
+	}
 	switch {
 	case filtered(h.search.shown):
-		title = strings.Replace(h.c.tr(msgHistoryFound), "%d", h.totalText(), 1)
+		title = strings.Replace(h.c.tr(found), "%d", h.totalText(), 1)
 	case h.total > 0:
 		title += " (" + h.totalText() + ")"
 	}
 	if h.exporting {
 		title += " · " + h.c.tr(msgExporting)
+	}
+	if h.onChain && h.chainErr != nil {
+		title += " · " + h.c.tr(msgChainUnreachable)
 	}
 	ts := st.group
 	if focused {
@@ -440,8 +508,13 @@ func (h *history) renderHead(focused bool) []string {
 	var hb strings.Builder
 	hb.WriteString(" ")
 	hb.WriteString(padRight(text{"时间", "time"}.in(h.c.lang), timeW) + " ")
+	if h.onChain {
+		hb.WriteString(padRight(text{"终端", "terminal"}.in(h.c.lang), h.termColW()) + " ")
+	}
 	hb.WriteString(padRight(fieldLabels["name"].in(h.c.lang), nameW) + " ")
-	hb.WriteString(padRight(fieldLabels["mobile"].in(h.c.lang), mobileW) + " ")
+	if mobileW > 0 {
+		hb.WriteString(padRight(fieldLabels["mobile"].in(h.c.lang), mobileW) + " ")
+	}
 	for _, p := range h.c.platforms {
 		hb.WriteString(ansi.Truncate(p.Title(), 1, "") + " ")
 	}
@@ -467,10 +540,16 @@ func (h *history) renderRow(r *histRow) string {
 	b.WriteString(" ")
 	b.WriteString(st.dim.Render(padRight(h.timeText(r.created, timeW), timeW)))
 	b.WriteString(" ")
+	if h.onChain {
+		b.WriteString(h.termCell(r))
+		b.WriteString(" ")
+	}
 	b.WriteString(padRight(ansi.Truncate(r.name, nameW, "…"), nameW))
 	b.WriteString(" ")
-	b.WriteString(padRight(ansi.Truncate(r.mobile, mobileW, "…"), mobileW))
-	b.WriteString(" ")
+	if mobileW > 0 {
+		b.WriteString(padRight(ansi.Truncate(r.mobile, mobileW, "…"), mobileW))
+		b.WriteString(" ")
+	}
 	for _, p := range h.c.platforms {
 		state := r.states[p.Name()]
 		b.WriteString(st.outcomeStyle(markStyle(state)).Render(h.mark(state)))

@@ -50,7 +50,7 @@ func (h *history) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 		h.stopSearchEditing()
 		if h.search.pending {
 			// Do not wait for the pause: the person said done.
-			return h.runSearch(0)
+			return h.runSearch(rowKey{})
 		}
 		return nil
 	case key.Matches(msg, sk.Select):
@@ -83,16 +83,17 @@ func (h *history) searchEdit(msg tea.Msg) tea.Cmd {
 }
 
 // runSearch asks the store for the line's rows now, as the next search
-// number: whatever was asked before is stale from here on. keepID keeps that
+// number: whatever was asked before is stale from here on. keep keeps that
 // row selected if it is among the results. A line that does not parse runs
 // nothing: the status line says what is wrong, and the rows stay.
-func (h *history) runSearch(keepID int64) tea.Cmd {
+func (h *history) runSearch(keep rowKey) tea.Cmd {
 	s := &h.search
 	s.seq++
 	s.pending = false
 	q, problem := parseSearch(s.input.value(), platInfos(h.c), h.c.now())
 	s.problem = problem
-	if problem != nil || h.hs == nil {
+	src := h.source()
+	if problem != nil || src == nil {
 		return nil
 	}
 	if h.searchStop != nil {
@@ -100,18 +101,18 @@ func (h *history) runSearch(keepID int64) tea.Cmd {
 	}
 	ctx, stop := context.WithCancel(h.ctx)
 	h.searchStop = stop
-	return searchCmd(ctx, h.hs, s.seq, q, keepID)
+	return searchCmd(ctx, src, s.seq, q, keep)
 }
 
 // refreshSearch runs the search again (a new submission may match it),
 // keeping the selected row.
-func (h *history) refreshSearch() tea.Cmd { return h.runSearch(h.selectedID()) }
+func (h *history) refreshSearch() tea.Cmd { return h.runSearch(h.selectedKey()) }
 
-func (h *history) selectedID() int64 {
+func (h *history) selectedKey() rowKey {
 	if r := h.selected(); r != nil {
-		return r.id
+		return r.key()
 	}
-	return 0
+	return rowKey{}
 }
 
 // clearSearch empties the line and shows the whole history again, keeping
@@ -128,14 +129,14 @@ func (h *history) clearSearch() tea.Cmd {
 		h.clamp()
 		return nil
 	}
-	return h.runSearch(h.selectedID())
+	return h.runSearch(h.selectedKey())
 }
 
 // openInbox shows the attention inbox: the sends waiting for a person.
 func (h *history) openInbox() tea.Cmd {
 	h.search.input.setValue("outcome:attention")
 	h.stopSearchEditing()
-	return h.runSearch(0)
+	return h.runSearch(rowKey{})
 }
 
 func (h *history) searched(msg searchMsg) tea.Cmd {
@@ -147,12 +148,16 @@ func (h *history) searched(msg searchMsg) tea.Cmd {
 		h.searchStop = nil
 	}
 	if msg.err != nil {
+		if h.onChain {
+			return h.chainFailed(msg.err)
+		}
 		if errors.Is(msg.err, context.Canceled) {
 			return nil
 		}
 		return h.c.note(paneHistory, noticeError, fmt.Sprintf(h.c.tr(msgStoreError), msg.err))
 	}
-	h.setResults(msg.seq, msg.query, rowsOf(msg.subs), msg.total, msg.keepID)
+	h.chainErr = nil
+	h.setResults(msg.seq, msg.query, msg.rows, msg.total, msg.keep)
 	if !msg.more {
 		return h.morePages()
 	}
@@ -161,7 +166,7 @@ func (h *history) searched(msg searchMsg) tea.Cmd {
 	ctx, stop := context.WithCancel(h.ctx)
 	h.searchStop = stop
 	h.capped = true // at least a page, maybe more, until counted
-	return tea.Batch(h.morePages(), countCmd(ctx, h.hs, msg.seq, msg.query))
+	return tea.Batch(h.morePages(), countCmd(ctx, h.source(), msg.seq, msg.query))
 }
 
 func rowsOf(subs []store.Submission) []*histRow {
@@ -186,29 +191,34 @@ func (h *history) page(msg pageMsg) tea.Cmd {
 	if msg.seq != h.search.shownSeq {
 		return nil // a page of rows a search has replaced since
 	}
+	if msg.err != nil && h.onChain {
+		return h.chainFailed(msg.err)
+	}
 	if msg.err != nil {
 		h.loading = false
 		return h.c.note(paneHistory, noticeError, fmt.Sprintf(h.c.tr(msgStoreError), msg.err))
 	}
-	h.appendPage(msg.offset, rowsOf(msg.subs), msg.total)
+	h.appendPage(msg.offset, msg.rows, msg.total)
 	return h.morePages()
 }
 
 // countFirstPage counts the history behind a full first page, which the
 // first frame showed uncounted ("200+").
 func (h *history) countFirstPage() tea.Cmd {
-	if h.hs == nil || !h.capped {
+	src := h.source()
+	if src == nil || !h.capped {
 		return nil
 	}
-	return countCmd(h.ctx, h.hs, h.search.shownSeq, h.search.shown)
+	return countCmd(h.ctx, src, h.search.shownSeq, h.search.shown)
 }
 
 func (h *history) morePages() tea.Cmd {
-	if h.hs == nil || !h.needMore() {
+	src := h.source()
+	if src == nil || !h.needMore() {
 		return nil
 	}
 	h.loading = true
-	return loadPage(h.hs, h.search.shown, h.search.shownSeq, len(h.rows))
+	return loadPage(src, h.search.shown, h.search.shownSeq, len(h.rows))
 }
 
 // export writes the rows the pane shows (its search, every page) to JSONL and
@@ -252,49 +262,59 @@ func (h *history) exported(msg exportedMsg) tea.Cmd {
 // second at a million, after every draft another connection saves): each
 // new row adds one, unless more arrived than a page shows.
 func (h *history) refreshNewest() tea.Cmd {
-	if h.hs == nil {
+	src := h.source()
+	if src == nil {
 		return nil
 	}
 	if filtered(h.search.shown) || h.search.pending {
 		return h.refreshSearch()
 	}
-	hs, seq := h.hs, h.search.shownSeq
+	seq := h.search.shownSeq
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
-		subs, err := hs.List(ctx, store.Query{Limit: historyPage})
+		rows, err := src.list(ctx, store.Query{Limit: historyPage})
 		if err != nil {
-			return nil // the next change will try again
+			// The next change will try again; the chain view's title says
+			// the central store is away meanwhile.
+			return newestMsg{seq: seq, err: err}
 		}
-		return newestMsg{seq: seq, subs: subs}
+		return newestMsg{seq: seq, rows: rows}
 	}
 }
 
 // newestMsg is the first page read again.
 type newestMsg struct {
 	seq  int
-	subs []store.Submission
+	rows []*histRow
+	err  error
 }
 
 func (h *history) mergeNewest(msg newestMsg) tea.Cmd {
 	if msg.seq != h.search.shownSeq || filtered(h.search.shown) {
 		return nil
 	}
+	if h.onChain && (h.chainErr != nil) != (msg.err != nil) {
+		h.chainErr, h.head = msg.err, nil // away, or answering again
+	}
+	if msg.err != nil {
+		return nil
+	}
 	added, known := 0, false
-	for i := len(msg.subs) - 1; i >= 0; i-- {
-		r := rowFromSubmission(msg.subs[i])
-		if _, ok := h.byID[r.id]; ok {
+	for i := len(msg.rows) - 1; i >= 0; i-- {
+		r := msg.rows[i]
+		if _, ok := h.byID[r.key()]; ok {
 			h.replace(r)
 			known = true
 			continue
 		}
-		if len(h.rows) == 0 || r.id > h.rows[0].id {
+		if len(h.rows) == 0 || h.newerThanTop(r) {
 			h.prepend(r, h.focused)
 			added++
 		}
 	}
 	h.total = max(h.total, len(h.rows)) // prepend counted each new row
-	if !known && len(msg.subs) == historyPage && added > 0 {
+	if !known && len(msg.rows) == historyPage && added > 0 {
 		// A whole page of new rows: more may have come than it holds.
 		h.capped = true
 		return h.countFirstPage()

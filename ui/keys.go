@@ -39,6 +39,7 @@ type historyKeys struct {
 	ClearSearch      key.Binding // esc while a search filters the rows
 	Export           key.Binding
 	Inbox            key.Binding // the sends waiting for a person
+	Chain            key.Binding // the chain's history or this terminal's (--central)
 }
 
 // searchKeys work while the search line is typed in.
@@ -119,6 +120,7 @@ func newKeyMaps(lang string) keyMaps {
 			ClearSearch: b([]string{"esc"}, "esc", "清除搜索", "clear search"),
 			Export:      b([]string{"x"}, "x", "导出", "export"),
 			Inbox:       b([]string{"a"}, "a", "待处理", "needs you"),
+			Chain:       b([]string{"c"}, "c", "全链/本机", "chain/local"),
 		},
 		search: searchKeys{
 			Done:   b([]string{"enter", "tab"}, "enter", "完成", "done"),

@@ -58,7 +58,7 @@ func (m *Model) polled(msg pollMsg) tea.Cmd {
 	if msg.changed && m.hist != nil {
 		cmds = append(cmds, m.history.refreshNewest(), m.refreshQueued())
 		if m.detail != nil {
-			cmds = append(cmds, loadDetail(m.hist, m.c, m.detail.data.id))
+			cmds = append(cmds, m.detailCmd(m.detail.entryKey()))
 		}
 	}
 	return tea.Batch(cmds...)

@@ -68,11 +68,13 @@ type Model struct {
 	timers bool
 
 	central   func() string // the central store's status, when configured
+	chain     ChainHistory  // the chain's history (--central); nil: this terminal's only
 	elsewhere func(ctx context.Context, member string) ([]Elsewhere, error)
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.countFirstPage(), m.history.morePages(), m.pollCmd(), centralStatus(m.central, 0)}
+	cmds := []tea.Cmd{m.refreshQueued(), m.lookupNow(), m.history.countFirstPage(), m.history.morePages(), m.pollCmd(), centralStatus(m.central, 0),
+		m.history.chainFirst()}
 	if m.events != nil {
 		cmds = append(cmds, waitEvent(m.events))
 	}
@@ -136,7 +138,7 @@ func (m *Model) fromChildren(msg tea.Msg) (tea.Cmd, bool) {
 	case noticeMsg:
 		m.status.set(msg.pane, msg.kind, msg.text)
 	case openEntryMsg:
-		return m.openDetail(msg.id), true
+		return m.openDetail(msg.key), true
 	case backMsg:
 		m.setFocus(paneForm)
 	case closeMsg:
@@ -266,12 +268,13 @@ func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) openDetail(id int64) tea.Cmd {
-	if m.hist == nil {
+func (m *Model) openDetail(k rowKey) tea.Cmd {
+	load := m.detailCmd(k)
+	if load == nil {
 		return nil
 	}
-	m.detail = newDetail(m.c, id)
+	m.detail = newDetail(m.c, k, m.history.foreign(k))
 	m.detail.SetSize(m.width, m.bodyH())
 	m.setFocus(paneDetail)
-	return loadDetail(m.hist, m.c, id)
+	return load
 }

@@ -35,7 +35,7 @@ func (m *Model) click(msg tea.MouseClickMsg) tea.Cmd {
 	}
 	m.setFocus(paneHistory)
 	if m.history.click(y) {
-		return m.openDetail(m.history.selectedID())
+		return m.openDetail(m.history.selectedKey())
 	}
 	return m.history.morePages()
 }

@@ -30,7 +30,7 @@ func (m *Model) fromStore(msg tea.Msg) tea.Cmd {
 		m.elsewhereAnswered(msg)
 	case centralMsg:
 		m.header.central = string(msg)
-		return centralStatus(m.central, centralEvery)
+		return tea.Batch(centralStatus(m.central, centralEvery), m.history.chainTick())
 	case draftTickMsg, draftSavedMsg:
 		return m.draftMsg(msg)
 	case pollTickMsg:
@@ -61,7 +61,7 @@ func (m *Model) fromSends(msg tea.Msg) tea.Cmd {
 
 func (m *Model) detailLoaded(msg detailMsg) {
 	switch {
-	case m.detail == nil || m.detail.data.id != msg.id:
+	case m.detail == nil || m.detail.entryKey() != msg.key:
 	case msg.err != nil:
 		m.status.set(paneDetail, noticeError, fmt.Sprintf(m.c.tr(msgStoreError), msg.err))
 	default:
@@ -111,8 +111,8 @@ func (m *Model) afterChange(id int64) tea.Cmd {
 		return nil
 	}
 	cmds := []tea.Cmd{loadRowQuiet(m.hist, id), m.refreshQueued()}
-	if m.detail != nil && m.detail.data.id == id {
-		cmds = append(cmds, loadDetail(m.hist, m.c, id))
+	if m.detail != nil && m.detail.entryKey() == m.history.ownKey(id) {
+		cmds = append(cmds, m.detailCmd(m.detail.entryKey()))
 	}
 	return tea.Batch(cmds...)
 }

@@ -171,7 +171,7 @@ func TestDetailOfAHugeOrHostileAnswer(t *testing.T) {
 		t.Errorf("no capped note: %q / %q", v.modes[modePretty][0], v.modes[modeBytes][0])
 	}
 	c := &common{lang: "en", st: newStyles(true), keys: newKeyMaps("en"), now: func() time.Time { return fixedNow }}
-	d := newDetail(c, 1)
+	d := newDetail(c, rowKey{id: 1}, false)
 	d.SetSize(80, 20)
 	d.setData(detailData{id: 1, views: []exchangeView{v}})
 	d.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})

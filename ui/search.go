@@ -75,13 +75,13 @@ func (s *searchLine) render(st *styles, w int) (string, int) {
 type (
 	searchTickMsg struct{ seq int }
 	searchMsg     struct {
-		seq    int
-		query  store.Query
-		subs   []store.Submission
-		total  int
-		more   bool  // the page is full: the total is counted next
-		keepID int64 // select this row again when it is among the results
-		err    error
+		seq   int
+		query store.Query
+		rows  []*histRow
+		total int
+		more  bool   // the page is full: the total is counted next
+		keep  rowKey // select this row again when it is among the results
+		err   error
 	}
 )
 
@@ -89,17 +89,17 @@ type (
 // search supersedes it, so the store stops working on an answer nobody wants.
 // The first page comes back alone: counting a million matches takes longer
 // than finding fifty, so a full page is counted afterwards (countCmd).
-func searchCmd(ctx context.Context, hs historyStore, seq int, q store.Query, keepID int64) tea.Cmd {
+func searchCmd(ctx context.Context, src rowSource, seq int, q store.Query, keep rowKey) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
 		lq := q
 		lq.Limit = historyPage
-		subs, err := hs.List(ctx, lq)
+		rows, err := src.list(ctx, lq)
 		if err != nil {
 			return searchMsg{seq: seq, err: err}
 		}
-		return searchMsg{seq: seq, query: q, subs: subs, total: len(subs), more: len(subs) == historyPage, keepID: keepID}
+		return searchMsg{seq: seq, query: q, rows: rows, total: len(rows), more: len(rows) == historyPage, keep: keep}
 	}
 }
 
@@ -114,7 +114,7 @@ type countMsg struct {
 	err    error
 }
 
-func countCmd(ctx context.Context, hs historyStore, seq int, q store.Query) tea.Cmd {
+func countCmd(ctx context.Context, src rowSource, seq int, q store.Query) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
@@ -122,9 +122,9 @@ func countCmd(ctx context.Context, hs historyStore, seq int, q store.Query) tea.
 		var n int
 		var err error
 		if filtered(q) {
-			n, err = hs.CountUpTo(ctx, q, countCap)
+			n, err = src.countUpTo(ctx, q, countCap)
 		} else {
-			n, err = hs.Count(ctx, q)
+			n, err = src.count(ctx, q)
 		}
 		return countMsg{seq: seq, n: n, capped: filtered(q) && n >= countCap, err: err}
 	}

@@ -281,7 +281,7 @@ func TestSearchStaleResultsDropped(t *testing.T) {
 		d.press("backspace")
 	}
 	d.typeText("李雷")
-	d.until(func(msg tea.Msg) bool { r, ok := msg.(searchMsg); return ok && len(r.subs) == 1 })
+	d.until(func(msg tea.Msg) bool { r, ok := msg.(searchMsg); return ok && len(r.rows) == 1 })
 	if got := searchRows(d.m); !slices.Equal(got, []string{"李雷"}) {
 		t.Fatalf("李雷 found %v", got)
 	}
@@ -302,12 +302,12 @@ func TestSearchStaleResultsDropped(t *testing.T) {
 	if _, cmd := d.m.Update(searchTickMsg{seq: seq - 1}); cmd != nil {
 		t.Errorf("a stale tick ran a search")
 	}
-	d.m.Update(searchMsg{seq: seq - 1, subs: []store.Submission{{ID: 99, Customer: platforms.Customer{Name: "stale"}}}, total: 1})
+	d.m.Update(searchMsg{seq: seq - 1, rows: rowsOf([]store.Submission{{ID: 99, Customer: platforms.Customer{Name: "stale"}}}), total: 1})
 	if got := searchRows(d.m); !slices.Equal(got, []string{"李雷"}) {
 		t.Errorf("a stale result was shown: %v", got)
 	}
 	// A page of rows a search replaced is dropped too.
-	d.m.Update(pageMsg{seq: d.m.history.search.shownSeq - 1, offset: 1, subs: []store.Submission{{ID: 98}}, total: 9})
+	d.m.Update(pageMsg{seq: d.m.history.search.shownSeq - 1, offset: 1, rows: rowsOf([]store.Submission{{ID: 98}}), total: 9})
 	if got := searchRows(d.m); !slices.Equal(got, []string{"李雷"}) || d.m.history.total != 1 {
 		t.Errorf("a stale page was appended: %v, total %d", got, d.m.history.total)
 	}

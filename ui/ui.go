@@ -43,6 +43,11 @@ type Options struct {
 	// Elsewhere, when set, looks the member up at the chain's other
 	// terminals for the duplicate guard.
 	Elsewhere func(ctx context.Context, member string) ([]Elsewhere, error)
+	// Chain, when set, opens the history pane on the chain's history
+	// (every terminal, from the central store); c switches to this
+	// terminal's and back. Terminal is this terminal's name in the chain.
+	Chain    ChainHistory
+	Terminal string
 }
 
 // New builds the console's model. It restores a draft left by the last run
@@ -93,13 +98,16 @@ func newModel(opts Options, send sender, hs historyStore) *Model {
 	m.form = newForm(c)
 	m.form.active = true
 	m.history = newHistory(c, ctx, hs)
+	m.openChain(opts.Chain, opts.Terminal)
 	m.status.hint = m.searchHint
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	if hs != nil {
 		rctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
 		m.restoreDraft(rctx)
-		m.firstPage(rctx)
+		if !m.history.onChain {
+			m.firstPage(rctx) // the chain's comes after the first frame: never wait on PostgreSQL
+		}
 	}
 	m.resize(80, 24)
 	return m
@@ -132,6 +140,9 @@ func (m *Model) searchHint() (string, bool) {
 	name := "NAME"
 	if n := len(m.c.platforms); n > 0 {
 		name = m.c.platforms[n-1].Name()
+	}
+	if m.history.onChain {
+		return fmt.Sprintf(m.c.tr(msgChainSearchHint), name), false
 	}
 	return fmt.Sprintf(m.c.tr(msgSearchHint), name), false
 }

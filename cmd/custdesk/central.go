@@ -229,3 +229,14 @@ func centralHistory(ctx context.Context, e *env, q central.Query, output string,
 	}
 	return central.WriteEntries(stdout, entries, output)
 }
+
+// chainHistory is the console's chain view of the central store, on a pool
+// of its own: a slow head-office search never holds a connection the
+// terminal's claims and budgets need. It does not wait for the server.
+func (e *env) chainHistory(ctx context.Context) (*central.History, func(), error) {
+	pool, err := central.Connect(ctx, e.cfg.Central.URL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return central.NewHistory(pool), pool.Close, nil
+}

@@ -17,6 +17,7 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	var c common
 	c.register(fs)
 	lang := fs.String("lang", "", "zh or en (default: config lang, then $LANG)")
+	onCentral := fs.Bool("central", false, "open the history pane on every terminal of the chain (the central store; search takes terminal:NAME and store:NAME too); c switches to this terminal's")
 	pos, err := parseFlags(fs, args, stderr)
 	if err != nil {
 		return err
@@ -32,6 +33,9 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer e.Close()
+	if *onCentral && !e.cfg.CentralOn() {
+		return badInput("--central needs a [central] url in the configuration")
+	}
 	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
@@ -51,6 +55,14 @@ func runConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if e.central != nil {
 		opts.Central, opts.Elsewhere = e.central.Status, e.elsewhere()
+	}
+	if *onCentral {
+		chain, closeChain, err := e.chainHistory(ctx)
+		if err != nil {
+			return err
+		}
+		defer closeChain()
+		opts.Chain, opts.Terminal = chain, e.cfg.Central.Terminal
 	}
 	return ui.Run(ctx, opts)
 }

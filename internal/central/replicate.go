@@ -23,18 +23,23 @@ type Replicator struct {
 	BatchSize int
 	// Poll is how often an idle replicator looks for new changes.
 	Poll time.Duration
+	// Heartbeat is how long an idle replicator goes without hearing from
+	// the central store before it asks: "synced" must mean the server
+	// answered lately, not only that nothing was left to ship.
+	Heartbeat time.Duration
 
 	kick chan struct{}
 
 	mu     sync.Mutex
 	status Status
-	ready  bool // the schema was checked on the current connection spell
+	ready  bool      // the schema was checked on the current connection spell
+	heard  time.Time // the central store's last answer
 }
 
 // NewReplicator ships local's outbox to pool.
 func NewReplicator(local *Local, pool *pgxpool.Pool) *Replicator {
 	return &Replicator{local: local, pool: pool, BatchSize: 2000, Poll: 500 * time.Millisecond,
-		kick: make(chan struct{}, 1)}
+		Heartbeat: 10 * time.Second, kick: make(chan struct{}, 1)}
 }
 
 // Kick asks for a round now (a submission was just written).
@@ -84,6 +89,10 @@ func (r *Replicator) Step(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if b.changes == 0 {
+		if err := r.listen(ctx); err != nil {
+			r.failed(err, !errors.Is(err, errSchema))
+			return 0, err
+		}
 		r.synced(ctx)
 		return 0, nil
 	}
@@ -102,26 +111,56 @@ func (r *Replicator) Step(ctx context.Context) (int, error) {
 }
 
 func (r *Replicator) ship(ctx context.Context, b *batch) error {
-	r.mu.Lock()
-	ready := r.ready
-	r.mu.Unlock()
-	if !ready {
-		if err := CheckSchema(ctx, r.pool); err != nil {
-			var pe *pgconn.PgError
-			if errors.Is(err, ErrNotInitialised) || errors.Is(err, ErrTooNew) || strings.Contains(err.Error(), "older than") || errors.As(err, &pe) {
-				return fmt.Errorf("%w: %w", errSchema, err)
-			}
-			return err
-		}
-		r.mu.Lock()
-		r.ready = true
-		r.mu.Unlock()
+	if err := r.prepare(ctx); err != nil {
+		return err
 	}
 	return pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
 		var pb pgx.Batch
 		b.queue(&pb, r.local.terminal)
 		return tx.SendBatch(ctx, &pb).Close()
 	})
+}
+
+// prepare checks the central schema once per connection spell.
+func (r *Replicator) prepare(ctx context.Context) error {
+	r.mu.Lock()
+	ready := r.ready
+	r.mu.Unlock()
+	if ready {
+		return nil
+	}
+	if err := CheckSchema(ctx, r.pool); err != nil {
+		var pe *pgconn.PgError
+		if errors.Is(err, ErrNotInitialised) || errors.Is(err, ErrTooNew) || strings.Contains(err.Error(), "older than") || errors.As(err, &pe) {
+			return fmt.Errorf("%w: %w", errSchema, err)
+		}
+		return err
+	}
+	r.mu.Lock()
+	r.ready = true
+	r.mu.Unlock()
+	return nil
+}
+
+// pingTimeout bounds the idle replicator's question to the central store.
+const pingTimeout = 5 * time.Second
+
+// listen asks the central store whether it is there when nothing was
+// heard from it for a Heartbeat.
+func (r *Replicator) listen(ctx context.Context) error {
+	r.mu.Lock()
+	fresh := !r.heard.IsZero() && time.Since(r.heard) < r.Heartbeat
+	ready := r.ready
+	r.mu.Unlock()
+	if fresh {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if !ready {
+		return r.prepare(ctx)
+	}
+	return r.pool.Ping(ctx)
 }
 
 // Drain ships until nothing is left (or ctx ends).
@@ -143,6 +182,7 @@ func (r *Replicator) synced(ctx context.Context) {
 	defer r.mu.Unlock()
 	r.status.Reachable, r.status.Since, r.status.Err, r.status.Schema = true, time.Time{}, "", false
 	r.status.Checked = time.Now()
+	r.heard = r.status.Checked
 	if err == nil {
 		r.status.Behind = behind
 	}

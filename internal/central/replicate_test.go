@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,4 +210,51 @@ func TestUninitialisedServerIsNotUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameHistory(ctx, t, l, pool)
+}
+
+// An idle terminal (nothing to ship) must not say "synced" while the
+// central store is away: it asks the server once per Heartbeat.
+func TestIdleReplicatorNoticesTheStoreIsAway(t *testing.T) {
+	ctx := ctxT(t)
+	good, _ := newCentral(t)
+	_, l, _ := newTerminal(t, "store-004/pos-1")
+	bad, err := Connect(ctx, "postgres://nobody@/nowhere?host=/nonexistent-dir&connect_timeout=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bad.Close()
+
+	away := NewReplicator(l, bad)
+	if _, err := away.Step(ctx); err == nil {
+		t.Fatal("an idle replicator heard from a server that does not exist")
+	}
+	if s := away.Status(); s.Reachable || !strings.HasPrefix(s.String(), "central: unreachable since ") {
+		t.Fatalf("never connected, nothing to ship: %q", s.String())
+	}
+
+	r := NewReplicator(l, good)
+	if _, err := r.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Status().String(); got != "central: synced" {
+		t.Fatalf("idle and reachable: %q", got)
+	}
+	r.pool = bad // the server goes away
+	if _, err := r.Step(ctx); err != nil {
+		t.Fatalf("asked again before its heartbeat: %v", err)
+	}
+	r.Heartbeat = 0
+	if _, err := r.Step(ctx); err == nil {
+		t.Fatal("the heartbeat did not reach the server")
+	}
+	if got := r.Status().String(); !strings.HasPrefix(got, "central: unreachable since ") {
+		t.Fatalf("idle with the server away: %q", got)
+	}
+	r.pool = good
+	if _, err := r.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Status().String(); got != "central: synced" {
+		t.Fatalf("back: %q", got)
+	}
 }

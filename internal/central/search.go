@@ -72,7 +72,28 @@ func Search(ctx context.Context, pool *pgxpool.Pool, q Query) ([]Entry, error) {
 
 // searchSQL is the query Search runs.
 func searchSQL(q Query) (string, []any) {
-	var b sqlBuilder
+	b := whereSQL(q)
+	sql := `SELECT ` + entryColumns + ` FROM submissions s`
+	if len(b.conds) > 0 {
+		sql += " WHERE " + strings.Join(b.conds, " AND ")
+	}
+	sql += " ORDER BY s.created DESC, s.terminal, s.local_id DESC"
+	if q.Limit > 0 {
+		sql += " LIMIT " + b.arg(q.Limit)
+	}
+	if q.Offset > 0 {
+		sql += " OFFSET " + b.arg(q.Offset)
+	}
+	return sql, b.args
+}
+
+// entryColumns are the columns querySubmissions scans, of submissions s.
+const entryColumns = `s.terminal, s.store, s.local_id, s.request_id, s.customer, s.platforms, s.operator, s.source,
+		s.import_file, s.import_row, s.created`
+
+// whereSQL is the conditions of a search (limit and offset aside).
+func whereSQL(q Query) *sqlBuilder {
+	b := &sqlBuilder{}
 	if q.Terminal != "" {
 		b.conds = append(b.conds, "s.terminal = "+b.arg(q.Terminal))
 	}
@@ -105,19 +126,7 @@ func searchSQL(q Query) (string, []any) {
 	if !q.Until.IsZero() {
 		b.conds = append(b.conds, "s.created < "+b.arg(q.Until))
 	}
-	sql := `SELECT s.terminal, s.store, s.local_id, s.request_id, s.customer, s.platforms, s.operator, s.source,
-		s.import_file, s.import_row, s.created FROM submissions s`
-	if len(b.conds) > 0 {
-		sql += " WHERE " + strings.Join(b.conds, " AND ")
-	}
-	sql += " ORDER BY s.created DESC, s.terminal, s.local_id DESC"
-	if q.Limit > 0 {
-		sql += " LIMIT " + b.arg(q.Limit)
-	}
-	if q.Offset > 0 {
-		sql += " OFFSET " + b.arg(q.Offset)
-	}
-	return sql, b.args
+	return b
 }
 
 // wordCond is one free word's condition, each written so an index answers
