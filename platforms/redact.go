@@ -54,6 +54,13 @@ type SecretText struct {
 // NewSecretText starts the text of one trace part.
 func NewSecretText(part string) *SecretText { return &SecretText{part: part} }
 
+// Grow makes room for n more bytes, so that a text of known length is not
+// copied as it grows (an import builds two per request).
+func (t *SecretText) Grow(n int) {
+	t.sent.Grow(n)
+	t.shown.Grow(n)
+}
+
 // Write appends text that is not a secret.
 func (t *SecretText) Write(s string) {
 	t.sent.WriteString(s)

@@ -55,7 +55,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ResetTimer()
 	var sends, batched, batchReqs int
 	var elapsed, cpu time.Duration
-	busy0 := writerBusy.Load()
+	busy0, commits0, writes0 := writerBusy.Load(), writerCommits.Load(), writerWrites.Load()
 	for i := range b.N {
 		st := openStore(b, filepath.Join(dir, "data"+strconv.Itoa(i)))
 		start, cpu0 := time.Now(), processCPU(b)
@@ -81,6 +81,9 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(ceiling, "loopback-req/s")
 	b.ReportMetric(float64(writerBusy.Load()-busy0)/1e3/float64(sends), "writer-µs/send")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(sends), "cpu-µs/send")
+	if commits := writerCommits.Load() - commits0; commits > 0 {
+		b.ReportMetric(float64(writerWrites.Load()-writes0)/float64(commits), "writes/commit")
+	}
 	if batchReqs > 0 {
 		b.ReportMetric(float64(batched)/float64(batchReqs), "customers/batch")
 	}

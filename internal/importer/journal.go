@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,9 +18,7 @@ type journal struct {
 	st  *store.Store
 	ops chan *journalOp
 
-	mu     sync.Mutex
-	search []store.SearchAdd // customer IDs of finished rows, for the next commit
-	wake   chan struct{}
+	search searchQueue // customer IDs of finished rows
 	// fail is told of a commit that failed; the import stops on it.
 	fail func(error)
 }
@@ -44,12 +41,18 @@ type journalOp struct {
 // rate).
 var writerBusy atomic.Int64
 
+// writerCommits and writerWrites count the journal's transactions and the
+// writes they carried (write-aheads, answers, claims, search additions),
+// for BenchmarkImport's writes/commit: the larger the groups, the fewer
+// pages each write costs the commit.
+var writerCommits, writerWrites atomic.Int64
+
 // maxGroup bounds one transaction: large enough to amortise the sync, small
 // enough that the write lock is never held long (another process may wait).
 const maxGroup = 512
 
 func newJournal(st *store.Store, fail func(error)) *journal {
-	return &journal{st: st, ops: make(chan *journalOp, 64), wake: make(chan struct{}, 1), fail: fail}
+	return &journal{st: st, ops: make(chan *journalOp, 64), search: searchQueue{wake: make(chan struct{}, 1)}, fail: fail}
 }
 
 // run serves ops until stop is closed, then writes whatever is still queued.
@@ -57,26 +60,39 @@ func newJournal(st *store.Store, fail func(error)) *journal {
 // ctrl+c are recorded.
 func (j *journal) run(ctx context.Context, stop <-chan struct{}) {
 	var last time.Time // when the last commit began
+	due := time.NewTimer(time.Hour)
+	defer due.Stop()
 	for {
 		var group []*journalOp
+		var searchDue <-chan time.Time
+		if wait := j.search.due(time.Now()); wait >= 0 {
+			due.Reset(wait)
+			searchDue = due.C
+		}
 		select {
 		case op := <-j.ops:
 			group = append(group, op)
-		case <-j.wake:
+		case <-j.search.wake:
+		case <-searchDue:
 		case <-stop:
-			// The senders are done; nothing new can arrive but searches
-			// queued by the last callbacks.
-			for {
-				group := j.gather(nil)
-				search := j.takeSearch()
-				if len(group) == 0 && len(search) == 0 {
-					return
-				}
-				j.commit(ctx, group, search)
-			}
+			j.drain(ctx)
+			return
 		}
-		j.commit(ctx, j.gatherUntil(group, last.Add(commitEvery)), j.takeSearch())
+		j.commit(ctx, j.gatherUntil(group, last.Add(commitEvery)), j.search.take(false))
 		last = time.Now()
+	}
+}
+
+// drain writes what is left once the senders are done: nothing new can
+// arrive but searches queued by the last callbacks.
+func (j *journal) drain(ctx context.Context) {
+	for {
+		group := j.gather(nil)
+		search := j.search.take(true)
+		if len(group) == 0 && len(search) == 0 {
+			return
+		}
+		j.commit(ctx, group, search)
 	}
 }
 
@@ -128,28 +144,9 @@ func (j *journal) gatherUntil(group []*journalOp, until time.Time) []*journalOp 
 
 func (op *journalOp) size() int { return len(op.begin) + len(op.recs) + len(op.keys) }
 
-func (j *journal) takeSearch() []store.SearchAdd {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	s := j.search
-	j.search = nil
-	return s
-}
-
 // addSearch queues a finished row's customer IDs for the search index. It
 // never blocks: callbacks running on the journal's goroutine call it.
-func (j *journal) addSearch(adds ...store.SearchAdd) {
-	if len(adds) == 0 {
-		return
-	}
-	j.mu.Lock()
-	j.search = append(j.search, adds...)
-	j.mu.Unlock()
-	select {
-	case j.wake <- struct{}{}:
-	default:
-	}
-}
+func (j *journal) addSearch(adds ...store.SearchAdd) { j.search.add(adds) }
 
 // commit writes a group in the order it was queued: write-aheads, then
 // answers, then claims. A sender queues its answer before it asks for its
@@ -162,6 +159,13 @@ func (j *journal) commit(ctx context.Context, group []*journalOp, search []store
 	// Rows written ahead are indexed for search once, when their last
 	// platform is done (rowTrack); IndexWaiting catches the rest at the end.
 	b := store.Batch{Search: search, SearchLater: true}
+	var begins, recs, keys int
+	for _, op := range group {
+		begins, recs, keys = begins+len(op.begin), recs+len(op.recs), keys+len(op.keys)
+	}
+	b.Begin = make([]*store.Submission, 0, begins)
+	b.Records = make([]store.Recording, 0, recs)
+	b.Claims = make([]store.AttemptKey, 0, keys)
 	for _, op := range group {
 		b.Begin = append(b.Begin, op.begin...)
 		b.Records = append(b.Records, op.recs...)
@@ -169,8 +173,10 @@ func (j *journal) commit(ctx context.Context, group []*journalOp, search []store
 	}
 	var started []store.Started
 	var err error
-	if len(b.Begin)+len(b.Records)+len(b.Search)+len(b.Claims) > 0 {
+	if n := len(b.Begin) + len(b.Records) + len(b.Search) + len(b.Claims); n > 0 {
 		_, started, err = j.st.Apply(ctx, b)
+		writerCommits.Add(1)
+		writerWrites.Add(int64(n))
 	}
 	if err != nil {
 		j.fail(err)

@@ -14,16 +14,22 @@ import (
 
 // job is one row to send to one platform.
 type job struct {
-	row    int
-	sub    *store.Submission // shared by the row's lanes; read-only once begun
-	expect platforms.Outcome // the state's outcome when this attempt was decided
-	tries  int               // attempts in this run that failed (not throttled)
-	limits int               // attempts in this run that were rate limited
+	row      int
+	sub      *store.Submission // shared by the row's lanes; read-only once begun
+	expect   platforms.Outcome // the state's outcome when this attempt was decided
+	attempts int               // and its attempts (the claim's hint, store.AttemptKey.Known)
+	tries    int               // attempts in this run that failed (not throttled)
+	limits   int               // attempts in this run that were rate limited
 	// last is the latest answer in this run, what the row ends as if the
 	// import stops before the next attempt.
 	last       platforms.Result
 	lastStatus int
 	track      *rowTrack
+}
+
+// key is the claim of the job's next attempt.
+func (j *job) key(platform string) store.AttemptKey {
+	return store.AttemptKey{SubmissionID: j.sub.ID, Platform: platform, Expect: j.expect, Attempts: j.attempts, Known: true}
 }
 
 // lane sends one platform's jobs: its own workers, token bucket and batching,
@@ -161,15 +167,20 @@ func (l *lane) worker(ctx context.Context) {
 }
 
 // batcher fills batches up to the platform's maximum. A batch is handed over
-// when it is full, or when it has waited Linger, no other batch is being
-// sent and a worker is free; otherwise it keeps filling. Under load batches
-// so fill towards the maximum (fewer, fuller requests, as a platform that
-// batches wants) instead of leaving every Linger with what had arrived.
+// when it is full, or when it has waited long enough, no other batch is
+// being sent and a worker is free; otherwise it keeps filling. Long enough
+// is what filling it takes at the rate rows arrive, between Linger and
+// lingerCap times Linger (arrivals), and no wait at all once the planner is
+// done. Under load batches so fill towards the maximum (fewer, fuller
+// requests, as a platform that batches wants) instead of leaving every
+// Linger with what had arrived, and a small import's last batch leaves at
+// once.
 func (l *lane) batcher(out chan<- []*job) {
 	defer close(out)
 	in := l.in
 	var cur []*job
 	var ripe bool
+	var rate arrivals
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
@@ -184,17 +195,17 @@ func (l *lane) batcher(out chan<- []*job) {
 		select {
 		case j, ok := <-accept:
 			if !ok {
-				in = nil
+				in, ripe = nil, true // nothing more but retries
 				continue
 			}
-			cur = l.collect(cur, j, timer)
+			cur = l.collect(cur, j, timer, &rate)
 		case j := <-retry:
-			cur = l.collect(cur, j, timer)
+			cur = l.collect(cur, j, timer, &rate)
 		case <-timer.C:
 			ripe = true
 		case <-l.sent: // look again whether a ripe batch may go
 		case send <- cur:
-			cur, ripe = nil, false
+			cur, ripe = nil, in == nil
 			timer.Stop()
 		case <-l.quit:
 			return
@@ -202,9 +213,10 @@ func (l *lane) batcher(out chan<- []*job) {
 	}
 }
 
-func (l *lane) collect(cur []*job, j *job, timer *time.Timer) []*job {
+func (l *lane) collect(cur []*job, j *job, timer *time.Timer, rate *arrivals) []*job {
+	rate.add(time.Now())
 	if len(cur) == 0 {
-		timer.Reset(l.r.opts.Linger)
+		timer.Reset(rate.linger(l.r.opts.Linger, l.batch-1))
 	}
 	return append(cur, j)
 }
@@ -280,7 +292,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 		l.stopped(j)
 		return
 	}
-	started, ok := l.claim([]store.AttemptKey{{SubmissionID: j.sub.ID, Platform: l.name, Expect: j.expect}})
+	started, ok := l.claim([]store.AttemptKey{j.key(l.name)})
 	if !ok {
 		l.stopped(j)
 		return
@@ -289,6 +301,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 		l.unclaimed(j, started[0].Err)
 		return
 	}
+	j.attempts = started[0].Attempt
 	l.t.requests.Add(1)
 	l.waitShared()
 	// Masked as the history keeps it: the summary and report print from it.
@@ -296,7 +309,7 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 	if ex.Result.RateLimited {
 		l.throttle(ex.Result.RetryAfter)
 	}
-	l.r.j.record(l.encode([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true}}), func(err error) {
+	l.r.j.record(l.encode([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true, Claimed: started[0].Exchange}}), func(err error) {
 		if err != nil {
 			l.r.fail(fmt.Errorf("history: %w", err))
 			l.lost(j, ex.Result)
@@ -316,7 +329,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 	}
 	keys := make([]store.AttemptKey, len(jobs))
 	for i, j := range jobs {
-		keys[i] = store.AttemptKey{SubmissionID: j.sub.ID, Platform: l.name, Expect: j.expect}
+		keys[i] = j.key(l.name)
 	}
 	started, ok := l.claim(keys)
 	if !ok {
@@ -325,12 +338,14 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 		}
 		return
 	}
-	claimed := jobs[:0:0]
+	claimed, exchanges := jobs[:0:0], make([]int64, 0, len(jobs))
 	for i, j := range jobs {
 		if started[i].Err != nil {
 			l.unclaimed(j, started[i].Err)
 		} else {
+			j.attempts = started[i].Attempt
 			claimed = append(claimed, j)
+			exchanges = append(exchanges, started[i].Exchange)
 		}
 	}
 	if len(claimed) == 0 {
@@ -349,7 +364,8 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 	results := splitBatch(ex.Result, len(claimed))
 	recs := make([]store.Recording, len(claimed))
 	for i, j := range claimed {
-		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0]), SearchLater: true}
+		recs[i] = store.Recording{SubmissionID: j.sub.ID, Exchange: itemExchange(ex, results[i], i, len(claimed), j, claimed[0]),
+			SearchLater: true, Claimed: exchanges[i]}
 	}
 	l.r.j.record(l.encode(recs), func(err error) {
 		for i, j := range claimed {

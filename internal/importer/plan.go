@@ -173,7 +173,7 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool, ready chan
 				newSub.Platforms = append(newSub.Platforms, l.name)
 				handouts = append(handouts, handout{l, &job{row: row.Line, sub: newSub, track: track}})
 			case decideSend:
-				handouts = append(handouts, handout{l, &job{row: row.Line, sub: cur.sub, expect: cur.state.Outcome, track: track}})
+				handouts = append(handouts, handout{l, &job{row: row.Line, sub: cur.sub, expect: cur.state.Outcome, attempts: cur.state.Attempts, track: track}})
 			}
 		}
 		track.left.Store(int32(len(handouts) - handed))

@@ -193,16 +193,23 @@ func formText(params map[string]string) *platforms.SecretText {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	escaped, n := make([]string, len(keys)), 0
+	for i, k := range keys {
+		escaped[i] = url.QueryEscape(params[k])
+		n += len(k) + len(escaped[i]) + 2
+	}
 	t := platforms.NewSecretText(platforms.PartBody)
+	t.Grow(n)
 	for i, k := range keys {
 		if i > 0 {
 			t.Write("&")
 		}
-		t.Write(url.QueryEscape(k) + "=")
+		t.Write(url.QueryEscape(k))
+		t.Write("=")
 		if k == "session" {
-			t.Secret(url.QueryEscape(params[k]), EnvSession)
+			t.Secret(escaped[i], EnvSession)
 		} else {
-			t.Write(url.QueryEscape(params[k]))
+			t.Write(escaped[i])
 		}
 	}
 	return t

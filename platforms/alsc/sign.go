@@ -45,6 +45,11 @@ func signText(params map[string]string, secret, method string) (string, *platfor
 	}
 	sort.Strings(keys)
 	t := platforms.NewSecretText(platforms.PartSigned)
+	n := 2 * len(secret)
+	for _, k := range keys {
+		n += len(k) + len(params[k])
+	}
+	t.Grow(n)
 	if method == SignMD5 {
 		t.Secret(secret, EnvSecret)
 	}
