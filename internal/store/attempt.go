@@ -47,7 +47,7 @@ func (s *Store) takeOverTx(ctx context.Context, tx *sql.Tx, subID int64, platfor
 		if s.owner.alive(owner) {
 			return 0, ErrInFlight
 		}
-		if err := s.interruptTx(ctx, tx, subID, platform, inFlight); err != nil {
+		if err := s.interruptTx(ctx, sqlTx{tx}, subID, platform, inFlight); err != nil {
 			return 0, err
 		}
 	}
@@ -122,5 +122,5 @@ func addSearchIDs(ctx context.Context, tx *sql.Tx, subID int64, r platforms.Resu
 	if len(ids) == 0 {
 		return nil
 	}
-	return addSearchText(ctx, tx, subID, ids)
+	return addSearchText(ctx, sqlTx{tx}, subID, ids)
 }

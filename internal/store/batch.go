@@ -253,7 +253,7 @@ func (s *Store) startTx(ctx context.Context, tx *preparedTx, k AttemptKey) (Star
 	var inFlight int64
 	var owner, outcome string
 	var dropped bool
-	err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner, outcome, dropped FROM states WHERE submission_id = ? AND platform = ?`,
+	err := tx.queryRow(ctx, `SELECT attempts, in_flight, owner, outcome, dropped FROM states WHERE submission_id = ? AND platform = ?`,
 		k.SubmissionID, k.Platform).Scan(&attempts, &inFlight, &owner, &outcome, &dropped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Started{Err: fmt.Errorf("history: submission %d has no platform %q: %w", k.SubmissionID, k.Platform, ErrNotFound)}, nil
@@ -267,7 +267,7 @@ func (s *Store) startTx(ctx context.Context, tx *preparedTx, k AttemptKey) (Star
 		}
 		// A dead sender's attempt becomes unknown; the caller decides again
 		// on that, it never resends blindly.
-		if err := s.interruptTx(ctx, tx.Tx, k.SubmissionID, k.Platform, inFlight); err != nil {
+		if err := s.interruptTx(ctx, tx, k.SubmissionID, k.Platform, inFlight); err != nil {
 			return Started{}, err
 		}
 		return Started{Err: ErrChanged}, nil
@@ -295,7 +295,7 @@ func (s *Store) startTx(ctx context.Context, tx *preparedTx, k AttemptKey) (Star
 // recordTx is the body of RecordAfter for one exchange inside a transaction
 // that the caller owns.
 func (s *Store) recordTx(ctx context.Context, tx *sql.Tx, subID int64, ex platforms.Exchange, meta string, reqBody, respBody, resultJSON []byte, after After) (int64, error) {
-	exID, err := s.recordIn(ctx, tx, subID, ex, meta, reqBody, respBody, resultJSON, after)
+	exID, err := s.recordIn(ctx, sqlTx{tx}, subID, ex, meta, reqBody, respBody, resultJSON, after)
 	if err != nil {
 		return 0, err
 	}
@@ -312,7 +312,7 @@ func (s *Store) recordIn(ctx context.Context, tx execer, subID int64, ex platfor
 	var attempts int
 	var inFlight int64
 	var owner string
-	err := tx.QueryRowContext(ctx, `SELECT attempts, in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
+	err := tx.queryRow(ctx, `SELECT attempts, in_flight, owner FROM states WHERE submission_id = ? AND platform = ?`,
 		subID, ex.Platform).Scan(&attempts, &inFlight, &owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("history: submission %d has no platform %q: %w", subID, ex.Platform, ErrNotFound)
@@ -377,12 +377,12 @@ func addSearchText(ctx context.Context, tx execer, subID int64, ids []string) er
 	waiting := true
 	// A read and a delete, not DELETE ... RETURNING: RETURNING buffers its
 	// rows and costs more than the read.
-	err := tx.QueryRowContext(ctx, `SELECT text FROM search_later WHERE id = ?`, subID).Scan(&text)
+	err := tx.queryRow(ctx, `SELECT text FROM search_later WHERE id = ?`, subID).Scan(&text)
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `DELETE FROM search_later WHERE id = ?`, subID)
 	} else if errors.Is(err, sql.ErrNoRows) {
 		waiting = false
-		err = tx.QueryRowContext(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text)
+		err = tx.queryRow(ctx, `SELECT text FROM search WHERE rowid = ?`, subID).Scan(&text)
 	}
 	if err != nil {
 		return err

@@ -73,12 +73,8 @@ func (s *Store) Enrolments(ctx context.Context, member string, names ...string) 
 	if member == "" {
 		return nil, nil
 	}
-	ens, err := enrolments(ctx, s.read, member, 0, names)
+	ens, err := enrolments(ctx, sqlDB{s.read}, member, 0, names)
 	return ens, wrapQueryErr(err)
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // enrolmentsSQL is the guard's query. It repeats the condition of the
@@ -96,7 +92,7 @@ func enrolmentsSQL(filter string) string {
 // being extended).
 func enrolments(ctx context.Context, q querier, member string, except int64, names []string) ([]Enrolment, error) {
 	filter, fargs := platformFilter(names)
-	rows, err := q.QueryContext(ctx, enrolmentsSQL(filter), append([]any{member, except}, fargs...)...)
+	rows, err := q.query(ctx, enrolmentsSQL(filter), append([]any{member, except}, fargs...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func (s *Store) Recover(ctx context.Context) (int, error) {
 		now := time.Now().UnixNano()
 		for _, o := range orphans {
 			if o.inFlight != 0 {
-				err = s.interruptTx(ctx, tx, o.subID, o.platform, o.inFlight)
+				err = s.interruptTx(ctx, sqlTx{tx}, o.subID, o.platform, o.inFlight)
 			} else {
 				_, err = tx.ExecContext(ctx, `UPDATE states SET owner = '', queued = 1, next_retry = ?
 					WHERE submission_id = ? AND platform = ? AND outcome = '' AND dropped = 0`, now, o.subID, o.platform)
@@ -71,10 +71,10 @@ func (s *Store) Recover(ctx context.Context) (int, error) {
 }
 
 // interruptTx turns the attempt in flight into an unknown exchange.
-func (s *Store) interruptTx(ctx context.Context, tx *sql.Tx, subID int64, platform string, exID int64) error {
+func (s *Store) interruptTx(ctx context.Context, tx execer, subID int64, platform string, exID int64) error {
 	var requestID string
 	var started int64
-	err := tx.QueryRowContext(ctx, `SELECT s.request_id, e.started FROM exchanges e JOIN submissions s ON s.id = e.submission_id
+	err := tx.queryRow(ctx, `SELECT s.request_id, e.started FROM exchanges e JOIN submissions s ON s.id = e.submission_id
 		WHERE e.id = ?`, exID).Scan(&requestID, &started)
 	if err != nil {
 		return fmt.Errorf("history: attempt %d in flight: %w", exID, err)

@@ -37,7 +37,7 @@ func (s *Store) indexWaitingTx(ctx context.Context, tx *sql.Tx, mine bool) error
 		if err != nil {
 			return err
 		}
-		if err := addSearchText(ctx, tx, id, found); err != nil {
+		if err := addSearchText(ctx, sqlTx{tx}, id, found); err != nil {
 			return err
 		}
 	}

@@ -214,7 +214,7 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) closeDBs() error {
-	s.stmts.close()
+	s.closeStmts()
 	var errs []error
 	if s.read != nil {
 		errs = append(errs, s.read.Close())

@@ -248,7 +248,7 @@ func (s *Store) AddPlatforms(ctx context.Context, subID int64, names []string, a
 			return checkSubmission(check)
 		}
 		if member != "" && !allowDuplicate {
-			dups, err := enrolments(ctx, tx, member, subID, add)
+			dups, err := enrolments(ctx, sqlTx{tx}, member, subID, add)
 			if err != nil {
 				return err
 			}
@@ -260,7 +260,7 @@ func (s *Store) AddPlatforms(ctx context.Context, subID int64, names []string, a
 			strings.Join(append(have, add...), ","), subID); err != nil {
 			return err
 		}
-		return s.addStates(ctx, tx, subID, add)
+		return s.addStates(ctx, sqlTx{tx}, subID, add)
 	})
 }
 

@@ -42,3 +42,52 @@ func isUniqueViolation(err error) bool {
 	}
 	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
+
+// execer is what the record statements need of a transaction: a
+// preparedTx, or a *sql.Tx as sqlTx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	queryRow(ctx context.Context, query string, args ...any) rowScanner
+}
+
+// querier runs queries: a preparedTx, sqlTx or sqlDB.
+type querier interface {
+	query(ctx context.Context, query string, args ...any) (rowsScanner, error)
+}
+
+// writeTx is an execer that also runs queries (the duplicate guard's).
+type writeTx interface {
+	execer
+	querier
+}
+
+// rowScanner is *sql.Row, or a preparedTx's row.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// rowsScanner is *sql.Rows, or a preparedTx's rows.
+type rowsScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// sqlTx is a *sql.Tx as an execer and querier.
+type sqlTx struct{ *sql.Tx }
+
+func (t sqlTx) queryRow(ctx context.Context, query string, args ...any) rowScanner {
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+func (t sqlTx) query(ctx context.Context, query string, args ...any) (rowsScanner, error) {
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
+// sqlDB is a *sql.DB as a querier.
+type sqlDB struct{ *sql.DB }
+
+func (d sqlDB) query(ctx context.Context, query string, args ...any) (rowsScanner, error) {
+	return d.DB.QueryContext(ctx, query, args...)
+}
