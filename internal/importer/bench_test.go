@@ -58,10 +58,10 @@ func BenchmarkImport(b *testing.B) {
 	busy0, commits0, writes0 := writerBusy.Load(), writerCommits.Load(), writerWrites.Load()
 	for i := range b.N {
 		st := openStore(b, filepath.Join(dir, "data"+strconv.Itoa(i)))
-		start, cpu0 := time.Now(), processCPU(b)
+		start, cpu0 := time.Now(), processCPU()
 		_, sum, err := importFile(b, context.Background(), Input{Path: g.path}, Options{Platforms: ps, Store: st, Concurrency: *benchConcurrency}, filepath.Join(dir, "report.csv"))
 		elapsed += time.Since(start)
-		cpu += processCPU(b) - cpu0
+		cpu += processCPU() - cpu0
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -63,9 +63,9 @@ func BenchmarkApplyImport(b *testing.B) {
 			next = append(next, &Submission{Customer: benchCustomer(r, i), Platforms: allNames, Source: SourceImport, ImportFile: "f", ImportRow: i})
 		}
 		batch.Begin = next
-		start, cpu0 := time.Now(), processCPU(b)
+		start, cpu0 := time.Now(), processCPU()
 		_, started, err := st.Apply(ctx, batch)
-		wall, cpu = wall+time.Since(start), cpu+processCPU(b)-cpu0
+		wall, cpu = wall+time.Since(start), cpu+processCPU()-cpu0
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -76,11 +76,11 @@ func BenchmarkApplyImport(b *testing.B) {
 		}
 		claimed, claims, begun = begun, started, next
 	}
-	start, cpu0 := time.Now(), processCPU(b)
+	start, cpu0 := time.Now(), processCPU()
 	if _, _, err := st.Apply(ctx, Batch{Search: answered}); err != nil {
 		b.Fatal(err)
 	}
-	wall, cpu = wall+time.Since(start), cpu+processCPU(b)-cpu0
+	wall, cpu = wall+time.Since(start), cpu+processCPU()-cpu0
 	b.ReportMetric(float64(wall.Microseconds())/float64(3*b.N), "writer-µs/send")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(3*b.N), "cpu-µs/send")
 }
