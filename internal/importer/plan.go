@@ -139,47 +139,7 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool, ready chan
 	var handouts []handout
 	var fresh []*store.Submission
 	for _, row := range rows {
-		latest := map[string]current{}
-		for i := range earlier[row.Line] {
-			sub := &earlier[row.Line][i]
-			for _, p := range sub.Platforms {
-				latest[p] = current{sub, sub.States[p]}
-			}
-		}
-		var newSub *store.Submission
-		track := &rowTrack{}
-		for _, cur := range latest {
-			if cur.state.Outcome == platforms.OK {
-				// Rows ok before: their IDs go to the search index again, in
-				// case the run that sent them stopped before indexing them
-				// (adding an ID already there writes nothing).
-				track.add(cur.sub.ID, cur.state.Result)
-			}
-		}
-		handed := len(handouts)
-		for _, l := range r.lanes {
-			d := decideNew
-			cur, seen := latest[l.name]
-			if seen {
-				d = r.decide(l, row.Line, cur)
-			}
-			switch d {
-			case decideNew:
-				if newSub == nil {
-					newSub = &store.Submission{Customer: row.Customer, Source: store.SourceImport, Operator: r.opts.Operator,
-						ImportFile: r.checked.Digest, ImportRow: row.Line, AllowDuplicate: r.opts.AllowDuplicates}
-					fresh = append(fresh, newSub)
-				}
-				newSub.Platforms = append(newSub.Platforms, l.name)
-				handouts = append(handouts, handout{l, &job{row: row.Line, sub: newSub, track: track}})
-			case decideSend:
-				handouts = append(handouts, handout{l, &job{row: row.Line, sub: cur.sub, expect: cur.state.Outcome, attempts: cur.state.Attempts, track: track}})
-			}
-		}
-		track.left.Store(int32(len(handouts) - handed))
-		if len(handouts) == handed {
-			r.j.addSearch(track.adds()...)
-		}
+		handouts, fresh = r.planRow(row, earlier[row.Line], handouts, fresh)
 	}
 	cp := &chunkPlan{handouts: handouts, done: make(chan struct{})}
 	if len(fresh) == 0 {
@@ -207,6 +167,53 @@ func (r *run) planChunk(ctx context.Context, rows []Row, resume bool, ready chan
 		}
 		return ctx.Err()
 	}
+}
+
+// planRow hands out a row's platforms: a new submission for those it was
+// never sent to, the earlier submission for those to send again.
+func (r *run) planRow(row Row, earlier []store.Submission, handouts []handout, fresh []*store.Submission) ([]handout, []*store.Submission) {
+	latest := map[string]current{}
+	for i := range earlier {
+		sub := &earlier[i]
+		for _, p := range sub.Platforms {
+			latest[p] = current{sub, sub.States[p]}
+		}
+	}
+	var newSub *store.Submission
+	track := &rowTrack{}
+	for _, cur := range latest {
+		if cur.state.Outcome == platforms.OK {
+			// Rows ok before: their IDs go to the search index again, in
+			// case the run that sent them stopped before indexing them
+			// (adding an ID already there writes nothing).
+			track.add(cur.sub.ID, cur.state.Result)
+		}
+	}
+	handed := len(handouts)
+	for _, l := range r.lanes {
+		d := decideNew
+		cur, seen := latest[l.name]
+		if seen {
+			d = r.decide(l, row.Line, cur)
+		}
+		switch d {
+		case decideNew:
+			if newSub == nil {
+				newSub = &store.Submission{Customer: row.Customer, Source: store.SourceImport, Operator: r.opts.Operator,
+					ImportFile: r.checked.Digest, ImportRow: row.Line, AllowDuplicate: r.opts.AllowDuplicates}
+				fresh = append(fresh, newSub)
+			}
+			newSub.Platforms = append(newSub.Platforms, l.name)
+			handouts = append(handouts, handout{l, &job{row: row.Line, sub: newSub, track: track}})
+		case decideSend:
+			handouts = append(handouts, handout{l, &job{row: row.Line, sub: cur.sub, expect: cur.state.Outcome, attempts: cur.state.Attempts, track: track}})
+		}
+	}
+	track.left.Store(int32(len(handouts) - handed))
+	if len(handouts) == handed {
+		r.j.addSearch(track.adds()...)
+	}
+	return handouts, fresh
 }
 
 type decision int
