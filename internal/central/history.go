@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,21 +30,14 @@ func (h *History) List(ctx context.Context, q Query) ([]Entry, error) {
 // Count counts the submissions q matches (limit and offset aside).
 func (h *History) Count(ctx context.Context, q Query) (int, error) {
 	b := whereSQL(q)
-	sql := `SELECT count(*) FROM submissions s`
-	if len(b.conds) > 0 {
-		sql += " WHERE " + strings.Join(b.conds, " AND ")
-	}
-	return h.count(ctx, sql, b.args)
+	return h.count(ctx, `SELECT count(*) FROM submissions s`+b.where(), b.args)
 }
 
 // CountUpTo counts the matches of q up to limit: a search that matches a
 // million stops counting where the screen would say "1,000+".
 func (h *History) CountUpTo(ctx context.Context, q Query, limit int) (int, error) {
 	b := whereSQL(q)
-	sql := `SELECT 1 FROM submissions s`
-	if len(b.conds) > 0 {
-		sql += " WHERE " + strings.Join(b.conds, " AND ")
-	}
+	sql := `SELECT 1 FROM submissions s` + b.where()
 	return h.count(ctx, `SELECT count(*) FROM (`+sql+` LIMIT `+b.arg(limit)+`) AS m`, b.args)
 }
 

@@ -58,6 +58,14 @@ func (b *sqlBuilder) arg(v any) string {
 	return "$" + strconv.Itoa(len(b.args))
 }
 
+// where is the WHERE clause of the conditions, "" when there are none.
+func (b *sqlBuilder) where() string {
+	if len(b.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(b.conds, " AND ")
+}
+
 // Search lists matching submissions of every terminal, newest first. A free
 // word matches name, mobile (as typed, digits, E.164), e-mail, request ID
 // or a platform's customer ID, through trigram indexes.
@@ -73,10 +81,7 @@ func Search(ctx context.Context, pool *pgxpool.Pool, q Query) ([]Entry, error) {
 // searchSQL is the query Search runs.
 func searchSQL(q Query) (string, []any) {
 	b := whereSQL(q)
-	sql := `SELECT ` + entryColumns + ` FROM submissions s`
-	if len(b.conds) > 0 {
-		sql += " WHERE " + strings.Join(b.conds, " AND ")
-	}
+	sql := `SELECT ` + entryColumns + ` FROM submissions s` + b.where()
 	sql += " ORDER BY s.created DESC, s.terminal, s.local_id DESC"
 	if q.Limit > 0 {
 		sql += " LIMIT " + b.arg(q.Limit)
