@@ -14,9 +14,10 @@ import (
 // conversion, a lock and a Stmt rebound to each transaction; every query in
 // a transaction also starts a goroutine to watch the transaction's context.
 // That was a fifth of a group commit's CPU (BenchmarkApplyImport), for
-// statements that SQLite runs in a few microseconds. The transaction and its statements are the
-// same as through database/sql: BEGIN IMMEDIATE (the DSN's _txlock), the
-// statements in order, COMMIT, or ROLLBACK when one fails.
+// statements that SQLite runs in a few microseconds. The transaction and
+// its statements are the same as through database/sql: BEGIN IMMEDIATE
+// (the DSN's _txlock), the statements in order, COMMIT, or ROLLBACK when
+// one fails.
 
 // rawConn is what a group commit needs of the driver's connection.
 type rawConn interface {
@@ -118,24 +119,28 @@ func (p *preparedTx) prepared(ctx context.Context, query string) (driver.Stmt, e
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := st.(driver.StmtExecContext); !ok {
+	_, execs := st.(driver.StmtExecContext)
+	_, queries := st.(driver.StmtQueryContext)
+	if !execs || !queries {
 		_ = st.Close()
 		return nil, errors.New("history: the SQLite driver has no contexts for statements")
-	}
-	if _, ok := st.(driver.StmtQueryContext); !ok {
-		_ = st.Close()
-		return nil, errors.New("history: the SQLite driver has no contexts for queries")
 	}
 	p.stmts.m[query] = st
 	return st, nil
 }
 
-func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// bound is query's prepared statement with args converted for it.
+func (p *preparedTx) bound(ctx context.Context, query string, args []any) (driver.Stmt, []driver.NamedValue, error) {
 	st, err := p.prepared(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nv, err := namedValues(args)
+	return st, nv, err
+}
+
+func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, nv, err := p.bound(ctx, query, args)
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +148,7 @@ func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any)
 }
 
 func (p *preparedTx) query(ctx context.Context, query string, args ...any) (rowsScanner, error) {
-	st, err := p.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	nv, err := namedValues(args)
+	st, nv, err := p.bound(ctx, query, args)
 	if err != nil {
 		return nil, err
 	}
