@@ -452,15 +452,9 @@ func (l *lane) final(j *job, r platforms.Result, status int) {
 
 // again hands a job back to the lane after delay, unless the import stops.
 func (l *lane) again(ctx context.Context, j *job, delay time.Duration) {
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			l.stopped(j)
-			return
-		}
+	if delay > 0 && sleep(ctx, delay) != nil {
+		l.stopped(j)
+		return
 	}
 	select {
 	case l.retry <- j:
