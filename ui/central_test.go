@@ -3,10 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/custdesk/custdesk/internal/store"
@@ -58,5 +61,36 @@ func TestGuardShowsOtherStoresAndLocalOnly(t *testing.T) {
 		tm.Type("6")
 		waitScreen(t, tm, map[string]string{"zh": "仅查了本机", "en": "checked on this terminal only"}[lang])
 		_ = tm.Quit()
+	}
+}
+
+// What the central store says (another store's name in the guard, the
+// replicator's status quoting a server's error) is shown sanitised: an
+// escape sequence from PostgreSQL never reaches the terminal.
+func TestCentralTextIsSanitised(t *testing.T) {
+	e := newEnv(t)
+	const evil = "store-\x1b]52;c;cHduZWQ=\x07666\x1b[2J"
+	lookup := func(ctx context.Context, member string) ([]Elsewhere, error) {
+		return []Elsewhere{{Terminal: evil + "/pos-1", Store: evil, Platform: "evil\x1b[31m", Created: time.Now()}}, nil
+	}
+	m := newModel(Options{Platforms: e.ps, Lang: "en", NoColor: true, Elsewhere: lookup}, clockSender{e.disp, e.clock}, e.st)
+	m.timers = false
+	d := drive(t, m, 100, 30)
+	d.settle()
+	d.send(centralMsg("central: error, " + evil))
+	d.typeText("王小二")
+	d.press("tab")
+	d.typeText("13477777777")
+	d.until(func(msg tea.Msg) bool { _, ok := msg.(elsewhereMsg); return ok })
+	view := m.View().Content
+	for _, raw := range []string{"\x07", "\x1b]52;", "\x1b[2J", "\x1b[31m"} {
+		if strings.Contains(view, raw) {
+			t.Fatalf("%q from the central store reached the screen:\n%q", raw, view)
+		}
+	}
+	plain := ansi.Strip(view)
+	// Shown, with its escapes made visible: in the status and in the guard.
+	if !strings.Contains(plain, "enrolled at") || strings.Count(plain, `store-\x1b]52;c;`) != 2 {
+		t.Fatalf("the other store or the status is not shown:\n%s", plain)
 	}
 }

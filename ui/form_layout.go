@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 type lineKind uint8
@@ -214,7 +215,16 @@ func (f *form) appendNotes(key string, field int) {
 }
 
 // setNotes replaces the notes under a field; nil removes them.
+//
+// Notes quote what the history and the chain's other terminals say (store
+// names, platforms), so they pass the terminal sanitiser, as notices do.
 func (f *form) setNotes(key string, lines []string) {
+	for i, l := range lines {
+		if safe := termsafe.Line(l); safe != l {
+			lines = slices.Clone(lines)
+			lines[i] = safe
+		}
+	}
 	if slices.Equal(f.notes[key], lines) {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // fromStore routes the answers of commands: sends, the history's reads,
@@ -31,7 +32,7 @@ func (m *Model) fromStore(msg tea.Msg) tea.Cmd {
 	case elsewhereMsg:
 		m.elsewhereAnswered(msg)
 	case centralMsg:
-		m.header.central = string(msg)
+		m.header.central = termsafe.Line(string(msg)) // it may quote a server's error
 		return tea.Batch(centralStatus(m.central, centralEvery), m.history.chainTick())
 	case draftTickMsg, draftSavedMsg:
 		return m.draftMsg(msg)
