@@ -16,6 +16,7 @@ import (
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/importer"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 	"github.com/custdesk/custdesk/ui"
 )
 
@@ -179,7 +180,11 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // checkCentral is config check's part for [central]: it connects and says
 // what it found. An unreachable server is reported, not fatal: terminals
 // work without it.
+//
+// What it prints quotes the server (its version, its errors): it reaches
+// the terminal sanitised.
 func checkCentral(stdout io.Writer, l *config.Loaded) error {
+	stdout = termsafe.TextWriter(stdout)
 	ctx, cancel := context.WithTimeout(context.Background(), central.ConnectTimeout+time.Second)
 	defer cancel()
 	if err := central.CheckTerminal(l.Central.Terminal); err != nil {
