@@ -170,6 +170,7 @@ func (imp *Import) Wait() (Summary, error) {
 func (imp *Import) Done() <-chan struct{} { return imp.done }
 
 func (r *run) execute(ctx context.Context, resume bool) (Summary, error) {
+	defer tuneGC()()
 	stopJournal := make(chan struct{})
 	journalDone := make(chan struct{})
 	go func() {
