@@ -31,15 +31,32 @@ func (s *Store) claimExpected(ctx context.Context, tx execer, k AttemptKey) (st 
 		return Started{}, false, nil
 	}
 	attempt := k.Attempts + 1
-	res, err := tx.ExecContext(ctx, `UPDATE states SET attempts = ?, in_flight = (SELECT coalesce(max(id), 0) + 1 FROM exchanges),
-		owner = ?, queued = 0, next_retry = 0, dropped = 0
-		WHERE submission_id = ? AND platform = ? AND attempts = ? AND in_flight = 0 AND dropped = 0 AND outcome = ?`,
-		attempt, s.owner.id, k.SubmissionID, k.Platform, k.Attempts, string(k.Expect))
+	// First as a row this process wrote ahead is: already its own and not
+	// queued. Only the columns that change are set, so SQLite leaves the
+	// owner and retry indexes alone (it updates an index when a column the
+	// index names is set, whether or not its value changes).
+	res, err := tx.ExecContext(ctx, `UPDATE states SET attempts = ?, in_flight = (SELECT coalesce(max(id), 0) + 1 FROM exchanges)
+		WHERE submission_id = ? AND platform = ? AND attempts = ? AND in_flight = 0 AND dropped = 0 AND outcome = ?
+		AND owner = ? AND queued = 0 AND next_retry = 0`,
+		attempt, k.SubmissionID, k.Platform, k.Attempts, string(k.Expect), s.owner.id)
 	if err != nil {
 		return Started{}, false, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
+	n, err := res.RowsAffected()
+	if err != nil {
 		return Started{}, false, err
+	}
+	if n != 1 {
+		res, err = tx.ExecContext(ctx, `UPDATE states SET attempts = ?, in_flight = (SELECT coalesce(max(id), 0) + 1 FROM exchanges),
+			owner = ?, queued = 0, next_retry = 0, dropped = 0
+			WHERE submission_id = ? AND platform = ? AND attempts = ? AND in_flight = 0 AND dropped = 0 AND outcome = ?`,
+			attempt, s.owner.id, k.SubmissionID, k.Platform, k.Attempts, string(k.Expect))
+		if err != nil {
+			return Started{}, false, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return Started{}, false, err
+		}
 	}
 	res, err = tx.ExecContext(ctx, `INSERT INTO exchanges (submission_id, platform, attempt, started, in_flight) VALUES (?, ?, ?, ?, 1)`,
 		k.SubmissionID, k.Platform, attempt, time.Now().UnixNano())

@@ -30,14 +30,25 @@ func claimScenario(t *testing.T, hints bool) []string {
 	subs := []*Submission{
 		{Customer: platforms.Customer{Name: "甲", Mobile: "13800000001"}, Platforms: []string{"alsc", "youzan"}, Source: SourceImport},
 		{Customer: platforms.Customer{Name: "乙", Mobile: "13800000002"}, Platforms: []string{"alsc", "youzan"}, Source: SourceImport},
+		{Customer: platforms.Customer{Name: "丙", Mobile: "13800000003"}, Platforms: []string{"alsc", "youzan"}, Source: SourceImport},
 	}
 	if _, _, err := st.Apply(ctx, Batch{Begin: subs, SearchLater: true}); err != nil {
 		t.Fatal(err)
 	}
-	a, b := subs[0].ID, subs[1].ID
+	a, b, c := subs[0].ID, subs[1].ID, subs[2].ID
+	// c was written ahead but is no longer held as it was: alsc released
+	// (owner ''), youzan queued for a retry. Both are still claimed.
+	if err := st.Release(ctx, []AttemptKey{{SubmissionID: c, Platform: "alsc"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.write.ExecContext(ctx, `UPDATE states SET queued = 1, next_retry = 42 WHERE submission_id = ? AND platform = 'youzan'`, c); err != nil {
+		t.Fatal(err)
+	}
 	key := func(id int64, p string, expect platforms.Outcome, attempts int) AttemptKey {
 		return AttemptKey{SubmissionID: id, Platform: p, Expect: expect, Attempts: attempts, Known: hints}
 	}
+	held := claimAll(t, st, key(c, "alsc", "", 0), key(c, "youzan", "", 0))
+	record(t, st, hints, c, "alsc", held[0], platforms.OK)
 	// First attempts; b/youzan's hint is wrong (the claim is still made).
 	got := claimAll(t, st, key(a, "alsc", "", 0), key(a, "youzan", "", 0), key(b, "alsc", "", 0), key(b, "youzan", "", 3))
 	record(t, st, hints, a, "alsc", got[0], platforms.OK)
@@ -53,7 +64,7 @@ func claimScenario(t *testing.T, hints bool) []string {
 	}
 	refused := claimAll(t, st, key(a, "youzan", platforms.Failed, 2), key(b, "alsc", platforms.Unknown, 1))
 	record(t, st, hints, a, "youzan", again[0], platforms.OK)
-	out := []string{fmt.Sprintf("claims %v %v %v", got, again, refused)}
+	out := []string{fmt.Sprintf("claims %v %v %v %v", held, got, again, refused)}
 	return append(out, dumpRows(t, st)...)
 }
 
