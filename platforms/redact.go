@@ -44,7 +44,8 @@ type Redaction struct {
 }
 
 // SecretText builds the text that is sent and the text that is shown side by
-// side, so the two cannot disagree about where a secret is.
+// side, so the two cannot disagree about where a secret is. Until the first
+// secret the two are the same text, kept once: most texts hold no secret.
 type SecretText struct {
 	part        string
 	sent, shown strings.Builder
@@ -58,17 +59,26 @@ func NewSecretText(part string) *SecretText { return &SecretText{part: part} }
 // copied as it grows (an import builds two per request).
 func (t *SecretText) Grow(n int) {
 	t.sent.Grow(n)
-	t.shown.Grow(n)
+	if len(t.marks) > 0 {
+		t.shown.Grow(n)
+	}
 }
 
 // Write appends text that is not a secret.
 func (t *SecretText) Write(s string) {
 	t.sent.WriteString(s)
-	t.shown.WriteString(s)
+	if len(t.marks) > 0 {
+		t.shown.WriteString(s)
+	}
 }
 
 // Secret appends a secret, held by the variable env in a copied command.
 func (t *SecretText) Secret(s, env string) {
+	if len(t.marks) == 0 {
+		// The texts part here: the shown one starts as the sent one so far.
+		t.shown.Grow(max(t.sent.Cap()-len(s)+len(MaskString), t.sent.Len()))
+		t.shown.WriteString(t.sent.String())
+	}
 	t.marks = append(t.marks, Redaction{Part: t.part, Offset: t.shown.Len(), Var: env})
 	t.sent.WriteString(s)
 	t.shown.WriteString(MaskString)
@@ -78,7 +88,12 @@ func (t *SecretText) Secret(s, env string) {
 func (t *SecretText) Sent() string { return t.sent.String() }
 
 // Shown is the text with its secrets masked.
-func (t *SecretText) Shown() string { return t.shown.String() }
+func (t *SecretText) Shown() string {
+	if len(t.marks) == 0 {
+		return t.sent.String()
+	}
+	return t.shown.String()
+}
 
 // Redactions are the masks in Shown.
 func (t *SecretText) Redactions() []Redaction { return t.marks }

@@ -1,6 +1,7 @@
 package platforms
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,27 @@ func TestRedact(t *testing.T) {
 	}
 	if r := Redact(Exchange{Error: "short"}, []string{"short"}); r.Error != "short" {
 		t.Errorf("a secret under %d characters masked text: %q", MinSecretLength, r.Error)
+	}
+}
+
+// The shown text parts from the sent one at the first secret and not before.
+func TestSecretText(t *testing.T) {
+	plain := NewSecretText(PartBody)
+	plain.Grow(4)
+	plain.Write("a=1&")
+	plain.Write("b=2")
+	if plain.Sent() != "a=1&b=2" || plain.Shown() != "a=1&b=2" || plain.Redactions() != nil {
+		t.Errorf("no secret: sent %q shown %q marks %v", plain.Sent(), plain.Shown(), plain.Redactions())
+	}
+	s := NewSecretText(PartSigned)
+	s.Grow(len("k=topsecret&k=x"))
+	s.Write("k=")
+	s.Secret("topsecret", "A")
+	s.Write("&k=")
+	s.Secret("x", "B")
+	s.Write("!")
+	want := []Redaction{{Part: PartSigned, Offset: 2, Var: "A"}, {Part: PartSigned, Offset: 11, Var: "B"}}
+	if s.Sent() != "k=topsecret&k=x!" || s.Shown() != "k=******&k=******!" || !reflect.DeepEqual(s.Redactions(), want) {
+		t.Errorf("sent %q shown %q marks %v", s.Sent(), s.Shown(), s.Redactions())
 	}
 }
