@@ -23,21 +23,25 @@ type Phases struct {
 }
 
 // phaseClock records the steps' instants; httptrace calls it from the
-// transport's goroutines, hence the atomics (nanoseconds since start).
+// transport's goroutines, hence the atomics (nanoseconds since start). It
+// holds its ClientTrace and the wrote flag, so one send allocates one clock.
 type phaseClock struct {
 	start                                                     time.Time
 	dnsStart, dnsDone, connStart, connDone, tlsStart, tlsDone atomic.Int64
 	wrote, firstByte                                          atomic.Int64
 	reused                                                    atomic.Bool
+	// sent reports the request written: after it, a failure may have been applied.
+	sent atomic.Bool
+	ct   httptrace.ClientTrace
 }
 
 // mark stores the instant; "| 1" keeps an instant at the very start from
 // reading as "did not happen".
 func (p *phaseClock) mark(a *atomic.Int64) { a.Store(int64(time.Since(p.start)) | 1) }
 
-// trace hooks the clock into a request; wrote reports the request written.
-func (p *phaseClock) trace(wrote *atomic.Bool) *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
+// trace hooks the clock into a request.
+func (p *phaseClock) trace() *httptrace.ClientTrace {
+	p.ct = httptrace.ClientTrace{
 		DNSStart:          func(httptrace.DNSStartInfo) { p.mark(&p.dnsStart) },
 		DNSDone:           func(httptrace.DNSDoneInfo) { p.mark(&p.dnsDone) },
 		ConnectStart:      func(string, string) { p.mark(&p.connStart) },
@@ -46,11 +50,12 @@ func (p *phaseClock) trace(wrote *atomic.Bool) *httptrace.ClientTrace {
 		TLSHandshakeDone:  func(tls.ConnectionState, error) { p.mark(&p.tlsDone) },
 		GotConn:           func(i httptrace.GotConnInfo) { p.reused.Store(i.Reused) },
 		WroteRequest: func(httptrace.WroteRequestInfo) {
-			wrote.Store(true)
+			p.sent.Store(true)
 			p.mark(&p.wrote)
 		},
 		GotFirstResponseByte: func() { p.mark(&p.firstByte) },
 	}
+	return &p.ct
 }
 
 func span(from, to *atomic.Int64) time.Duration {

@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -68,9 +67,8 @@ func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *ht
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var wrote atomic.Bool
 	clock := &phaseClock{start: ex.Started}
-	req = req.WithContext(httptrace.WithClientTrace(ctx, clock.trace(&wrote)))
+	req = req.WithContext(httptrace.WithClientTrace(ctx, clock.trace()))
 	resp, err := client.Do(req)
 	defer func() {
 		ex.Duration = time.Since(ex.Started)
@@ -79,14 +77,14 @@ func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *ht
 	}()
 	if err != nil {
 		ex.Error = err.Error()
-		ex.Result = transportFailure(err, wrote.Load(), timeout)
+		ex.Result = transportFailure(err, clock.sent.Load(), timeout)
 		return ex
 	}
 	defer resp.Body.Close()
 	ex.Status = resp.StatusCode
 	ex.ResponseHeaders = flattenHeaders(resp.Header)
 
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	body, readErr := readBody(resp.Body, resp.ContentLength)
 	if len(body) > MaxResponseBytes {
 		body = body[:MaxResponseBytes]
 		ex.Truncated = true
@@ -101,6 +99,36 @@ func (c Caller) Do(ctx context.Context, platform string, sub Submission, req *ht
 	ex.Result = judge(resp.StatusCode, resp.Header, body, ex.Truncated, parse)
 	ex.Result.RetryAfter = CapRetryAfter(ex.Result.RetryAfter)
 	return ex
+}
+
+// readBody reads at most MaxResponseBytes+1 bytes of r, the one more telling
+// a body too large. A declared length sizes the buffer once, so the body kept
+// in the exchange is not a grown copy; it is a hint, never trusted past the cap.
+func readBody(r io.Reader, declared int64) ([]byte, error) {
+	const limit = MaxResponseBytes + 1
+	size := 512
+	if declared >= 0 {
+		// One byte more than declared: the read that finds the end needs room.
+		size = int(min(declared, limit)) + 1
+	}
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		room := b[len(b):min(cap(b), limit)]
+		if len(room) == 0 {
+			return b, nil
+		}
+		n, err := r.Read(room)
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // judge combines the HTTP status with what the platform's parser made of the body.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -308,5 +309,40 @@ func TestRulesDate(t *testing.T) {
 		if got != want {
 			t.Errorf("Date(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The declared length sizes the buffer but never moves the cap, whether it
+// is honest, too small, too large or absent.
+func TestReadBodyDeclaredLength(t *testing.T) {
+	huge := bytes.Repeat([]byte("y"), 2*MaxResponseBytes)
+	for _, tc := range []struct {
+		name     string
+		body     []byte
+		declared int64
+		want     int
+	}{
+		{"honest", []byte(`{"ok":true}`), 11, 11},
+		{"empty", nil, 0, 0},
+		{"declared too small", []byte(`{"ok":true}`), 2, 11},
+		{"declared too large", []byte(`{"ok":true}`), 1 << 40, 11},
+		{"absent", huge[:3000], -1, 3000},
+		{"huge, declared", huge, int64(len(huge)), MaxResponseBytes + 1},
+		{"huge, declared small", huge, 10, MaxResponseBytes + 1},
+		{"huge, absent", huge, -1, MaxResponseBytes + 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readBody(iotest.OneByteReader(bytes.NewReader(tc.body)), tc.declared)
+			if err != nil || len(got) != tc.want || !bytes.Equal(got, tc.body[:tc.want]) {
+				t.Fatalf("read %d bytes, %v; want the first %d", len(got), err, tc.want)
+			}
+			if cap(got) > 2*MaxResponseBytes {
+				t.Errorf("buffer of %d bytes for a cap of %d", cap(got), MaxResponseBytes)
+			}
+		})
+	}
+	broken := io.MultiReader(strings.NewReader("{"), iotest.ErrReader(io.ErrUnexpectedEOF))
+	if got, err := readBody(broken, 10); string(got) != "{" || err != io.ErrUnexpectedEOF {
+		t.Errorf("cut-off body = %q, %v; want what came and the error", got, err)
 	}
 }
