@@ -1,6 +1,7 @@
 package platforms
 
 import (
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -84,5 +85,29 @@ func TestSecretText(t *testing.T) {
 	want := []Redaction{{Part: PartSigned, Offset: 2, Var: "A"}, {Part: PartSigned, Offset: 11, Var: "B"}}
 	if s.Sent() != "k=topsecret&k=x!" || s.Shown() != "k=******&k=******!" || !reflect.DeepEqual(s.Redactions(), want) {
 		t.Errorf("sent %q shown %q marks %v", s.Sent(), s.Shown(), s.Redactions())
+	}
+}
+
+func TestWriteQueryIsQueryEscape(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	for _, s := range []string{"", "plain-_.~AZaz09", " ", "a b+c&d=e", `{"k":"王小二 <&>"}`, "2016-01-01 12:00:00", "\xff\x00", string(all)} {
+		checkWriteQuery(t, s)
+	}
+}
+
+func FuzzWriteQuery(f *testing.F) {
+	f.Add(`{"name":"王小二","remark":"a+b c&d"}`)
+	f.Fuzz(checkWriteQuery)
+}
+
+func checkWriteQuery(t *testing.T, s string) {
+	want := url.QueryEscape(s)
+	q := NewSecretText(PartBody)
+	q.WriteQuery(s)
+	if q.Sent() != want || q.Shown() != want || QueryEscapedLen(s) != len(want) {
+		t.Errorf("WriteQuery(%q) = %q (length %d); want %q", s, q.Sent(), QueryEscapedLen(s), want)
 	}
 }
