@@ -4,9 +4,7 @@
 package alsc
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -70,6 +68,10 @@ type Client struct {
 	// Caller is the transport; tests and the sandbox swap its http.Client.
 	Caller platforms.Caller
 	cfg    Config
+
+	signers  *signers
+	traceURL string // the gateway with any password masked
+	urlMasks []platforms.Redaction
 }
 
 var _ platforms.Platform = (*Client)(nil)
@@ -114,7 +116,13 @@ func New(cfg Config) (*Client, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("alsc config: %w", errors.Join(errs...))
 	}
-	return &Client{Caller: platforms.Caller{Timeout: cfg.Timeout}, cfg: cfg}, nil
+	signers, err := newSigners(cfg.AppSecret, cfg.SignMethod)
+	if err != nil {
+		return nil, fmt.Errorf("alsc config: %w", err)
+	}
+	traceURL, urlMasks := platforms.MaskURL(cfg.Gateway, envURL)
+	return &Client{Caller: platforms.Caller{Timeout: cfg.Timeout}, cfg: cfg, signers: signers,
+		traceURL: traceURL, urlMasks: urlMasks}, nil
 }
 
 // Config returns the configuration in force, defaults filled in.
@@ -129,39 +137,33 @@ func (c *Client) MaxBatch() int { return 1 }
 // Build returns the signed form request for sub, which must carry exactly one
 // customer and a request ID (ALSC's idempotency key).
 func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace, error) {
-	traceURL, urlMasks := platforms.MaskURL(c.cfg.Gateway, envURL)
-	trace := platforms.Trace{Method: http.MethodPost, URL: traceURL, Redactions: urlMasks}
+	trace := platforms.Trace{Method: http.MethodPost, URL: c.traceURL, Redactions: slices.Clone(c.urlMasks)}
 	if sub.RequestID == "" {
 		return nil, trace, errors.New("request_id is empty: ALSC requires one per submission as its idempotency key")
 	}
 	if len(sub.Customers) != 1 {
 		return nil, trace, fmt.Errorf("ALSC takes exactly one customer per request, got %d", len(sub.Customers))
 	}
-	var biz bytes.Buffer
-	enc := json.NewEncoder(&biz)
+	var biz string
 	// Keep "<", ">" and "&" readable in names and addresses; the platform reads
 	// either form, and this is the form people compare against.
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(c.Request(sub.RequestID, sub.Customers[0])); err != nil {
+	err := platforms.EncodeJSON(c.Request(sub.RequestID, sub.Customers[0]), func(b []byte) { biz = string(b) })
+	if err != nil {
 		return nil, trace, fmt.Errorf("encode %s: %w", BusinessParam, err)
 	}
-	params := map[string]string{
-		"method":      Method,
-		"app_key":     c.cfg.AppKey,
-		"sign_method": c.cfg.SignMethod,
-		"timestamp":   sub.Now().In(GMT8).Format(TimestampLayout),
-		"v":           Version,
-		"format":      Format,
-		BusinessParam: string(bytes.TrimSuffix(biz.Bytes(), []byte("\n"))),
-	}
+	// In the byte order of the keys, which is the order TOP signs in; "sign"
+	// is filled in once the others are signed.
+	params := make([]param, 0, 9)
+	params = append(params, param{"app_key", c.cfg.AppKey}, param{"format", Format}, param{"method", Method},
+		param{BusinessParam, biz})
 	if c.cfg.Session != "" {
-		params["session"] = c.cfg.Session
+		params = append(params, param{"session", c.cfg.Session})
 	}
-	sign, signed, err := signText(params, c.cfg.AppSecret, c.cfg.SignMethod)
-	if err != nil {
-		return nil, trace, err
-	}
-	params["sign"] = sign
+	signAt := len(params)
+	params = append(params, param{"sign", ""}, param{"sign_method", c.cfg.SignMethod},
+		param{"timestamp", sub.Now().In(GMT8).Format(TimestampLayout)}, param{"v", Version})
+	signed := signText(params, c.cfg.AppSecret, c.cfg.SignMethod)
+	params[signAt].value = c.signers.sign(signed.Sent())
 	body := formText(params)
 
 	req, err := http.NewRequest(http.MethodPost, c.cfg.Gateway, strings.NewReader(body.Sent()))
@@ -185,31 +187,25 @@ const (
 	envURL     = "CUSTDESK_ALSC"
 )
 
-// formText writes params as url.Values.Encode does (keys sorted, both
+// formText writes params, sorted by key, as url.Values.Encode does (both
 // query-escaped), masking the session's value by its position.
-func formText(params map[string]string) *platforms.SecretText {
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	escaped, n := make([]string, len(keys)), 0
-	for i, k := range keys {
-		escaped[i] = url.QueryEscape(params[k])
-		n += len(k) + len(escaped[i]) + 2
+func formText(params []param) *platforms.SecretText {
+	n := 0
+	for _, p := range params {
+		n += platforms.QueryEscapedLen(p.key) + platforms.QueryEscapedLen(p.value) + 2
 	}
 	t := platforms.NewSecretText(platforms.PartBody)
 	t.Grow(n)
-	for i, k := range keys {
+	for i, p := range params {
 		if i > 0 {
 			t.Write("&")
 		}
-		t.Write(url.QueryEscape(k))
+		t.WriteQuery(p.key)
 		t.Write("=")
-		if k == "session" {
-			t.Secret(escaped[i], EnvSession)
+		if p.key == "session" {
+			t.Secret(url.QueryEscape(p.value), EnvSession)
 		} else {
-			t.Write(escaped[i])
+			t.WriteQuery(p.value)
 		}
 	}
 	return t
