@@ -2,9 +2,9 @@ package nxlink
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -142,15 +142,7 @@ func joinTags(tags []string) string {
 // marshal is json.Marshal without HTML escaping ("<" stays "<", as people typed
 // it) and without the encoder's trailing newline. Map keys come out sorted,
 // which keeps customize_field and therefore the signature deterministic.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
+func marshal(v any) ([]byte, error) { return platforms.MarshalJSON(v) }
 
 // Body returns the request body for customers under the client's config.
 func (c *Client) Body(customers []platforms.Customer) (Body, error) {
@@ -179,8 +171,7 @@ func (c *Client) Body(customers []platforms.Customer) (Body, error) {
 // only the secret, which travels nowhere but inside the digest, is masked at
 // the end of the signed string, and a password in the base URL in the URL.
 func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace, error) {
-	traceURL, urlMasks := platforms.MaskURL(c.endpoint, "CUSTDESK_NXLINK")
-	trace := platforms.Trace{Method: http.MethodPost, URL: traceURL, Redactions: urlMasks}
+	trace := platforms.Trace{Method: http.MethodPost, URL: c.traceURL, Redactions: slices.Clone(c.urlMasks)}
 	body, err := c.Body(sub.Customers)
 	if err != nil {
 		return nil, trace, err
@@ -189,28 +180,28 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 	if err != nil {
 		return nil, trace, err
 	}
-	signedHeaders := map[string]string{
-		HeaderAccessKey: c.cfg.AccessKey,
-		HeaderTS:        strconv.FormatInt(sub.Now().UnixMilli(), 10),
-		HeaderBizType:   BizType,
-		HeaderAction:    Action,
-	}
-	sign, signed := Sign(signedHeaders, raw, c.cfg.AccessSecret, c.cfg.SignAlgorithm)
+	// In the order of SignedHeaders, which is the order Sign sorts them to.
+	signedHeaders := []header{{HeaderAccessKey, c.cfg.AccessKey}, {HeaderAction, Action}, {HeaderBizType, BizType},
+		{HeaderTS, strconv.FormatInt(sub.Now().UnixMilli(), 10)}}
+	sign, signed := signPairs(signedHeaders, raw, c.cfg.AccessSecret, c.cfg.SignAlgorithm)
 
 	req, err := http.NewRequest(http.MethodPost, c.endpoint, bytes.NewReader(raw))
 	if err != nil {
 		return nil, trace, err
 	}
 	trace.Headers = make(map[string]string, len(signedHeaders)+3)
+	// One backing array for the values: a header has exactly one.
+	values := make([]string, 0, len(signedHeaders)+3)
 	set := func(k, v string) {
 		// Assigned directly, not via Header.Set, to keep the page's spelling
 		// ("accessKey", not "Accesskey") on the wire.
-		req.Header[k] = []string{v}
+		values = append(values, v)
+		req.Header[k] = values[len(values)-1 : len(values) : len(values)]
 		trace.Headers[k] = v
 	}
 	set("Content-Type", "application/json")
-	for k, v := range signedHeaders {
-		set(k, v)
+	for _, h := range signedHeaders {
+		set(h.name, h.value)
 	}
 	if c.cfg.SignAlgorithm == AlgorithmSHA256 {
 		set(HeaderAlgorithm, AlgorithmSHA256)

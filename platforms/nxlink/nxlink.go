@@ -80,6 +80,8 @@ type Client struct {
 
 	cfg      Config
 	endpoint string
+	traceURL string // endpoint with any password masked
+	urlMasks []platforms.Redaction
 	mapping  platforms.Mapping
 }
 
@@ -134,7 +136,9 @@ func New(cfg Config) (*Client, error) {
 	if len(problems) > 0 {
 		return nil, errors.New("nxlink config: " + strings.Join(problems, "; "))
 	}
-	return &Client{Caller: platforms.Caller{Timeout: cfg.Timeout}, cfg: cfg, endpoint: endpoint, mapping: m}, nil
+	traceURL, urlMasks := platforms.MaskURL(endpoint, "CUSTDESK_NXLINK")
+	return &Client{Caller: platforms.Caller{Timeout: cfg.Timeout}, cfg: cfg, endpoint: endpoint,
+		traceURL: traceURL, urlMasks: urlMasks, mapping: m}, nil
 }
 
 // checkWeight is the page's rule for weight, for level mappings.

@@ -4,9 +4,9 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"hash"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -41,48 +41,83 @@ var SignedHeaders = []string{HeaderAccessKey, HeaderAction, HeaderBizType, Heade
 // for traces. An algorithm other than md5/sha256 (case-insensitive, empty means
 // md5) yields an empty sign, which never matches a real one.
 func Sign(headers map[string]string, body []byte, secret, algorithm string) (sign, signed string) {
-	var h hash.Hash
-	switch strings.ToLower(algorithm) {
-	case "", AlgorithmMD5:
-		h = md5.New()
-	case AlgorithmSHA256:
-		h = sha256.New()
-	}
-	names := make([]string, 0, len(headers))
-	for k := range headers {
+	pairs := make([]header, 0, len(headers))
+	for k, v := range headers {
 		if k != HeaderSign && k != HeaderAlgorithm {
-			names = append(names, k)
+			pairs = append(pairs, header{k, v})
 		}
 	}
-	slices.Sort(names)
+	slices.SortFunc(pairs, func(a, b header) int { return strings.Compare(a.name, b.name) })
+	return signPairs(pairs, body, secret, algorithm)
+}
 
+// header is one signed header. Build lists its headers already in ASCII
+// order, the order Sign sorts them to, so nothing is sorted.
+type header struct{ name, value string }
+
+// signPairs is Sign over headers in ASCII order of their names.
+func signPairs(headers []header, body []byte, secret, algorithm string) (sign, signed string) {
+	const bodyKey, secretKey = "&body=", "&accessSecret="
+	n := len(secretKey) + len(platforms.MaskString)
+	for _, h := range headers {
+		n += len(h.name) + len(h.value) + 2
+	}
+	if len(body) > 0 {
+		n += len(bodyKey) + len(body)
+	}
 	var b strings.Builder
-	for i, k := range names {
+	b.Grow(n)
+	for i, h := range headers {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(k)
+		b.WriteString(h.name)
 		b.WriteByte('=')
-		b.WriteString(headers[k])
+		b.WriteString(h.value)
 	}
 	if len(body) > 0 {
-		b.WriteString("&body=")
+		b.WriteString(bodyKey)
 		b.Write(body)
 	}
-	b.WriteString("&accessSecret=")
-	prefix := b.String()
+	b.WriteString(secretKey)
+	prefix := b.Len()
 	// The secret is masked where it is, at the end (see signedRedactions), and
 	// nowhere else: the rest is the headers and body as sent.
-	signed = prefix
 	if secret != "" {
-		signed += platforms.MaskString
+		b.WriteString(platforms.MaskString)
 	}
-	if h == nil {
-		return "", signed
+	signed = b.String()
+	return digest(signed[:prefix], secret, algorithm), signed
+}
+
+// scratch holds the hashed text, which carries the secret and so is never
+// kept, between requests.
+var scratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledScratch keeps one huge batch from pinning its scratch in the pool.
+const maxPooledScratch = 256 << 10
+
+// digest is the lower-hex digest of prefix+secret, "" for an unknown algorithm.
+func digest(prefix, secret, algorithm string) string {
+	alg := strings.ToLower(algorithm)
+	if alg != "" && alg != AlgorithmMD5 && alg != AlgorithmSHA256 {
+		return ""
 	}
-	h.Write([]byte(prefix))
-	h.Write([]byte(secret))
-	return hex.EncodeToString(h.Sum(nil)), signed
+	buf := scratch.Get().(*[]byte)
+	defer func() {
+		clear(*buf) // the secret does not stay in the pool
+		if cap(*buf) <= maxPooledScratch {
+			scratch.Put(buf)
+		}
+	}()
+	*buf = append(append((*buf)[:0], prefix...), secret...)
+	var out [2 * sha256.Size]byte
+	if alg == AlgorithmSHA256 {
+		sum := sha256.Sum256(*buf)
+		return string(hex.AppendEncode(out[:0], sum[:]))
+	}
+	sum := md5.Sum(*buf)
+	return string(hex.AppendEncode(out[:0], sum[:]))
 }
 
 // EnvSecret is the variable a copied request uses for the access secret.
