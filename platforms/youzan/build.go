@@ -2,8 +2,8 @@ package youzan
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -58,9 +58,8 @@ type level struct {
 // requires (mobile) is simply left out when empty so the far side's verdict is
 // seen. It refuses only values it cannot express in Youzan's wire format.
 func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace, error) {
-	headers, headerMasks := c.traceHeaders()
-	trace := platforms.Trace{Method: http.MethodPost, URL: c.traceURL, Headers: headers,
-		Redactions: append(slices.Clone(c.urlMasks), headerMasks...)}
+	trace := platforms.Trace{Method: http.MethodPost, URL: c.traceURL, Headers: maps.Clone(c.traceHeaders),
+		Redactions: slices.Clone(c.traceMasks)}
 	if n := len(sub.Customers); n != 1 {
 		return nil, trace, fmt.Errorf("youzan creates one member per request; this submission holds %d customers", n)
 	}
@@ -76,9 +75,16 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 	if err != nil {
 		return nil, trace, fmt.Errorf("youzan: building the request: %v", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	// The names are canonical already (New made them so), and each has one
+	// value: the values share one array.
+	values := make([]string, 0, len(c.headers)+1)
+	set := func(k, v string) {
+		values = append(values, v)
+		req.Header[k] = values[len(values)-1 : len(values) : len(values)]
+	}
+	set("Content-Type", "application/json")
 	for _, h := range c.headers {
-		req.Header.Set(h.name, h.value)
+		set(h.name, h.value)
 	}
 	// No secret travels in the body: the configured header values are the only
 	// secrets, and they are masked in Headers.
@@ -86,11 +92,13 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 	return req, trace, nil
 }
 
-func (c *Client) traceHeaders() (map[string]string, []platforms.Redaction) {
-	hs := make(map[string]string, len(c.headers)+1)
+// traceHeaders are the request's headers as a trace shows them, and where
+// their values are masked: the same for every request, so New makes them.
+func traceHeaders(headers []header) (map[string]string, []platforms.Redaction) {
+	hs := make(map[string]string, len(headers)+1)
 	hs["Content-Type"] = "application/json"
 	var masks []platforms.Redaction
-	for _, h := range c.headers {
+	for _, h := range headers {
 		shown, at := maskHeaderValue(h.value)
 		hs[h.name] = shown
 		masks = append(masks, platforms.Redaction{Part: platforms.PartHeader(h.name), Offset: at, Var: HeaderEnv(h.name)})
@@ -185,13 +193,11 @@ func (c *Client) member(cu platforms.Customer) (memberCreate, error) {
 // encode writes m as compact JSON without HTML escaping, so Chinese text and
 // "&" in an address read as typed in traces.
 func encode(m memberCreate) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
+	b, err := platforms.MarshalJSON(m)
+	if err != nil {
 		return nil, fmt.Errorf("youzan: encoding the body: %v", err)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return b, nil
 }
 
 // FormatMobile writes a mobile number as Youzan wants it: 11 digits for the

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -65,10 +66,13 @@ type Client struct {
 	rootKdtID  int64
 	outStoreID string
 	url        string
-	traceURL   string // url with any userinfo password masked
-	urlMasks   []platforms.Redaction
+	traceURL   string   // url with any userinfo password masked
 	headers    []header // sorted by name so requests are reproducible
 	mapping    platforms.Mapping
+	// traceHeaders and traceMasks (the URL's, then the headers') are every
+	// trace's; each trace gets its own copy.
+	traceHeaders map[string]string
+	traceMasks   []platforms.Redaction
 }
 
 type header struct{ name, value string }
@@ -106,16 +110,18 @@ func New(cfg Config) (*Client, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	shownHeaders, headerMasks := traceHeaders(hs)
 	return &Client{
-		mapping:    mapping,
-		Caller:     platforms.Caller{Timeout: cfg.Timeout},
-		appID:      cfg.AppID,
-		rootKdtID:  cfg.RootKdtID,
-		outStoreID: cfg.OutStoreID,
-		url:        endpoint,
-		traceURL:   traceURL,
-		urlMasks:   urlMasks,
-		headers:    hs,
+		traceHeaders: shownHeaders,
+		traceMasks:   append(slices.Clone(urlMasks), headerMasks...),
+		mapping:      mapping,
+		Caller:       platforms.Caller{Timeout: cfg.Timeout},
+		appID:        cfg.AppID,
+		rootKdtID:    cfg.RootKdtID,
+		outStoreID:   cfg.OutStoreID,
+		url:          endpoint,
+		traceURL:     traceURL,
+		headers:      hs,
 	}, nil
 }
 
