@@ -257,5 +257,5 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// NewRequestID returns a fresh request ID (32 hex digits).
-func NewRequestID() string { return randomHex(16) }
+// NewRequestID returns a fresh request ID (platforms.NewRequestID).
+func NewRequestID() string { return platforms.NewRequestID() }
