@@ -140,7 +140,6 @@ func judge(status int, h http.Header, body []byte, truncated bool, parse Parser)
 		return tooLarge(status, h, body, parse)
 	}
 	r := safeParse(parse, body)
-	code := "HTTP " + strconv.Itoa(status)
 	// A body the parser could not read says nothing; the status and a
 	// description of the body say more.
 	readable := r.Code != "BAD_BODY"
@@ -150,14 +149,14 @@ func judge(status int, h http.Header, body []byte, truncated bool, parse Parser)
 	}
 	switch {
 	case status == http.StatusTooManyRequests:
-		r = Result{Outcome: Failed, Code: code, Retryable: true, RateLimited: true, RetryAfter: retryAfter(h),
+		r = Result{Outcome: Failed, Code: httpCode(status), Retryable: true, RateLimited: true, RetryAfter: retryAfter(h),
 			Message: firstNonEmpty(platformMsg, "rate limited")}
 	case status >= 500:
-		r = Result{Outcome: Failed, Code: firstNonEmpty(platformCode, code), SubCode: r.SubCode, Retryable: true,
+		r = Result{Outcome: Failed, Code: firstNonEmpty(platformCode, httpCode(status)), SubCode: r.SubCode, Retryable: true,
 			Message: firstNonEmpty(platformMsg, Describe(status, h, body))}
 	case status < 200 || status >= 300:
 		if r.Outcome == OK || r.Outcome == Partial || platformCode == "" {
-			r = Result{Outcome: Failed, Code: code, Message: firstNonEmpty(platformMsg, Describe(status, h, body))}
+			r = Result{Outcome: Failed, Code: httpCode(status), Message: firstNonEmpty(platformMsg, Describe(status, h, body))}
 		}
 	case r.Outcome == Failed && r.Code == "" && r.Message == "":
 		r.Message = Describe(status, h, body)
@@ -167,6 +166,10 @@ func judge(status int, h http.Header, body []byte, truncated bool, parse Parser)
 	}
 	return r
 }
+
+// httpCode is a status as a Result's code, written out only where a failure
+// quotes it: most answers are 200s whose verdict is the body's.
+func httpCode(status int) string { return "HTTP " + strconv.Itoa(status) }
 
 func safeParse(parse Parser, body []byte) (r Result) {
 	defer func() {
