@@ -61,7 +61,18 @@ func Parse(body []byte) platforms.Result {
 	return platforms.BadBody(body, err)
 }
 
+// parseJSON reads the JSON envelope from its bytes, and decodes it in full
+// only where that reading cannot tell.
 func parseJSON(body []byte) (answer, error) {
+	if a, ok, err := readEnvelope(body); ok {
+		return a, err
+	}
+	return decodeEnvelope(body)
+}
+
+// decodeEnvelope is the envelope decoded in full, the reference that
+// readEnvelope must agree with.
+func decodeEnvelope(body []byte) (answer, error) {
 	var v any
 	if err := platforms.DecodeJSON(body, &v); err != nil {
 		return answer{}, err
