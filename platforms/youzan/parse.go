@@ -30,31 +30,30 @@ import (
 //
 // Parse never panics.
 func Parse(body []byte) platforms.Result {
-	var env map[string]json.RawMessage
-	if err := platforms.DecodeJSON(body, &env); err != nil {
-		return platforms.BadBody(body, err)
-	}
-	if env == nil {
-		return platforms.BadBody(body, errors.New("null instead of the Youzan envelope"))
-	}
-	raw, ok := env["success"]
+	env, ok := readEnvelope(body)
 	if !ok {
+		var err error
+		if env, err = decodeEnvelope(body); err != nil {
+			return platforms.BadBody(body, err)
+		}
+	}
+	if env.success == nil {
 		return platforms.BadBody(body, errors.New(`not the Youzan envelope: no "success" field`))
 	}
 	var success bool
-	switch string(bytes.TrimSpace(raw)) {
+	switch string(bytes.TrimSpace(env.success)) {
 	case "true":
 		success = true
 	case "false":
 	default:
-		return platforms.BadBody(body, errors.New(`not the Youzan envelope: "success" is `+platforms.Clip(string(raw), 40)+", not true or false"))
+		return platforms.BadBody(body, errors.New(`not the Youzan envelope: "success" is `+platforms.Clip(string(env.success), 40)+", not true or false"))
 	}
 
-	code := scalarText(env["code"])
-	message := scalarText(env["message"])
+	code := scalarText(env.code)
+	message := scalarText(env.message)
 	if success {
 		r := platforms.Result{Outcome: platforms.OK, Code: code, Message: message}
-		id, why, err := outOpenID(env["data"])
+		id, why, err := outOpenID(env.data, env.dataIsObject, env.outOpenID)
 		if err != nil {
 			return platforms.BadBody(body, err)
 		}
@@ -73,7 +72,7 @@ func Parse(body []byte) platforms.Result {
 			r.Message = "success=false, code " + code + ", no message"
 		}
 	}
-	if ed := errorData(env["errorData"]); ed != "" {
+	if ed := errorData(env.errorData); ed != "" {
 		r.Message += " (errorData " + ed + ")"
 	}
 	if n, err := strconv.ParseInt(code, 10, 64); err == nil {
@@ -91,23 +90,21 @@ func Parse(body []byte) platforms.Result {
 // An outOpenId that is there but is not an ID is an error: the connector's
 // own form is not documented, so a string must be a well-formed ID and a
 // number an integer in digits.
-func outOpenID(raw json.RawMessage) (id, why string, err error) {
-	if isNull(raw) {
+func outOpenID(data []byte, isObject bool, v []byte) (id, why string, err error) {
+	if isNull(data) {
 		return "", "no data", nil
 	}
-	var data map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &data); err != nil {
+	if !isObject {
 		return "", "data is not an object", nil
 	}
-	v, ok := data["outOpenId"]
-	if !ok || isNull(v) {
+	if isNull(v) {
 		return "", "no data.outOpenId", nil
 	}
 	v = bytes.TrimSpace(v)
 	switch v[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil || s == "" {
+		s, err := platforms.JSONString(v)
+		if err != nil || s == "" {
 			return "", "data.outOpenId is empty", nil
 		}
 		return s, "", platforms.CheckID(s)
@@ -126,8 +123,7 @@ func scalarText(raw json.RawMessage) string {
 	}
 	raw = bytes.TrimSpace(raw)
 	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err == nil {
+		if s, err := platforms.JSONString(raw); err == nil {
 			return s
 		}
 	}
