@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/custdesk/custdesk/platforms"
 )
 
 // A group commit's statements run on the driver directly (preparedTx); what
@@ -93,5 +96,46 @@ func TestPreparedTxRollsBack(t *testing.T) {
 	}
 	if err := st.read.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("after a commit: %d rows, %v", n, err)
+	}
+}
+
+// Group commits run without foreign-key checks; every other write of the
+// connection keeps them, after a commit and after a rollback alike. What
+// the checks guarded in a group commit is still refused there: an answer
+// or a claim for a submission the history does not have.
+func TestGroupCommitsLeaveForeignKeysOn(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	orphan := func(when string) {
+		t.Helper()
+		_, err := st.write.ExecContext(ctx, `INSERT INTO states (submission_id, platform) VALUES (999, 'x')`)
+		if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+			t.Fatalf("%s: an orphan state was not refused: %v", when, err)
+		}
+	}
+	orphan("before any group commit")
+	sub := &Submission{Customer: platforms.Customer{Name: "王小明", Mobile: "13800000001"}, Platforms: []string{"alsc"}}
+	if _, _, err := st.Apply(ctx, Batch{Begin: []*Submission{sub}}); err != nil {
+		t.Fatal(err)
+	}
+	orphan("after a group commit")
+
+	_, started, err := st.Apply(ctx, Batch{Claims: []AttemptKey{{SubmissionID: 999, Platform: "alsc", Known: true}}})
+	if err != nil || len(started) != 1 || !errors.Is(started[0].Err, ErrNotFound) {
+		t.Fatalf("a claim for no submission: %+v, %v; want ErrNotFound", started, err)
+	}
+	ex := platforms.Exchange{Platform: "alsc", Result: platforms.Result{Outcome: platforms.OK, CustomerIDs: []string{"c1"}}}
+	if _, _, err := st.Apply(ctx, Batch{Records: []Recording{{SubmissionID: 999, Exchange: ex}}}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("an answer for no submission: %v; want ErrNotFound", err)
+	}
+	if _, _, err := st.Apply(ctx, Batch{Search: []SearchAdd{{SubmissionID: 999, IDs: []string{"c1"}}}}); err == nil {
+		t.Fatal("customer IDs for no submission were written")
+	}
+	orphan("after group commits that rolled back")
+	var n int
+	for _, table := range []string{"exchanges", "customer_ids"} {
+		if err := st.read.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE submission_id = 999`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%s holds %d rows of no submission (%v)", table, n, err)
+		}
 	}
 }
