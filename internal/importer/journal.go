@@ -78,8 +78,9 @@ func (j *journal) run(ctx context.Context, stop <-chan struct{}) {
 			j.drain(ctx)
 			return
 		}
-		j.commit(ctx, j.gatherUntil(group, last.Add(commitEvery)), j.search.take(false))
+		group = j.gatherUntil(group, last.Add(commitEvery))
 		last = time.Now()
+		j.commit(ctx, group, j.search.take(false))
 	}
 }
 
