@@ -18,7 +18,14 @@ func FoldAddress(region []string, street string) string {
 	if !slices.ContainsFunc(region, func(p string) bool { return strings.TrimSpace(p) != "" }) {
 		return strings.TrimSpace(street) // the common case, on every keystroke: no allocation
 	}
+	street = strings.TrimSpace(street)
+	// Room for the parts, their separators and the street: one allocation.
+	n := len(street) + len(region)
+	for _, part := range region {
+		n += len(part)
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, part := range region {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -33,14 +40,15 @@ func FoldAddress(region []string, street string) string {
 		}
 		b.WriteString(part)
 	}
-	street = strings.TrimSpace(street)
-	out := b.String()
+	// A Builder's String is a view that later writes leave as it is.
+	folded := b.String()
 	switch {
 	case street == "":
-	case out == "" || strings.HasPrefix(street, out):
-		out = street
-	default:
-		out += " " + street
+		return folded
+	case folded == "" || strings.HasPrefix(street, folded):
+		return street
 	}
-	return out
+	b.WriteByte(' ')
+	b.WriteString(street)
+	return b.String()
 }
