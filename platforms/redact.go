@@ -75,28 +75,38 @@ func (t *SecretText) Write(s string) {
 // WriteQuery appends s query-escaped exactly as url.QueryEscape writes it,
 // without the escaped copy QueryEscape makes of a value (a form's JSON).
 func (t *SecretText) WriteQuery(s string) {
+	writeQuery(&t.sent, s)
+	if len(t.marks) > 0 {
+		writeQuery(&t.shown, s)
+	}
+}
+
+func writeQuery(b *strings.Builder, s string) {
+	const upperHex = "0123456789ABCDEF"
 	from := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if queryUnreserved(c) {
+		if queryUnreserved[c] {
 			continue
 		}
-		t.Write(s[from:i])
+		b.WriteString(s[from:i])
 		if c == ' ' {
-			t.Write("+")
+			b.WriteByte('+')
 		} else {
-			t.Write(percentEscapes[3*int(c) : 3*int(c)+3])
+			b.WriteByte('%')
+			b.WriteByte(upperHex[c>>4])
+			b.WriteByte(upperHex[c&15])
 		}
 		from = i + 1
 	}
-	t.Write(s[from:])
+	b.WriteString(s[from:])
 }
 
 // QueryEscapedLen is len(url.QueryEscape(s)), for Grow.
 func QueryEscapedLen(s string) int {
 	n := len(s)
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !queryUnreserved(c) && c != ' ' {
+		if c := s[i]; !queryUnreserved[c] && c != ' ' {
 			n += 2
 		}
 	}
@@ -104,22 +114,12 @@ func QueryEscapedLen(s string) int {
 }
 
 // queryUnreserved are the bytes url.QueryEscape leaves as they are.
-func queryUnreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
-
-// percentEscapes holds "%XX" for every byte, in upper-case hex as
-// url.QueryEscape writes it, three bytes each.
-var percentEscapes = func() string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for c := 0; c < 256; c++ {
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
+var queryUnreserved = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
 	}
-	return b.String()
+	return t
 }()
 
 // Secret appends a secret, held by the variable env in a copied command.
