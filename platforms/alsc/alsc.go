@@ -175,6 +175,7 @@ func (c *Client) Build(sub platforms.Submission) (*http.Request, platforms.Trace
 	trace.Headers = map[string]string{"Content-Type": ContentType}
 	trace.Body = []byte(body.Shown())
 	trace.Signed = signed.Shown()
+	trace.Redactions = slices.Grow(trace.Redactions, len(body.Redactions())+len(signed.Redactions()))
 	trace.Redactions = append(trace.Redactions, body.Redactions()...)
 	trace.Redactions = append(trace.Redactions, signed.Redactions()...)
 	return req, trace, nil
