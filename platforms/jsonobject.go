@@ -57,6 +57,39 @@ func ObjectMembers(raw []byte, fn func(key, value []byte)) (ok bool) {
 	return false
 }
 
+// ArrayElements calls fn with each element of the JSON array raw, in order.
+// raw must be valid JSON, as for ObjectMembers; it reports false when raw
+// is not an array.
+func ArrayElements(raw []byte, fn func(value []byte)) (ok bool) {
+	i := skipJSONSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '[' {
+		return false
+	}
+	i = skipJSONSpace(raw, i+1)
+	if i < len(raw) && raw[i] == ']' {
+		return true
+	}
+	for i < len(raw) {
+		end := jsonValueEnd(raw, i)
+		if end <= i {
+			return false
+		}
+		fn(raw[i:end])
+		i = skipJSONSpace(raw, end)
+		if i >= len(raw) {
+			return false
+		}
+		if raw[i] == ']' {
+			return true
+		}
+		if raw[i] != ',' {
+			return false
+		}
+		i = skipJSONSpace(raw, i+1)
+	}
+	return false
+}
+
 func skipJSONSpace(raw []byte, i int) int {
 	for i < len(raw) {
 		switch raw[i] {

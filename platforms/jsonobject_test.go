@@ -57,3 +57,27 @@ func FuzzJSONString(f *testing.F) {
 		}
 	})
 }
+
+// ArrayElements reads the elements encoding/json decodes.
+func FuzzArrayElements(f *testing.F) {
+	for _, s := range []string{`[]`, ` [ ] `, `[1]`, `[1, "a]" ,{"b":[2,3]}, null ,true]`, `{}`, `"["`, `[[],[[]]]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) {
+			return
+		}
+		var got [][]byte
+		ok := ArrayElements(raw, func(v []byte) { got = append(got, v) })
+		var want []json.RawMessage
+		err := json.Unmarshal(raw, &want)
+		if ok != (err == nil && want != nil) || len(got) != len(want) {
+			t.Fatalf("%q: read %v %q, decoder %q (%v)", raw, ok, got, want, err)
+		}
+		for i := range want {
+			if !bytes.Equal(want[i], got[i]) {
+				t.Fatalf("%q: element %d is %q, decoder %q", raw, i, got[i], want[i])
+			}
+		}
+	})
+}
