@@ -80,9 +80,11 @@ func transient(code string) (retry, rateLimited bool) {
 
 // Parse turns a batch_create answer into a Result. It never panics.
 func Parse(body []byte) platforms.Result {
-	var resp Response
-	if err := platforms.DecodeJSON(body, &resp); err != nil {
-		return platforms.BadBody(body, err)
+	resp, batch, read := readAnswer(body)
+	if !read {
+		if err := platforms.DecodeJSON(body, &resp); err != nil {
+			return platforms.BadBody(body, err)
+		}
 	}
 	if resp.Code == "" {
 		return platforms.BadBody(body, errors.New(`no "code" in the answer`))
@@ -109,10 +111,17 @@ func Parse(body []byte) platforms.Result {
 		return platforms.Result{Outcome: platforms.OK, Code: CodeOK,
 			Message: firstNonEmpty(msg, "created; the answer carries no customer IDs")}
 	}
-	var d BatchResult
-	if err := platforms.DecodeJSON(resp.Data, &d); err != nil {
-		return platforms.BadBody(body, fmt.Errorf("data: %v", err))
+	if batch == nil {
+		batch = new(BatchResult)
+		if err := platforms.DecodeJSON(resp.Data, batch); err != nil {
+			return platforms.BadBody(body, fmt.Errorf("data: %v", err))
+		}
 	}
+	return judgeBatch(body, batch, msg)
+}
+
+// judgeBatch is the Result of a whole call that succeeded: each item's.
+func judgeBatch(body []byte, d *BatchResult, msg string) platforms.Result {
 	if len(d.SuccessItems) == 0 && len(d.FailItems) == 0 {
 		return platforms.BadBody(body, errors.New("code 0 but the answer lists no created and no refused customer"))
 	}
