@@ -50,10 +50,10 @@ func (w *writeStmts) closeAll() {
 
 // closeStmts finalizes the statements on their connection, before it closes.
 func (s *Store) closeStmts() {
-	if s.write == nil {
+	if s.group == nil {
 		return
 	}
-	conn, err := s.write.Conn(context.Background())
+	conn, err := s.group.Conn(context.Background())
 	if err != nil {
 		return
 	}
@@ -71,22 +71,27 @@ func (s *Store) closeStmts() {
 // inPreparedTx is inTx on the driver directly, with the store's prepared
 // statements.
 //
-// Its transaction runs without SQLite's foreign-key checks, which cost a
-// lookup of the parent row for every child row inserted (eleven per
-// imported row, a tenth of the import's writer) and guard nothing here: a
-// group commit inserts children only of submissions it inserts itself or
-// whose state it has just changed or read (a claim or record finds the
-// state row first, a search addition the submission's text), and nothing
-// ever deletes a submission. The checks are on again once it ends, however
-// it ends, for every other write of the connection.
+// It runs on a connection of its own without SQLite's foreign-key checks,
+// which cost a lookup of the parent row for every child row inserted
+// (eleven per imported row, a tenth of the import's writer) and guard
+// nothing here: a group commit inserts children only of submissions it
+// inserts itself or whose state it has just changed or read (a claim or
+// record finds the state row first, a search addition the submission's
+// text), and nothing ever deletes a submission. Every other write keeps
+// the checks. The two connections take SQLite's write lock in turn, as two
+// processes would.
 func (s *Store) inPreparedTx(ctx context.Context, fn func(*preparedTx) error) error {
-	conn, err := s.write.Conn(ctx)
+	db, err := s.groupDB()
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return wrapQueryErr(err)
 	}
 	defer conn.Close()
 	var fnErr error
-	err = conn.Raw(func(dc any) (err error) {
+	err = conn.Raw(func(dc any) error {
 		c, ok := dc.(rawConn)
 		if !ok {
 			return errors.New("history: the SQLite driver has no contexts for transactions and statements")
@@ -94,20 +99,11 @@ func (s *Store) inPreparedTx(ctx context.Context, fn func(*preparedTx) error) er
 		s.stmts.mu.Lock()
 		defer s.stmts.mu.Unlock()
 		s.stmts.use(dc)
-		pt := &preparedTx{c: c, stmts: &s.stmts}
-		if _, err := pt.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-			return err
-		}
-		defer func() {
-			if _, onErr := pt.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); err == nil {
-				err = onErr
-			}
-		}()
 		tx, err := c.BeginTx(ctx, driver.TxOptions{})
 		if err != nil {
 			return err
 		}
-		if fnErr = fn(pt); fnErr != nil {
+		if fnErr = fn(&preparedTx{c: c, stmts: &s.stmts}); fnErr != nil {
 			_ = tx.Rollback()
 			return nil
 		}

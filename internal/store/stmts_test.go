@@ -99,10 +99,11 @@ func TestPreparedTxRollsBack(t *testing.T) {
 	}
 }
 
-// Group commits run without foreign-key checks; every other write of the
-// connection keeps them, after a commit and after a rollback alike. What
-// the checks guarded in a group commit is still refused there: an answer
-// or a claim for a submission the history does not have.
+// Group commits run without foreign-key checks, on their own connection;
+// every other write keeps them, after group commits and their rollbacks
+// alike. What the checks guarded in a group commit is still refused there:
+// an answer, a claim or customer IDs for a submission the history does not
+// have.
 func TestGroupCommitsLeaveForeignKeysOn(t *testing.T) {
 	ctx := context.Background()
 	st, _ := openTemp(t)

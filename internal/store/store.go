@@ -76,7 +76,12 @@ type Store struct {
 	mu      sync.RWMutex
 	secrets []string
 
-	stmts writeStmts // the write connection's prepared statements
+	// group is the connection of group commits (inPreparedTx), opened by
+	// the first one: only an import makes them.
+	groupOnce sync.Once
+	group     *sql.DB
+	groupErr  error
+	stmts     writeStmts // the group connection's prepared statements
 }
 
 // sqliteHeader starts every SQLite database file.
@@ -104,8 +109,8 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	s := &Store{path: path, owner: own}
-	if s.write, err = openDB(path, true); err == nil {
-		s.read, err = openDB(path, false)
+	if s.write, err = openDB(path, writer); err == nil {
+		s.read, err = openDB(path, reader)
 	}
 	if err == nil {
 		err = s.migrate(context.Background())
@@ -158,25 +163,41 @@ func checkHeader(path string) error {
 // loss, after the platform already has the customer). In WAL mode FULL costs
 // one fsync of the WAL per commit, well inside the 5 ms budget of a write;
 // bulk imports amortise it with BeginMany.
-const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
 
-func openDB(path string, writer bool) (*sql.DB, error) {
+// dbRole is what a connection pool of the store is for.
+type dbRole int
+
+const (
+	reader dbRole = iota // queries, four connections, query_only
+	writer               // every write but group commits, one connection
+	// grouper is the one connection of group commits, without SQLite's
+	// foreign-key checks (see inPreparedTx). A connection of its own, since
+	// switching the checks off and on again makes SQLite prepare every
+	// statement anew.
+	grouper
+)
+
+func openDB(path string, role dbRole) (*sql.DB, error) {
 	dsn := "file:" + filepath.ToSlash(path) + "?" + pragmas
-	if writer {
+	switch role {
+	case reader:
+		dsn += "&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+	case writer:
 		// IMMEDIATE takes the write lock at BEGIN, so a second process waits on
 		// busy_timeout instead of failing when a read turns into a write.
-		dsn += "&_txlock=immediate"
-	} else {
-		dsn += "&_pragma=query_only(1)"
+		dsn += "&_pragma=foreign_keys(1)&_txlock=immediate"
+	case grouper:
+		dsn += "&_pragma=foreign_keys(0)&_txlock=immediate"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
-	if writer {
-		db.SetMaxOpenConns(1)
-	} else {
+	if role == reader {
 		db.SetMaxOpenConns(4)
+	} else {
+		db.SetMaxOpenConns(1)
 	}
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(0)
@@ -185,6 +206,16 @@ func openDB(path string, writer bool) (*sql.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// groupDB is the group commits' connection, opened the first time.
+func (s *Store) groupDB() (*sql.DB, error) {
+	s.groupOnce.Do(func() {
+		if s.group, s.groupErr = openDB(s.path, grouper); s.groupErr != nil {
+			s.groupErr = describeOpenError(s.path, s.groupErr)
+		}
+	})
+	return s.group, s.groupErr
 }
 
 func describeOpenError(path string, err error) error {
@@ -214,6 +245,9 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) closeDBs() error {
+	// Whoever opened the group connection is done: Close runs after the
+	// store's last use.
+	s.groupOnce.Do(func() {})
 	s.closeStmts()
 	var errs []error
 	if s.read != nil {
@@ -221,6 +255,9 @@ func (s *Store) closeDBs() error {
 	}
 	if s.write != nil {
 		errs = append(errs, s.write.Close())
+	}
+	if s.group != nil {
+		errs = append(errs, s.group.Close())
 	}
 	return errors.Join(errs...)
 }
