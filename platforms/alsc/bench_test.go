@@ -1,7 +1,6 @@
 package alsc_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 
@@ -20,13 +19,7 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(err)
 	}
 	cu := wang()
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		ex := c.Send(context.Background(), platforms.Single("bench-"+strconv.Itoa(i), cu))
-		if ex.Result.Outcome != platforms.OK {
-			b.Fatalf("result %+v, response %s", ex.Result, ex.Response)
-		}
-	}
+	platformtest.BenchSend(b, c, func(i int) platforms.Submission { return platforms.Single("bench-"+strconv.Itoa(i), cu) })
 }
 
 // BenchmarkBuild is the request alone, without the network.

@@ -1,7 +1,6 @@
 package nxlink_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/custdesk/custdesk/platforms"
@@ -19,13 +18,7 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(err)
 	}
 	sub := platforms.Submission{RequestID: "bench", Customers: []platforms.Customer{wang()}}
-	b.ReportAllocs()
-	for b.Loop() {
-		ex := c.Send(context.Background(), sub)
-		if ex.Result.Outcome != platforms.OK {
-			b.Fatalf("result %+v, response %s", ex.Result, ex.Response)
-		}
-	}
+	platformtest.BenchSend(b, c, func(int) platforms.Submission { return sub })
 }
 
 // BenchmarkBuild is the request alone, without the network.
