@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -306,5 +307,37 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 	ens, err := st.Enrolments(ctx, MemberKey(platforms.Customer{Mobile: "+8613633333333"}))
 	if err != nil || len(ens) != 1 || ens[0].SubmissionID != 1 || ens[0].Platform != "alsc" || ens[0].State != StateSettled {
 		t.Fatalf("Enrolments of a migrated row = %+v, %v", ens, err)
+	}
+}
+
+// Close returns only once a connection still in use has been given back
+// and closed, so that nothing writes the directory after it (a read
+// connection outliving the others would make SQLite recreate the WAL).
+func TestCloseWaitsForConnectionsInUse(t *testing.T) {
+	st, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := st.Watch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- st.Close() }()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while a connection was in use", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-closed:
+	case <-time.After(closeWait):
+		t.Fatal("Close did not return once the connection was given back")
+	}
+	if n := st.read.Stats().OpenConnections; n != 0 {
+		t.Fatalf("%d read connections still open after Close", n)
 	}
 }

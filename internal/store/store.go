@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -250,17 +251,30 @@ func (s *Store) closeDBs() error {
 	s.groupOnce.Do(func() {})
 	s.closeStmts()
 	var errs []error
-	if s.read != nil {
-		errs = append(errs, s.read.Close())
-	}
-	if s.write != nil {
-		errs = append(errs, s.write.Close())
-	}
-	if s.group != nil {
-		errs = append(errs, s.group.Close())
+	for _, db := range []*sql.DB{s.read, s.write, s.group} {
+		if db != nil {
+			errs = append(errs, closeDB(db))
+		}
 	}
 	return errors.Join(errs...)
 }
+
+// closeDB closes db and waits, up to closeWait, for the connections still
+// in use to end: database/sql closes those only when their query or
+// transaction gives them back. Until the last one is closed SQLite may
+// still write the files (a reader left alone recreates the WAL and its
+// index, the last one out checkpoints and deletes them), so a caller that
+// moves or removes the directory after Close must find it at rest.
+func closeDB(db *sql.DB) error {
+	err := db.Close()
+	for deadline := time.Now().Add(closeWait); db.Stats().OpenConnections > 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	return err
+}
+
+// closeWait bounds how long Close waits for queries still running.
+const closeWait = 5 * time.Second
 
 // MaskSecrets adds secrets (app secrets, tokens, header values) that a
 // platform may echo in its answer: they are masked there before anything is
