@@ -2,14 +2,11 @@ package main
 
 import (
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-
-	"github.com/custdesk/custdesk/internal/config"
 )
 
 // hostilePostgres answers every connection's start-up with an error whose
@@ -46,15 +43,8 @@ func hostilePostgres(t *testing.T, message string) string {
 func TestConfigCheckSanitisesTheCentralServer(t *testing.T) {
 	dir := isolate(t)
 	t.Setenv("CUSTDESK_CENTRAL_URL", hostilePostgres(t, "no \x1b]52;c;cHduZWQ=\x07 entry\x1b[2J"))
-	cfgText, err := config.Encode(config.ForSandbox("http://127.0.0.1:1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgText = append(cfgText, "\n[central]\nurl = \"env:CUSTDESK_CENTRAL_URL\"\nterminal = \"store-012/pos-1\"\n"...)
 	cfg := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfg, cfgText, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTerminalConfig(t, cfg, sandboxConfig(t, "http://127.0.0.1:1"), "store-012/pos-1")
 	r := runCLI(t, "", "config", "check", cfg)
 	out := r.stdout + r.stderr
 	if !strings.Contains(out, "central unreachable") || !strings.Contains(out, "entry") {

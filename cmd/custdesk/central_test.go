@@ -28,15 +28,8 @@ func TestCentralFromInitToHeadOfficeSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	cfgText, err := config.Encode(config.ForSandbox(sb.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgText = append(cfgText, "\n[central]\nurl = \"env:CUSTDESK_CENTRAL_URL\"\nterminal = \"store-012/pos-1\"\n"...)
 	cfg := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfg, cfgText, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTerminalConfig(t, cfg, sandboxConfig(t, sb.URL), "store-012/pos-1")
 	data := filepath.Join(dir, "till")
 	var outputs []string
 	cli := func(stdin string, args ...string) result {
@@ -75,5 +68,25 @@ func TestCentralFromInitToHeadOfficeSearch(t *testing.T) {
 		if strings.Contains(out, "s3cretpw") {
 			t.Fatalf("the central URL's password was printed:\n%s", out)
 		}
+	}
+}
+
+// sandboxConfig is the configuration text of the sandbox at url.
+func sandboxConfig(t *testing.T, url string) []byte {
+	t.Helper()
+	text, err := config.Encode(config.ForSandbox(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// writeTerminalConfig writes base with a [central] section naming this
+// terminal, its url read from $CUSTDESK_CENTRAL_URL.
+func writeTerminalConfig(t *testing.T, path string, base []byte, terminal string) {
+	t.Helper()
+	text := append(append([]byte{}, base...), "\n[central]\nurl = \"env:CUSTDESK_CENTRAL_URL\"\nterminal = \""+terminal+"\"\n"...)
+	if err := os.WriteFile(path, text, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

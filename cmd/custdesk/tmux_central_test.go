@@ -3,7 +3,6 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/custdesk/custdesk/internal/central/pgtest"
-	"github.com/custdesk/custdesk/internal/config"
 	"github.com/custdesk/custdesk/platforms/sandbox"
 )
 
@@ -79,10 +77,7 @@ func TestConsoleCentralInTmux(t *testing.T) {
 func writeCentralOnly(t *testing.T, dir string, base []byte) string {
 	t.Helper()
 	cfg := filepath.Join(dir, "admin.toml")
-	text := append(append([]byte{}, base...), "\n[central]\nurl = \"env:CUSTDESK_CENTRAL_URL\"\nterminal = \"hq/admin\"\n"...)
-	if err := os.WriteFile(cfg, text, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTerminalConfig(t, cfg, base, "hq/admin")
 	return cfg
 }
 
@@ -100,18 +95,12 @@ func twoTerminalsShipped(t *testing.T) (url, cfg, data string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sb.Close() })
-	base, err := config.Encode(config.ForSandbox(sb.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := sandboxConfig(t, sb.URL)
 	terminal := func(name, customer string) (cfg, data string) {
 		t.Helper()
 		slug := strings.ReplaceAll(name, "/", "-")
 		cfg, data = filepath.Join(dir, slug+".toml"), filepath.Join(dir, slug)
-		text := append(append([]byte{}, base...), "\n[central]\nurl = \"env:CUSTDESK_CENTRAL_URL\"\nterminal = \""+name+"\"\n"...)
-		if err := os.WriteFile(cfg, text, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeTerminalConfig(t, cfg, base, name)
 		if r := runCLI(t, customer, "submit", "--config", cfg, "--data-dir", data); r.code != exitOK {
 			t.Fatalf("submit at %s: exit %d\n%s%s", name, r.code, r.stdout, r.stderr)
 		}
