@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/custdesk/custdesk/platforms"
@@ -114,11 +113,7 @@ func (s *Store) RecordAfter(ctx context.Context, subID int64, ex platforms.Excha
 
 // addSearchIDs makes the platform's customer IDs findable.
 func addSearchIDs(ctx context.Context, tx *sql.Tx, subID int64, r platforms.Result) error {
-	ids := slices.Clone(r.CustomerIDs)
-	for _, it := range r.Items {
-		ids = append(ids, it.CustomerID)
-	}
-	ids = nonEmpty(ids)
+	ids := resultIDs(r)
 	if len(ids) == 0 {
 		return nil
 	}
