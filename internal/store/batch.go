@@ -355,11 +355,15 @@ func (s *Store) recordIn(ctx context.Context, tx execer, subID int64, ex platfor
 	return exID, nil
 }
 
-// resultIDs are the customer IDs a result carries, for the search index.
+// resultIDs are the customer IDs a result carries, each once (a batch
+// answer names a customer both among the result's IDs and in its item),
+// for the search index and the duplicate guard's messages.
 func resultIDs(r platforms.Result) []string {
 	ids := slices.Clone(r.CustomerIDs)
 	for _, it := range r.Items {
-		ids = append(ids, it.CustomerID)
+		if !slices.Contains(ids, it.CustomerID) {
+			ids = append(ids, it.CustomerID)
+		}
 	}
 	return nonEmpty(ids)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -219,5 +220,14 @@ func TestStateFiltersUseTheirIndexes(t *testing.T) {
 		if !strings.Contains(plan, want) {
 			t.Fatalf("plan for outcome %s:\n%s\nwant %q", o, plan, want)
 		}
+	}
+}
+
+// A customer an answer names twice, among the result's IDs and in its
+// item, is one ID.
+func TestResultIDsNameEachCustomerOnce(t *testing.T) {
+	r := platforms.Result{CustomerIDs: []string{"c1", " "}, Items: []platforms.ItemResult{{CustomerID: "c1"}, {CustomerID: "c2"}, {}}}
+	if got := resultIDs(r); !slices.Equal(got, []string{"c1", "c2"}) {
+		t.Fatalf("resultIDs = %q, want [c1 c2]", got)
 	}
 }
