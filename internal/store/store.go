@@ -307,6 +307,3 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b)
 }
-
-// NewRequestID returns a fresh request ID (platforms.NewRequestID).
-func NewRequestID() string { return platforms.NewRequestID() }

@@ -159,7 +159,7 @@ func (s *Store) beginTx(ctx context.Context, tx writeTx, subs []*Submission, now
 
 func (s *Store) insertSubmission(ctx context.Context, tx writeTx, sub *Submission, member string, now time.Time, searchLater bool) error {
 	if sub.RequestID == "" {
-		sub.RequestID = NewRequestID()
+		sub.RequestID = platforms.NewRequestID()
 	}
 	created := sub.Created
 	if created.IsZero() {
