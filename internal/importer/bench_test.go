@@ -55,7 +55,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ResetTimer()
 	var sends, batched, batchReqs int
 	var elapsed, cpu time.Duration
-	busy0, commits0, writes0 := writerBusy.Load(), writerCommits.Load(), writerWrites.Load()
+	busy0, wcpu0, commits0, writes0 := writerBusy.Load(), writerCPU.Load(), writerCommits.Load(), writerWrites.Load()
 	for i := range b.N {
 		st := openStore(b, filepath.Join(dir, "data"+strconv.Itoa(i)))
 		start, cpu0 := time.Now(), processCPU()
@@ -80,6 +80,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(sends)/elapsed.Seconds(), "sends/s")
 	b.ReportMetric(ceiling, "loopback-req/s")
 	b.ReportMetric(float64(writerBusy.Load()-busy0)/1e3/float64(sends), "writer-µs/send")
+	b.ReportMetric(float64(writerCPU.Load()-wcpu0)/1e3/float64(sends), "writer-cpu-µs/send")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(sends), "cpu-µs/send")
 	if commits := writerCommits.Load() - commits0; commits > 0 {
 		b.ReportMetric(float64(writerWrites.Load()-writes0)/float64(commits), "writes/commit")
