@@ -105,9 +105,9 @@ func usage() string {
 
 const usageText = `
 
-  custdesk [--config FILE] [--sandbox] [--lang zh|en] [--data-dir DIR]   the console
+  custdesk [--config FILE] [--sandbox] [--lang zh|en] [--data-dir DIR] [--central]   the console
   custdesk submit [--platform a,b] [--dry-run] [--output text|json] [FILE|-]
-  custdesk import FILE.csv|FILE.jsonl [--platform …] [--concurrency N] [--output text|json]
+  custdesk import FILE.csv|FILE.xlsx|FILE.jsonl [--check] [--sheet NAME] [--platform …] [--output text|json]
   custdesk history [--search Q] [--platform P] [--outcome O] [--since D] [--until D] [--output text|json|csv]
   custdesk sandbox [--listen ADDR] [--write-config FILE] [--fault-rate R] [--latency D]
   custdesk central init [--grant ROLE]
