@@ -3,6 +3,7 @@ package platforms
 import (
 	"net/mail"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -112,6 +113,48 @@ func (r *Rules) Email(field, value string) bool {
 		return false
 	}
 	return true
+}
+
+// Landline fails when value is non-empty and not written as a telephone
+// number: 5 to 20 digits, an optional leading +, the separators people put
+// between them (space, -, a dot, parentheses), and an optional extension of
+// up to 6 digits after 转, ext, x or #. The pages give no format for their
+// landline fields beyond an example (0571-87658765); this keeps an e-mail or
+// a note typed into the wrong field from being sent as a telephone number.
+func (r *Rules) Landline(field, value string) bool {
+	if value == "" || isLandline(value) {
+		return true
+	}
+	r.Fail(field, RuleFormat, "座机号码格式不正确（例：0571-87658765）", "not a telephone number (e.g. 0571-87658765)")
+	return false
+}
+
+// extensionMarks are what people write before a telephone extension,
+// lower-cased; "ext" comes before the "x" it contains.
+var extensionMarks = []string{"转", "ext.", "ext", "x", "#"}
+
+func isLandline(s string) bool {
+	number, ext := strings.ToLower(s), ""
+	for _, mark := range extensionMarks {
+		if i := strings.Index(number, mark); i > 0 {
+			number, ext = strings.TrimSpace(number[:i]), strings.TrimSpace(number[i+len(mark):])
+			break
+		}
+	}
+	if len(ext) > 6 || (ext != "" && !IsDigits(ext)) || (ext == "" && number != strings.ToLower(s)) {
+		return false
+	}
+	digits := 0
+	for _, c := range strings.TrimPrefix(number, "+") {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return false
+		}
+	}
+	return digits >= 5 && digits <= 20
 }
 
 // Gender fails when value is not one of the model's gender values.

@@ -27,6 +27,8 @@ func TestValidate(t *testing.T) {
 		{"mobile with letters", platforms.Customer{Mobile: "1341111111x"}, []fail{{"mobile", platforms.RuleFormat}}},
 		{"email", platforms.Customer{Mobile: "13411111111", Email: "xxx@"}, []fail{{"email", platforms.RuleFormat}}},
 		{"email with a display name", platforms.Customer{Mobile: "13411111111", Email: "Wang <w@example.com>"}, []fail{{"email", platforms.RuleFormat}}},
+		{"an e-mail typed as the landline", platforms.Customer{Mobile: "13411111111", Phone: "bad@@mail"}, []fail{{"phone", platforms.RuleFormat}}},
+		{"a landline with an extension", platforms.Customer{Mobile: "13411111111", Phone: "0571-87658765 转 801"}, nil},
 		{"birthday not a date", platforms.Customer{Mobile: "13411111111", Birthday: "2010-02-30"}, []fail{{"birthday", platforms.RuleFormat}}},
 		{"birthday with a time", platforms.Customer{Mobile: "13411111111", Birthday: "2010-01-01 00:00:00"}, []fail{{"birthday", platforms.RuleFormat}}},
 		{"gender outside the enumeration", platforms.Customer{Mobile: "13411111111", Gender: "男"}, []fail{{"gender", platforms.RuleOneOf}}},
