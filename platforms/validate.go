@@ -125,7 +125,7 @@ func (r *Rules) Landline(field, value string) bool {
 	if value == "" || isLandline(value) {
 		return true
 	}
-	r.Fail(field, RuleFormat, "座机号码格式不正确（例：0571-87658765）", "not a telephone number (e.g. 0571-87658765)")
+	r.Fail(field, RuleFormat, "座机号码格式不正确", "not a telephone number")
 	return false
 }
 

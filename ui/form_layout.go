@@ -97,11 +97,21 @@ func (f *form) messages(fl *fieldBase) []string {
 		if _, seen := titles[msg]; !seen {
 			order = append(order, msg)
 		}
-		titles[msg] = append(titles[msg], e.Title)
+		title := e.Title
+		if t := f.c.platformTitle(e.Platform); e.Platform != "" && t != e.Platform {
+			title = t
+		}
+		titles[msg] = append(titles[msg], title)
+	}
+	// The platforms as the checkboxes above name them, in the console's
+	// language and punctuation.
+	comma, colon := ", ", ": "
+	if f.c.lang == "zh" {
+		comma, colon = "、", "："
 	}
 	for _, msg := range order {
-		if who := strings.Join(titles[msg], ", "); who != "" {
-			msg = who + ": " + msg
+		if who := strings.Join(titles[msg], comma); who != "" {
+			msg = who + colon + msg
 		}
 		out = append(out, msg)
 	}
