@@ -157,6 +157,18 @@ func isLandline(s string) bool {
 	return digits >= 5 && digits <= 20
 }
 
+// AreaCode fails when value is non-empty and not a mainland administrative
+// division code: 6 digits (GB/T 2260, down to the county, e.g. 330106), or
+// the 9 or 12 of the statistical codes that extend it to the township and
+// the village.
+func (r *Rules) AreaCode(field, value string) bool {
+	if value == "" || (IsDigits(value) && (len(value) == 6 || len(value) == 9 || len(value) == 12)) {
+		return true
+	}
+	r.Fail(field, RuleFormat, "区划代码应为 6 位数字（或 9、12 位）", "area code must be a 6-digit division code (or 9 or 12 digits)")
+	return false
+}
+
 // Gender fails when value is not one of the model's gender values.
 func (r *Rules) Gender(field, value string) bool {
 	switch value {

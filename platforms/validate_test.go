@@ -31,3 +31,18 @@ func TestLandlineAllocatesNothingForAGoodNumber(t *testing.T) {
 		t.Fatalf("%v allocations per check", n)
 	}
 }
+
+func TestAreaCodeIsADivisionCode(t *testing.T) {
+	for _, ok := range []string{"", "330106", "330106001", "330106001001"} {
+		r := Rules{}
+		if !r.AreaCode("area_code", ok) || len(r.Errs) != 0 {
+			t.Errorf("AreaCode(%q) refused: %v", ok, r.Errs)
+		}
+	}
+	for _, bad := range []string{"abc", "33010", "3301060", "33010600100", "3301060010011", "330-106", "３３０１０６"} {
+		r := Rules{}
+		if r.AreaCode("area_code", bad) || len(r.Errs) != 1 || r.Errs[0].Rule != RuleFormat {
+			t.Errorf("AreaCode(%q) accepted or misreported: %v", bad, r.Errs)
+		}
+	}
+}

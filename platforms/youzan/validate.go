@@ -28,6 +28,8 @@ func rules(cu platforms.Customer) platforms.Rules {
 	}
 	r.Gender("gender", cu.Gender)
 	r.Date("birthday", cu.Birthday)
+	// address.areaCode is the page's 统一地区码, the division code.
+	r.AreaCode("area_code", cu.AreaCode)
 	// freeLevel is sent only when level is given, and then its yzLevelAlias is
 	// required: a blank alias would be sent as present but empty.
 	if cu.Level != "" && strings.TrimSpace(cu.Level) == "" {

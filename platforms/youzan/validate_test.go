@@ -27,6 +27,7 @@ func TestValidate(t *testing.T) {
 		{"birthday not a date", platforms.Customer{Mobile: "13411111111", Birthday: "1990-02-30"}, []failure{{"birthday", platforms.RuleFormat}}},
 		{"birthday with time", platforms.Customer{Mobile: "13411111111", Birthday: "1990-02-03 00:00:00"}, []failure{{"birthday", platforms.RuleFormat}}},
 		{"blank level", platforms.Customer{Mobile: "13411111111", Level: "  "}, []failure{{"level", platforms.RuleRequired}}},
+		{"area code not a division code", platforms.Customer{Mobile: "13411111111", AreaCode: "abc"}, []failure{{"area_code", platforms.RuleFormat}}},
 		{"empty custom key", platforms.Customer{Mobile: "13411111111", Custom: map[string]string{"": "x", " ": "y"}}, []failure{{"custom", platforms.RuleRequired}}},
 		{"several at once", platforms.Customer{Gender: "x", Birthday: "yesterday"}, []failure{
 			{"mobile", platforms.RuleRequired}, {"gender", platforms.RuleOneOf}, {"birthday", platforms.RuleFormat}}},
