@@ -165,7 +165,7 @@ func (r *Rules) AreaCode(field, value string) bool {
 	if value == "" || (IsDigits(value) && (len(value) == 6 || len(value) == 9 || len(value) == 12)) {
 		return true
 	}
-	r.Fail(field, RuleFormat, "区划代码应为 6 位数字（或 9、12 位）", "area code must be a 6-digit division code (or 9 or 12 digits)")
+	r.Fail(field, RuleFormat, "区划代码应为 6 位数字", "area code must be 6 digits")
 	return false
 }
 
