@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -21,6 +22,12 @@ type common struct {
 }
 
 func (c *common) tr(t text) string { return t.in(c.lang) }
+
+// list joins items as the console's language writes a list: 、 in Chinese.
+func (c *common) list(items []string) string { return strings.Join(items, c.tr(listComma)) }
+
+// labelled is "label: text", with the console's language's colon.
+func (c *common) labelled(label, s string) string { return label + c.tr(labelColon) + s }
 
 func (c *common) platformTitle(name string) string {
 	for _, p := range c.platforms {

@@ -254,7 +254,7 @@ func (m *Model) askEditAccepted(accepted []string) {
 	for i, p := range accepted {
 		titles[i] = m.c.platformTitle(p)
 	}
-	m.ask(fmt.Sprintf(m.c.tr(msgAskEditAccepted), strings.Join(titles, ", ")), func() tea.Cmd {
+	m.ask(fmt.Sprintf(m.c.tr(msgAskEditAccepted), m.c.list(titles)), func() tea.Cmd {
 		return m.enrol(enrolHow{confirmedEdit: true})
 	})
 }
@@ -274,7 +274,7 @@ func (m *Model) askDuplicate() tea.Cmd {
 	if len(created) == 0 || m.send == nil {
 		return nil
 	}
-	m.ask(fmt.Sprintf(m.c.tr(msgAskDuplicate), strings.Join(created, ", ")), func() tea.Cmd {
+	m.ask(fmt.Sprintf(m.c.tr(msgAskDuplicate), m.c.list(created)), func() tea.Cmd {
 		return m.enrol(enrolHow{duplicate: true, confirmedEdit: true})
 	})
 	return nil
@@ -307,7 +307,7 @@ func (m *Model) skipText(skipped []dispatch.Skipped) string {
 		dispatch.WhyAttention: whyAttention, dispatch.WhyRejected: whyRejected, dispatch.WhyDropped: whyDropped}
 	parts := make([]string, 0, len(groups))
 	for _, g := range groups {
-		titles := strings.Join(g.titles, ", ")
+		titles := m.c.list(g.titles)
 		if g.why == dispatch.WhyRejected {
 			parts = append(parts, fmt.Sprintf(m.c.tr(words[g.why]), titles))
 			continue
@@ -315,7 +315,7 @@ func (m *Model) skipText(skipped []dispatch.Skipped) string {
 		parts = append(parts, fmt.Sprintf(m.c.tr(words[g.why]), titles, g.holder))
 	}
 	// ctrl+r, create another anyway, is offered in the help bar.
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, m.c.tr(clauseSemicolon))
 }
 
 func (m *Model) nothingSent(skipped []dispatch.Skipped) string {
@@ -327,7 +327,7 @@ func (m *Model) sendingText(plan dispatch.EnrolPlan) string {
 	for i, p := range plan.Send {
 		titles[i] = m.c.platformTitle(p)
 	}
-	return fmt.Sprintf(m.c.tr(msgSendingSkip), strings.Join(titles, ", "), m.skipText(plan.Skipped))
+	return fmt.Sprintf(m.c.tr(msgSendingSkip), m.c.list(titles), m.skipText(plan.Skipped))
 }
 
 // offerAgain: the last submit skipped a platform where another submission

@@ -105,13 +105,9 @@ func (f *form) messages(fl *fieldBase) []string {
 	}
 	// The platforms as the checkboxes above name them, in the console's
 	// language and punctuation.
-	comma, colon := ", ", ": "
-	if f.c.lang == "zh" {
-		comma, colon = "、", "："
-	}
 	for _, msg := range order {
-		if who := strings.Join(titles[msg], comma); who != "" {
-			msg = who + colon + msg
+		if who := f.c.list(titles[msg]); who != "" {
+			msg = f.c.labelled(who, msg)
 		}
 		out = append(out, msg)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -122,7 +121,7 @@ func (m *Model) showGuard() {
 	if len(created) == 0 {
 		m.form.setNotes(platformsNoteKey, nil)
 	} else {
-		m.form.setNotes(platformsNoteKey, []string{"✓ " + m.c.tr(msgAlreadyCreated) + ": " + strings.Join(created, ", ")})
+		m.form.setNotes(platformsNoteKey, []string{"✓ " + m.c.labelled(m.c.tr(msgAlreadyCreated), m.c.list(created))})
 	}
 	if len(others) == 0 {
 		m.form.setNotes(mobileNoteKey, m.elsewhereLines())
@@ -145,7 +144,7 @@ func (m *Model) showGuard() {
 		}
 	}
 	when := newest.In(m.c.now().Location()).Format("01-02 15:04")
-	m.form.setNotes(mobileNoteKey, append([]string{m.c.tr(msgEnrolledAt) + " " + when + " · " + strings.Join(parts, ", ")}, m.elsewhereLines()...))
+	m.form.setNotes(mobileNoteKey, append([]string{m.c.tr(msgEnrolledAt) + " " + when + " · " + m.c.list(parts)}, m.elsewhereLines()...))
 }
 
 // shortID keeps the end of a customer ID, where IDs handed out one after

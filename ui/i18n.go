@@ -126,6 +126,9 @@ var (
 	msgDroppedResend     = text{"已放弃：不会自动发送。r 重新发送。", "Dropped: nothing sends it again by itself. r resends it."}
 	msgResending         = text{"正在重新发送 %s…", "resending %s…"}
 	msgNothingSent       = text{"未发送：%s", "nothing sent: %s"}
+	listComma            = text{"、", ", "}
+	labelColon           = text{"：", ": "}
+	clauseSemicolon      = text{"；", "; "}
 	msgSendingSkip       = text{"发送到 %s；跳过 %s", "sending to %s; skipped %s"}
 	msgEnrolledAt        = text{"已登记", "enrolled"}
 	msgEnrolledElsewhere = text{"已在 %s 登记 %s", "enrolled at %s on %s"}

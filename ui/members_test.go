@@ -98,6 +98,11 @@ type till struct {
 
 func openTill(t *testing.T, g *gateway, dir string) *till {
 	t.Helper()
+	return openTillIn(t, g, dir, "en")
+}
+
+func openTillIn(t *testing.T, g *gateway, dir, lang string) *till {
+	t.Helper()
 	ps, err := config.Sandbox(g.url).Build()
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +113,7 @@ func openTill(t *testing.T, g *gateway, dir string) *till {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	disp := dispatch.New(st, ps, dispatch.Options{Backoff: func(int) time.Duration { return 50 * time.Millisecond }, Poll: 30 * time.Millisecond})
-	m := New(Options{Platforms: ps, Dispatcher: disp, Store: st, Lang: "en"})
+	m := New(Options{Platforms: ps, Dispatcher: disp, Store: st, Lang: lang})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	m.background(ctx, disp)
@@ -240,6 +245,23 @@ func TestMemberSameMobileInAFreshForm(t *testing.T) {
 			t.Errorf("%s: %d customers after a confirmed duplicate, want %d", p, n, want[p])
 		}
 	}
+}
+
+// The same member in Chinese: the guard and the status line list the
+// platforms as Chinese writes a list, under the names the checkboxes use.
+func TestMemberSameMobileInChinese(t *testing.T) {
+	g := newGateway(t)
+	c := openTillIn(t, g, t.TempDir(), "zh")
+	c.enter("王小二", "13411111111")
+	typeKeys(c.tm, "ctrl+s")
+	c.notice(t, "已全部成功")
+	c.idle(t)
+	typeKeys(c.tm, "ctrl+x")
+	c.enter("王晓二", "134 1111 1111")
+	waitScreen(t, c.tm, "#1、有赞 #1、NXLink #1")
+	typeKeys(c.tm, "ctrl+s")
+	c.notice(t, "未发送：阿里本地生活、有赞、NXLink 已创建（#1）")
+	g.assertOnce(t, "13411111111")
 }
 
 // e on a partial entry (NXLink refused an unknown seat user): the form comes
