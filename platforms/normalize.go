@@ -74,8 +74,8 @@ func NormalizeField(key, value string, now time.Time) (string, *FieldError) {
 	if widthFields[key] || key == "mobile" || key == "birthday" || key == "gender" {
 		v = strings.TrimSpace(HalfWidth(v))
 	}
-	if v == "" {
-		return v, nil
+	if v == "" || (key != "gender" && (widthFields[key] || key == "mobile" || key == "birthday") && isPlaceholder(v)) {
+		return "", nil
 	}
 	var zh, en, rule string
 	var out string
@@ -93,6 +93,19 @@ func NormalizeField(key, value string, now time.Time) (string, *FieldError) {
 		return v, &FieldError{Field: key, Rule: rule, Zh: zh, En: en}
 	}
 	return out, nil
+}
+
+// isPlaceholder: what spreadsheets and old systems write in a cell that has
+// no value (暂无, -, N/A). In a field with a form of its own (a number, an
+// address, a date, an ID) it cannot be the value, so it is sent as nothing
+// rather than refused; free text (names, remarks, tags) keeps what was
+// written, and a gender's 未知 is a value.
+func isPlaceholder(v string) bool {
+	switch strings.ToLower(v) {
+	case "无", "暂无", "没有", "空", "未填", "不详", "未提供", "-", "--", "—", "——", "/", "n/a", "na", "none", "null", "nil":
+		return true
+	}
+	return false
 }
 
 // HalfWidth maps full-width ASCII (U+FF01–U+FF5E) and the ideographic space

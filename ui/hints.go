@@ -12,6 +12,10 @@ import (
 // typed "134 1111 1111" and sees what the platforms will get.
 var msgSentAs = text{"将发送：", "sent as "}
 
+// msgSentEmpty is the hint of a placeholder the normaliser reads as no
+// value (暂无, -, N/A in a telephone or date field).
+var msgSentEmpty = text{"视为未填，不发送", "read as empty: not sent"}
+
 // normalised is the form's customer through the one normaliser the CLI and
 // the importer use. errs adds the values it refused (in the console's
 // language) to the form's own errors; hints are the values it rewrote beyond
@@ -45,7 +49,11 @@ func (f *form) appendHint(lines []formLine, i int) []formLine {
 	if !ok {
 		return lines
 	}
-	return append(lines, formLine{kind: lineHint, field: i, text: msgSentAs.in(f.c.lang) + h})
+	hint := msgSentAs.in(f.c.lang) + h
+	if h == "" {
+		hint = msgSentEmpty.in(f.c.lang)
+	}
+	return append(lines, formLine{kind: lineHint, field: i, text: hint})
 }
 
 // renderHint draws a hint where messages go, clipped and padded to the

@@ -93,3 +93,17 @@ func TestHintsAndRefusalsAsTyped(t *testing.T) {
 		t.Errorf("customer %+v, errs %v", c, errs)
 	}
 }
+
+// A placeholder in a telephone field is shown as what it becomes: nothing.
+func TestHintOfAPlaceholder(t *testing.T) {
+	e := newEnv(t)
+	d := drive(t, e.model(t, "zh"), 80, 30)
+	d.focusOn("phone")
+	d.typeText("暂无")
+	if errs := d.m.form.field("phone").base().errs; len(errs) != 0 || !strings.Contains(d.screen(), "→ 视为未填，不发送") {
+		t.Fatalf("errors %q; screen:\n%s", errs, d.screen())
+	}
+	if c, _ := d.m.form.customer(); c.Phone != "" {
+		t.Errorf("phone sent as %q", c.Phone)
+	}
+}
