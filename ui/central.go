@@ -39,6 +39,7 @@ type Elsewhere struct {
 // set: it could not be asked, and the check was local only.
 type elsewhereMsg struct {
 	key string
+	n   uint64 // guardState.asked when it was asked
 	ens []Elsewhere
 	err error
 }
@@ -47,7 +48,7 @@ type elsewhereMsg struct {
 // form says the check was local only.
 const centralLookupTimeout = 2 * time.Second
 
-func (m *Model) elsewhereCmd(key string) tea.Cmd {
+func (m *Model) elsewhereCmd(key string, n uint64) tea.Cmd {
 	fn := m.elsewhere
 	if fn == nil || key == "" {
 		return nil
@@ -56,15 +57,15 @@ func (m *Model) elsewhereCmd(key string) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), centralLookupTimeout)
 		defer cancel()
 		ens, err := fn(ctx, key)
-		return elsewhereMsg{key: key, ens: ens, err: err}
+		return elsewhereMsg{key: key, n: n, ens: ens, err: err}
 	}
 }
 
 func (m *Model) elsewhereAnswered(msg elsewhereMsg) {
-	if msg.key != m.guard.key {
-		return // an answer for a mobile since changed
+	if msg.key != m.guard.key || msg.n <= m.guard.shownElsewhere {
+		return // an answer for a mobile since changed, or older than what is shown
 	}
-	m.guard.elsewhere, m.guard.localOnly = msg.ens, msg.err != nil
+	m.guard.elsewhere, m.guard.localOnly, m.guard.shownElsewhere = msg.ens, msg.err != nil, msg.n
 	m.showGuard()
 }
 

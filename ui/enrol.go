@@ -219,7 +219,7 @@ func (m *Model) unsent() bool {
 func (m *Model) clearForm() {
 	m.form.clear()
 	m.bound, m.skipped = nil, nil
-	m.guard = guardState{}
+	m.guard = m.guard.forMember("")
 	m.form.setNotes(mobileNoteKey, nil)
 	m.form.setNotes(platformsNoteKey, nil)
 	m.drafts.saved = m.form.version

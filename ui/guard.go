@@ -30,6 +30,11 @@ const guardDelay = 300 * time.Millisecond
 type guardState struct {
 	key string // the member key shown (or being looked up)
 	seq int
+	// asked numbers the lookups; shown and shownElsewhere are the numbers
+	// of the answers shown: lookups run concurrently (one after each
+	// platform's answer), and an older snapshot arriving last must not
+	// replace a newer one.
+	asked, shown, shownElsewhere uint64
 	ens []store.Enrolment
 	// elsewhere: the member at other terminals of the chain; localOnly:
 	// the chain's central store could not be asked.
@@ -41,10 +46,18 @@ type (
 	guardTickMsg struct{ seq int }
 	guardMsg     struct {
 		key string
+		n   uint64 // guardState.asked when it was asked
 		ens []store.Enrolment
 		err error
 	}
 )
+
+// forMember starts the guard over for another member key (or none); the
+// numbering of lookups goes on, so no answer to an earlier one is taken for
+// a later one.
+func (g guardState) forMember(key string) guardState {
+	return guardState{key: key, seq: g.seq + 1, asked: g.asked}
+}
 
 // guardAfterEdit asks again once typing pauses, when the member changed.
 func (m *Model) guardAfterEdit() tea.Cmd {
@@ -53,7 +66,7 @@ func (m *Model) guardAfterEdit() tea.Cmd {
 	if key == m.guard.key {
 		return nil
 	}
-	m.guard = guardState{key: key, seq: m.guard.seq + 1}
+	m.guard = m.guard.forMember(key)
 	m.showGuard()
 	if key == "" || m.hist == nil {
 		return nil
@@ -81,20 +94,21 @@ func (m *Model) lookupNow() tea.Cmd {
 }
 
 func (m *Model) lookupCmd() tea.Cmd {
-	hs, key := m.hist, m.guard.key
+	m.guard.asked++
+	hs, key, n := m.hist, m.guard.key, m.guard.asked
 	return tea.Batch(func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		ens, err := hs.Enrolments(ctx, key)
-		return guardMsg{key: key, ens: ens, err: err}
-	}, m.elsewhereCmd(key))
+		return guardMsg{key: key, n: n, ens: ens, err: err}
+	}, m.elsewhereCmd(key, n))
 }
 
 func (m *Model) guarded(msg guardMsg) {
-	if msg.key != m.guard.key || msg.err != nil {
-		return // an answer for a mobile since changed; or none: Enrol still guards
+	if msg.key != m.guard.key || msg.err != nil || msg.n <= m.guard.shown {
+		return // for a mobile since changed, or older than what is shown; or none: Enrol still guards
 	}
-	m.guard.ens = msg.ens
+	m.guard.ens, m.guard.shown = msg.ens, msg.n
 	m.showGuard()
 }
 

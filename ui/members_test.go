@@ -191,6 +191,9 @@ func TestMemberPartialThenSubmitAgain(t *testing.T) {
 	if ok, _ := settled(t, c.st, "13411111111"); ok != 3 {
 		t.Errorf("%d platforms ok, want 3", ok)
 	}
+	// The form still holds the member: what the queue delivered is among
+	// what ctrl+s will not send again.
+	waitScreen(t, c.tm, "Youzan #1, NXLink #1")
 	g.assertOnce(t, "13411111111")
 }
 
