@@ -35,7 +35,7 @@ type guardState struct {
 	// platform's answer), and an older snapshot arriving last must not
 	// replace a newer one.
 	asked, shown, shownElsewhere uint64
-	ens []store.Enrolment
+	ens                          []store.Enrolment
 	// elsewhere: the member at other terminals of the chain; localOnly:
 	// the chain's central store could not be asked.
 	elsewhere []Elsewhere
