@@ -85,6 +85,19 @@ func (m *Model) guardTick(msg guardTickMsg) tea.Cmd {
 	return m.lookupCmd()
 }
 
+// guardConcerns: submission id is the form's, or one the guard shows.
+func (m *Model) guardConcerns(id int64) bool {
+	if m.bound != nil && m.bound.id == id {
+		return true
+	}
+	for _, en := range m.guard.ens {
+		if en.SubmissionID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // lookupNow asks again at once (a send changed what the history knows).
 func (m *Model) lookupNow() tea.Cmd {
 	if m.guard.key == "" || m.hist == nil {

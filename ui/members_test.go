@@ -197,6 +197,27 @@ func TestMemberPartialThenSubmitAgain(t *testing.T) {
 	g.assertOnce(t, "13411111111")
 }
 
+// Youzan down at the submit: the form is kept, and once the queue has
+// delivered, the guard above it counts Youzan among the platforms ctrl+s
+// will not send to again, without anyone typing.
+func TestMemberQueueDeliversIntoTheGuard(t *testing.T) {
+	g := newGateway(t)
+	g.setDown(true, sandbox.PathYouzan)
+	c := openTill(t, g, t.TempDir())
+	c.enter("王小二", "13411111111")
+	typeKeys(c.tm, "ctrl+s")
+	c.notice(t, "not every platform said ok")
+	waitScreen(t, c.tm, "Alibaba ALSC #1, NXLink #1")
+	// Past the guard's pause after typing: its own lookup is done.
+	time.Sleep(2 * guardDelay)
+	g.setDown(false, sandbox.PathYouzan)
+	if ok, _ := settled(t, c.st, "13411111111"); ok != 3 {
+		t.Errorf("%d platforms ok, want 3", ok)
+	}
+	waitScreen(t, c.tm, "Alibaba ALSC #1, Youzan #1, NXLink #1")
+	g.assertOnce(t, "13411111111")
+}
+
 // Offline with all three queued, ctrl+s twice, then the network is back:
 // one customer each.
 func TestMemberOfflineSubmitTwiceThenOnline(t *testing.T) {

@@ -139,7 +139,12 @@ func (m *Model) retried(msg tea.Msg) tea.Cmd {
 	if !ok || m.hist == nil {
 		return nil
 	}
-	return m.afterChange(id.subID)
+	cmds := []tea.Cmd{m.afterChange(id.subID)}
+	if m.guardConcerns(id.subID) {
+		// The queue created the member somewhere: ctrl+s will not send there.
+		cmds = append(cmds, m.lookupNow())
+	}
+	return tea.Batch(cmds...)
 }
 
 // retryEvent says a background retry of a submission made progress.
