@@ -131,7 +131,7 @@ func HalfWidth(s string) string {
 // (and many POS exports) use 1 male, 2 female or 0 unknown.
 func normGender(v string) (out, rule, zh, en string) {
 	switch strings.ToLower(strings.ReplaceAll(v, " ", "")) {
-	case "男", "男性", "先生", "m", "male", "man":
+	case "男", "男性", "男士", "先生", "m", "male", "man":
 		return GenderMale, "", "", ""
 	case "女", "女性", "女士", "f", "female", "woman":
 		return GenderFemale, "", "", ""

@@ -66,6 +66,7 @@ func TestNormalizeField(t *testing.T) {
 		{"phone", "暂无电话", "暂无电话", "", ""},
 		{"gender", "男", GenderMale, "", ""},
 		{"gender", "男性", GenderMale, "", ""},
+		{"gender", "男士", GenderMale, "", ""},
 		{"gender", "先生", GenderMale, "", ""},
 		{"gender", "M", GenderMale, "", ""},
 		{"gender", "ｍ", GenderMale, "", ""},
