@@ -127,7 +127,7 @@ func parseImportFlags(args []string, stdout, stderr io.Writer) (importFlags, str
 	fs.StringVar(&f.sheet, "sheet", "", "the workbook's sheet to read (default: the first)")
 	fs.StringVar(&f.mapping, "map", "", "columns the header table does not know: HEADER=FIELD pairs, e.g. '会员卡号=custom.card,Col7=remark' (ColN is column N; FIELD - ignores a column)")
 	fs.BoolVar(&f.check, "check", false, "print the column mapping and the first rows as they would be sent, count the file's valid rows, and send nothing")
-	fs.StringVar(&f.report, "report", "", "where to write invalid rows as CSV: row,field,platform,rule,message (default FILE.invalid.csv beside FILE, written only when there are invalid rows)")
+	fs.StringVar(&f.report, "report", "", "where to write invalid rows as CSV: row,field,platform,rule,message (default beside FILE: NAME.invalid.csv for NAME.csv, else FILE[.SHEET].invalid.csv; written only when there are invalid rows)")
 	fs.StringVar(&f.rates, "rate", "", "requests per second per platform, PLATFORM=N,… (0 or off: no cap; a batching platform's request carries a whole batch). "+
 		"Default: "+defaultRatesText()+" for configured platforms, no cap on the built-in sandbox. Whatever the cap, a platform that answers "+
 		"with a rate limit (its own rate-limit codes, HTTP 429, Retry-After) is paused and slowed down")
@@ -177,7 +177,7 @@ func checkImportFile(ctx context.Context, f importFlags, in importer.Input, chos
 	file := in.Path
 	reportPath := f.report
 	if reportPath == "" {
-		reportPath = strings.TrimSuffix(file, filepath.Ext(file)) + ".invalid.csv"
+		reportPath = defaultReportPath(file, in.Sheet)
 	}
 	report := &lazyReport{path: reportPath, lang: f.lang, always: f.report != ""}
 	checked, err := importer.Check(ctx, in, chosen, report.add)
@@ -204,6 +204,23 @@ func checkImportFile(ctx context.Context, f importFlags, in importer.Input, chos
 		return checked, badInput("no valid row; nothing was sent (see %s)", reportPath)
 	}
 	return checked, nil
+}
+
+// defaultReportPath is where a file's invalid rows go unless --report says:
+// beside it, named after it. Only a CSV file's extension is dropped
+// (会员.csv → 会员.invalid.csv), so that the CSV and the workbook of one list,
+// or two sheets of one workbook (--sheet), never write over each other's
+// report.
+func defaultReportPath(file, sheet string) string {
+	base := file
+	if ext := filepath.Ext(file); strings.EqualFold(ext, ".csv") {
+		base = strings.TrimSuffix(file, ext)
+	}
+	if sheet != "" {
+		// Excel allows neither separator in a sheet's name; the flag is typed.
+		base += "." + strings.NewReplacer("/", "_", `\`, "_").Replace(sheet)
+	}
+	return base + ".invalid.csv"
 }
 
 // writeImportSummary writes what the import did, as text or JSON, and

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,57 @@ func TestSubmitNormalisesAndSaysSo(t *testing.T) {
 		r := runCLI(t, c.in, "submit", "--lang", "en")
 		if r.code != exitBadInput || !strings.Contains(r.stderr, c.want) || !strings.Contains(r.stderr, "1 field error(s)") {
 			t.Errorf("%s: exit %d\n%s\nwant exit 2, one error: %q", c.in, r.code, r.stderr, c.want)
+		}
+	}
+}
+
+// The CSV and the workbook of one list, and two sheets of one workbook,
+// each get their own report of invalid rows.
+func TestImportReportsDoNotOverwriteEachOther(t *testing.T) {
+	dir := isolate(t)
+	data := filepath.Join(dir, "history")
+	f := excelize.NewFile()
+	defer f.Close()
+	if _, err := f.NewSheet("二月"); err != nil {
+		t.Fatal(err)
+	}
+	for sheet, bad := range map[string]string{"Sheet1": "1341111", "二月": "13422222"} {
+		for i, row := range [][]any{{"姓名", "手机"}, {"王小二", 13411119001}, {"坏行", bad}} {
+			if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+1), &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	book := filepath.Join(dir, "会员.xlsx")
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	csvFile := filepath.Join(dir, "会员.csv")
+	if err := os.WriteFile(csvFile, []byte("姓名,手机\n王小三,13411119002\n坏行,134333\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runs := []struct {
+		args   []string
+		report string
+		digits string // how long its bad mobile is
+	}{
+		{[]string{csvFile}, "会员.invalid.csv", "6"},
+		{[]string{book}, "会员.xlsx.invalid.csv", "7"},
+		{[]string{book, "--sheet", "二月"}, "会员.xlsx.二月.invalid.csv", "8"},
+	}
+	for _, run := range runs {
+		r := runCLI(t, "", append([]string{"import", "--data-dir", data}, run.args...)...)
+		if r.code != exitOK && r.code != exitNotOK {
+			t.Fatalf("%v: exit %d\n%s", run.args, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "written to "+filepath.Join(dir, run.report)) {
+			t.Errorf("%v: the report is not %s:\n%s", run.args, run.report, r.stderr)
+		}
+	}
+	for _, run := range runs {
+		b, err := os.ReadFile(filepath.Join(dir, run.report))
+		if err != nil || !strings.Contains(string(b), "this one has "+run.digits+")") {
+			t.Errorf("%s: %v\n%s", run.report, err, b)
 		}
 	}
 }
