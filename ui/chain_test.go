@@ -154,7 +154,7 @@ func TestChainViewShowsEveryTerminalAndOwnEntriesOnlyAct(t *testing.T) {
 	if help := helpLine(d.screen()); !strings.Contains(help, "resend") || !strings.Contains(help, "edit") {
 		t.Fatalf("this terminal's entry does not offer resend and edit: %q", help)
 	}
-	d.press("r")
+	d.press("r", "y") // Youzan keeps no idempotency key: r asks first
 	d.settle()
 	if h.rows[0].states["youzan"] != "ok" {
 		t.Errorf("after resend this terminal's row is %q", h.rows[0].states["youzan"])

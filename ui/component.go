@@ -32,6 +32,9 @@ type (
 	resendMsg struct {
 		id       int64
 		platform string
+		// mayDuplicate: the platform has no idempotency key and its last
+		// attempt went out without a verdict, so a resend is asked first.
+		mayDuplicate bool
 	}
 	dropMsg struct {
 		id       int64

@@ -269,7 +269,7 @@ func (d *detail) key(msg tea.KeyPressMsg) tea.Cmd {
 	case !ok:
 		return nil
 	case key.Matches(msg, k.Resend) && (v.awaits || v.state == stateDropped):
-		return d.c.report(resendMsg{id: d.data.id, platform: v.platform})
+		return d.c.report(resendMsg{id: d.data.id, platform: v.platform, mayDuplicate: d.mayDuplicate(v)})
 	case key.Matches(msg, k.Drop) && (v.awaits || v.state == stateQueued):
 		return d.c.report(dropMsg{id: d.data.id, platform: v.platform})
 	case key.Matches(msg, k.Edit):
@@ -580,6 +580,14 @@ func (d *detail) resultFields(v exchangeView) []string {
 	return l.lines
 }
 
+// mayDuplicate: sending v again may create its member twice, as its
+// platform keeps no idempotency key and the last attempt went out without
+// a verdict.
+func (d *detail) mayDuplicate(v exchangeView) bool {
+	p, ok := d.c.platform(v.platform)
+	return ok && !p.Traits().Idempotent && v.ex.Result.Outcome == platforms.Unknown
+}
+
 // resultNotes say what a person can do with a send that waits for them.
 func (d *detail) resultNotes(v exchangeView) []string {
 	st := d.c.st
@@ -598,7 +606,7 @@ func (d *detail) resultNotes(v exchangeView) []string {
 		return nil
 	}
 	why := msgAwaits
-	if p, ok := d.c.platform(v.platform); ok && !p.Traits().Idempotent && v.ex.Result.Outcome == platforms.Unknown {
+	if p, ok := d.c.platform(v.platform); ok && d.mayDuplicate(v) {
 		why = text{fmt.Sprintf(msgAwaitsNoKey.zh, titleIn(p, "zh")), fmt.Sprintf(msgAwaitsNoKey.en, p.Title())}
 	}
 	lines := []string{""}

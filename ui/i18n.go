@@ -122,6 +122,7 @@ var (
 	msgAskCancel         = text{"取消 %d 个进行中的请求？可安全重发的回到重试队列", "Cancel %d send(s) in flight? Safe ones go back on the retry queue"}
 	msgAskEditAccepted   = text{"%s 已接受修改前的资料。修改后的作为新提交发往其余平台？", "%s accepted the record before your edit. Send the edit to the rest as new?"}
 	msgAskDuplicate      = text{"已在 %s 登记。仍要再建一个客户？", "Enrolled on %s already. Create another customer anyway?"}
+	msgAskResendNoKey    = text{"重发 %[1]s（#%[2]d）？若%[1]s已创建该会员，会再建一个", "Resend to %[1]s (#%[2]d)? If it created the member, this makes another"}
 	msgAskDrop           = text{"放弃 %s（#%d）？不再发送，之后仍可按 r 重发", "Drop %s (#%d)? Nothing sends it again (r still can)"}
 	msgDroppedResend     = text{"已放弃：不会自动发送。r 重新发送。", "Dropped: nothing sends it again by itself. r resends it."}
 	msgResending         = text{"正在重新发送 %s…", "resending %s…"}

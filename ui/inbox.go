@@ -37,6 +37,19 @@ func (m *Model) askDrop(id int64, platform string) tea.Cmd {
 	return nil
 }
 
+// askResend resends at once, unless the send may create the member twice:
+// then the person who read the detail's warning confirms first.
+func (m *Model) askResend(msg resendMsg) tea.Cmd {
+	if !msg.mayDuplicate {
+		return m.resend(msg.id, msg.platform)
+	}
+	title := m.c.platformTitle(msg.platform)
+	m.ask(fmt.Sprintf(m.c.tr(msgAskResendNoKey), title, msg.id), func() tea.Cmd {
+		return m.resend(msg.id, msg.platform)
+	})
+	return nil
+}
+
 // resend sends one platform of a submission again, once at a time.
 func (m *Model) resend(id int64, platform string) tea.Cmd {
 	if m.send == nil {

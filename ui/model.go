@@ -147,7 +147,7 @@ func (m *Model) fromChildren(msg tea.Msg) (tea.Cmd, bool) {
 		m.status.clear(paneDetail)
 		m.setFocus(paneHistory)
 	case resendMsg:
-		return m.resend(msg.id, msg.platform), true
+		return m.askResend(msg), true
 	case dropMsg:
 		return m.askDrop(msg.id, msg.platform), true
 	case editMsg:

@@ -240,7 +240,17 @@ func TestEntryResendDropAndEdit(t *testing.T) {
 	if !strings.Contains(d.screen(), "no idempotency key") || !strings.Contains(d.screen(), "r resend") {
 		t.Fatalf("the entry does not explain the wait:\n%s", d.screen())
 	}
+	// Youzan may hold the member already: r asks first, and n sends nothing.
 	d.press("r")
+	if !strings.Contains(d.screen(), "Resend to Youzan (#") {
+		t.Fatalf("r did not ask first:\n%s", d.screen())
+	}
+	d.press("n")
+	d.settle()
+	if n := e.sb.Created("/MemberCreateExtension"); n != 0 || h.rows[0].states["youzan"] != string(platforms.Unknown) {
+		t.Fatalf("n resent: youzan created %d, row %q", n, h.rows[0].states["youzan"])
+	}
+	d.press("r", "y")
 	d.settle()
 	if r := h.rows[0]; r.states["youzan"] != "ok" {
 		t.Errorf("after resend youzan is %q", r.states["youzan"])
