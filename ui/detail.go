@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/custdesk/custdesk/internal/policy"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
@@ -580,12 +581,13 @@ func (d *detail) resultFields(v exchangeView) []string {
 	return l.lines
 }
 
-// mayDuplicate: sending v again may create its member twice, as its
-// platform keeps no idempotency key and the last attempt went out without
-// a verdict.
+// mayDuplicate: sending v again may create its member twice (the send
+// policy leaves it to a person: its platform keeps no idempotency key and
+// the last attempt may have been applied, unanswered or answered
+// unreadably).
 func (d *detail) mayDuplicate(v exchangeView) bool {
 	p, ok := d.c.platform(v.platform)
-	return ok && !p.Traits().Idempotent && v.ex.Result.Outcome == platforms.Unknown
+	return ok && policy.Next(p.Traits(), v.ex.Result, v.ex.Status) == policy.Person
 }
 
 // resultNotes say what a person can do with a send that waits for them.
