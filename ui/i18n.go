@@ -105,6 +105,7 @@ var choiceLabels = map[string]text{
 var (
 	msgTitle             = text{"custdesk 客户录入", "custdesk"}
 	msgSandbox           = text{"沙箱模式：数据只发往本机模拟器 ", "SANDBOX: nothing leaves this machine "}
+	msgSandboxShort      = text{"沙箱模式", "SANDBOX"}
 	msgHistory           = text{"历史记录", "History"}
 	msgHistoryEmpty      = text{"还没有提交记录", "No submissions yet"}
 	msgNoPlatform        = text{"请至少选择一个平台", "choose at least one platform"}
