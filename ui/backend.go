@@ -248,7 +248,7 @@ func buildDetail(lang string, plats []platInfo, sub store.Submission, exs []stor
 		}
 		return ra < rb
 	})
-	d := detailData{id: sub.ID, requestID: sub.RequestID, created: sub.Created, customer: sub.Customer}
+	d := detailData{id: sub.ID, requestID: sub.RequestID, created: sub.Created, customer: sub.Customer, source: sourceText(sub)}
 	for _, name := range names {
 		title := titles[name]
 		if title == "" {

@@ -56,6 +56,7 @@ type detailData struct {
 	requestID string
 	created   time.Time
 	customer  platforms.Customer
+	source    text // where the submission came from (sourceText)
 	views     []exchangeView
 }
 
@@ -575,6 +576,7 @@ func (d *detail) resultFields(v exchangeView) []string {
 	if d.reqInBody {
 		l.add(lblRequest, d.data.requestID, nil)
 	}
+	l.add(lblSource, d.c.tr(d.data.source), st.dim.Render)
 	if v.state == stateQueued && !v.nextRetry.IsZero() {
 		l.add(lblNext, v.nextRetry.In(d.c.now().Location()).Format("15:04:05"), st.notice.Render)
 	}

@@ -203,6 +203,7 @@ var (
 	lblStatus      = text{"HTTP", "HTTP"}
 	lblDuration    = text{"耗时", "duration"}
 	lblAttempts    = text{"次数", "attempts"}
+	lblSource      = text{"来源", "source"}
 	lblRetry       = text{"可重试", "retryable"}
 	lblError       = text{"错误", "error"}
 	lblItems       = text{"逐条", "items"}
