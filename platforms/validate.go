@@ -23,6 +23,7 @@ const (
 type FieldError struct {
 	Platform string // platform name, e.g. "nxlink"
 	Title    string // platform title as people read it, e.g. "NXLink"
+	TitleZH  string // its Chinese name where it has one (Traits.TitleZH)
 	Field    string // customer field JSON key
 	Rule     string
 	Zh, En   string // the message, without the platform's name
@@ -33,14 +34,20 @@ type FieldError struct {
 // error every platform shares (RuleCharacters) and the normaliser's refusals
 // have no title and no prefix.
 func (e FieldError) Message(lang string) string {
-	msg := e.En
-	if lang == "zh" {
-		msg = e.Zh
+	if lang != "zh" {
+		if e.Title == "" {
+			return e.En
+		}
+		return e.Title + ": " + e.En
 	}
-	if e.Title == "" {
-		return msg
+	title := e.Title
+	if e.TitleZH != "" {
+		title = e.TitleZH
 	}
-	return e.Title + ": " + msg
+	if title == "" {
+		return e.Zh
+	}
+	return title + "：" + e.Zh
 }
 
 func (e FieldError) Error() string { return e.Field + ": " + e.Message("en") }
@@ -49,13 +56,13 @@ func (e FieldError) Error() string { return e.Field + ": " + e.Message("en") }
 // one, applies its checks and returns Errs; the zero cost of a passing check keeps
 // validation cheap enough for every keystroke.
 type Rules struct {
-	Platform, Title string
-	Errs            []FieldError
+	Platform, Title, TitleZH string
+	Errs                     []FieldError
 }
 
 // Fail records a failed rule.
 func (r *Rules) Fail(field, rule, zh, en string) {
-	r.Errs = append(r.Errs, FieldError{Platform: r.Platform, Title: r.Title, Field: field, Rule: rule, Zh: zh, En: en})
+	r.Errs = append(r.Errs, FieldError{Platform: r.Platform, Title: r.Title, TitleZH: r.TitleZH, Field: field, Rule: rule, Zh: zh, En: en})
 }
 
 // Required fails when value is empty.

@@ -20,6 +20,8 @@ import (
 const (
 	Name  = "alsc"
 	Title = "Alibaba ALSC"
+	// TitleZH is how Chinese-speaking staff call it.
+	TitleZH = "阿里本地生活"
 
 	Method        = "alibaba.alsc.crm.customer.create"
 	BusinessParam = "param_customer_create_open_req"

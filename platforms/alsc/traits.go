@@ -20,6 +20,6 @@ func (c *Client) Traits() platforms.Traits {
 		Idempotent:   true,
 		ImportRate:   ImportRate,
 		ReplayWindow: TimestampWindow,
-		TitleZH:      "阿里本地生活",
+		TitleZH:      TitleZH,
 	}
 }

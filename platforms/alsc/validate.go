@@ -9,7 +9,7 @@ import "github.com/custdesk/custdesk/platforms"
 // birthday, gender enumeration). A customer that passes allocates nothing beyond the cached
 // mobile parse, so forms can call this on every keystroke.
 func (c *Client) Validate(cu platforms.Customer) []platforms.FieldError {
-	r := platforms.Rules{Platform: Name, Title: Title}
+	r := platforms.Rules{Platform: Name, Title: Title, TitleZH: TitleZH}
 	if cu.Mobile == "" {
 		if c.cfg.OuterType == OuterTypeMobile {
 			r.Fail("mobile", platforms.RuleRequired,

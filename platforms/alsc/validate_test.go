@@ -44,7 +44,7 @@ func TestValidate(t *testing.T) {
 				if e.Platform != "alsc" || e.Title != "Alibaba ALSC" || e.Zh == "" || e.En == "" {
 					t.Errorf("field error %+v lacks its platform or a language", e)
 				}
-				if !strings.HasPrefix(e.Message("zh"), "Alibaba ALSC: ") || !strings.HasPrefix(e.Message("en"), "Alibaba ALSC: ") {
+				if !strings.HasPrefix(e.Message("zh"), "阿里本地生活：") || !strings.HasPrefix(e.Message("en"), "Alibaba ALSC: ") {
 					t.Errorf("messages %q / %q do not name the platform", e.Message("zh"), e.Message("en"))
 				}
 			}

@@ -128,12 +128,12 @@ func TestValidateMessagesNamePlatformInBothLanguages(t *testing.T) {
 	if got := e.Message("en"); got != "NXLink: digits only" {
 		t.Errorf("en = %q", got)
 	}
-	if got := e.Message("zh"); got != "NXLink: 只能是数字" {
+	if got := e.Message("zh"); got != "NXLink：只能是数字" {
 		t.Errorf("zh = %q", got)
 	}
 	contact := Validate(platforms.Customer{Name: "x"})
 	if len(contact) != 1 || contact[0].Rule != platforms.RuleContact ||
-		!strings.HasPrefix(contact[0].Message("zh"), "NXLink: ") || !strings.Contains(contact[0].Message("en"), "at least one contact") {
+		!strings.HasPrefix(contact[0].Message("zh"), "NXLink：") || !strings.Contains(contact[0].Message("en"), "at least one contact") {
 		t.Errorf("contact rule = %+v", contact)
 	}
 }

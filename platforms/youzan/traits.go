@@ -8,5 +8,5 @@ const ImportRate = 20
 // Traits: MemberCreateExtension has no idempotency key, so a second attempt
 // after one that reached the connector may create the member twice.
 func (c *Client) Traits() platforms.Traits {
-	return platforms.Traits{ImportRate: ImportRate, TitleZH: "有赞"}
+	return platforms.Traits{ImportRate: ImportRate, TitleZH: TitleZH}
 }

@@ -20,7 +20,7 @@ func (c *Client) Validate(cu platforms.Customer) []platforms.FieldError {
 func Validate(cu platforms.Customer) []platforms.FieldError { return rules(cu).Errs }
 
 func rules(cu platforms.Customer) platforms.Rules {
-	r := platforms.Rules{Platform: Name, Title: Title}
+	r := platforms.Rules{Platform: Name, Title: Title, TitleZH: TitleZH}
 	// mobile is the page's only required customer field, in its own format:
 	// 11 mainland digits, otherwise +<country code>-<number>.
 	if r.Required("mobile", cu.Mobile) {

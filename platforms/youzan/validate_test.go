@@ -54,7 +54,7 @@ func TestValidateMessagesNameThePlatform(t *testing.T) {
 	if len(errs) != 1 {
 		t.Fatalf("errors %v", errs)
 	}
-	if got := errs[0].Message("zh"); got != "Youzan: 手机号应为 11 位大陆号码或 +区号-号码" {
+	if got := errs[0].Message("zh"); got != "有赞：手机号应为 11 位大陆号码或 +区号-号码" {
 		t.Errorf("zh message %q", got)
 	}
 	if got := errs[0].Message("en"); got != "Youzan: mobile must be 11 mainland digits or +<country code>-<number>" {

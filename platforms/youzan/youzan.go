@@ -27,8 +27,9 @@ import (
 
 // Name and Title identify the platform to people and to config.
 const (
-	Name  = "youzan"
-	Title = "Youzan"
+	Name    = "youzan"
+	Title   = "Youzan"
+	TitleZH = "有赞"
 )
 
 // Path is the connector action appended to the configured base URL.
