@@ -37,9 +37,7 @@ func TestGuardKeepsTheNewestAnswer(t *testing.T) {
 	m.timers = false
 	d := drive(t, m, 80, 30)
 	d.settle()
-	d.typeText("王小二")
-	d.press("tab")
-	d.typeText("13466666666")
+	d.enter("王小二", "13466666666")
 	d.settle()
 	stale := guardAnswer(t, m.lookupCmd())
 	if len(stale.ens) != 0 {
@@ -48,9 +46,7 @@ func TestGuardKeepsTheNewestAnswer(t *testing.T) {
 	d.press("ctrl+s")
 	d.settle()
 	// The form is cleared once every platform said ok; the same member again:
-	d.typeText("王小二")
-	d.press("tab")
-	d.typeText("13466666666")
+	d.enter("王小二", "13466666666")
 	d.settle()
 	if !strings.Contains(d.screen(), "already created, not sent again") {
 		t.Fatalf("no guard note after the submit:\n%s", d.screen())

@@ -164,6 +164,13 @@ func (d *driver) deliver(msg tea.Msg) {
 	}
 }
 
+// enter types a member's name and mobile into a fresh form.
+func (d *driver) enter(name, mobile string) {
+	d.typeText(name)
+	d.press("tab")
+	d.typeText(mobile)
+}
+
 func (d *driver) typeText(s string) {
 	for _, r := range s {
 		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
