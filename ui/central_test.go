@@ -94,3 +94,32 @@ func TestCentralTextIsSanitised(t *testing.T) {
 		t.Fatalf("the other store or the status is not shown:\n%s", plain)
 	}
 }
+
+// The chain is asked about a member when the cashier types one, not again
+// after each platform's answer: those change this terminal's history only.
+func TestSendsDoNotAskTheChainAgain(t *testing.T) {
+	e := newEnv(t)
+	var calls atomic.Int32
+	lookup := func(ctx context.Context, member string) ([]Elsewhere, error) {
+		calls.Add(1)
+		return nil, nil
+	}
+	m := newModel(Options{Platforms: e.ps, Lang: "en", NoColor: true, Elsewhere: lookup}, clockSender{e.disp, e.clock}, e.st)
+	m.timers = false
+	d := drive(t, m, 100, 30)
+	d.settle()
+	d.enter("王小二", "13477777778")
+	d.settle()
+	asked := calls.Load()
+	if asked == 0 {
+		t.Fatal("the chain was not asked about the member typed")
+	}
+	d.press("ctrl+s")
+	d.settle()
+	if !strings.Contains(d.statusLine(), "every platform said ok") {
+		t.Fatalf("the submit did not go through: %q", d.statusLine())
+	}
+	if n := calls.Load(); n != asked {
+		t.Errorf("the chain was asked %d more times during the submit", n-asked)
+	}
+}

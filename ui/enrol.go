@@ -106,14 +106,14 @@ func (m *Model) enrolled(msg enrolledMsg) tea.Cmd {
 	case msg.err != nil:
 		m.subs.remove(s)
 		m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgBeginFailed), msg.err))
-		return m.lookupNow()
+		return m.lookupHere()
 	}
 	plan := msg.plan
 	m.skipped = plan.Skipped
 	if len(plan.Send) == 0 {
 		m.subs.remove(s)
 		m.status.set(paneForm, noticeError, m.nothingSent(plan.Skipped))
-		return m.lookupNow()
+		return m.lookupHere()
 	}
 	s.id, s.names, s.skipped, s.planned = plan.Submission.ID, plan.Send, plan.Skipped, true
 	m.bound = &binding{id: plan.Submission.ID, customer: plan.Submission.Customer}
@@ -138,12 +138,12 @@ func (m *Model) enrolled(msg enrolledMsg) tea.Cmd {
 	for _, p := range plan.Send {
 		cmds = append(cmds, sendCmd(s.ctx, m.send, plan.Submission, p))
 	}
-	return tea.Batch(append(cmds, refresh, m.saveDraftNow(), m.lookupNow())...)
+	return tea.Batch(append(cmds, refresh, m.saveDraftNow(), m.lookupHere())...)
 }
 
 func (m *Model) sent(msg sentMsg) tea.Cmd {
 	m.history.setState(msg.subID, msg.platform, exchangeState(msg.ex))
-	cmds := []tea.Cmd{m.afterChange(msg.subID), m.lookupNow()}
+	cmds := []tea.Cmd{m.afterChange(msg.subID), m.lookupHere()}
 	if msg.resend {
 		m.resending[resendKey{msg.subID, msg.platform}] = false
 		o := string(msg.ex.Result.Outcome)

@@ -98,7 +98,8 @@ func (m *Model) guardConcerns(id int64) bool {
 	return false
 }
 
-// lookupNow asks again at once (a send changed what the history knows).
+// lookupNow asks again at once, here and across the chain (the console
+// starts with a draft's member).
 func (m *Model) lookupNow() tea.Cmd {
 	if m.guard.key == "" || m.hist == nil {
 		return nil
@@ -106,15 +107,30 @@ func (m *Model) lookupNow() tea.Cmd {
 	return m.lookupCmd()
 }
 
+// lookupHere asks this terminal's history again at once: a send changed
+// what it knows, not what the rest of the chain does, so the central store
+// is not asked once per platform's answer.
+func (m *Model) lookupHere() tea.Cmd {
+	if m.guard.key == "" || m.hist == nil {
+		return nil
+	}
+	return m.localLookup()
+}
+
 func (m *Model) lookupCmd() tea.Cmd {
+	local := m.localLookup()
+	return tea.Batch(local, m.elsewhereCmd(m.guard.key, m.guard.asked))
+}
+
+func (m *Model) localLookup() tea.Cmd {
 	m.guard.asked++
 	hs, key, n := m.hist, m.guard.key, m.guard.asked
-	return tea.Batch(func() tea.Msg {
+	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		ens, err := hs.Enrolments(ctx, key)
 		return guardMsg{key: key, n: n, ens: ens, err: err}
-	}, m.elsewhereCmd(key, n))
+	}
 }
 
 func (m *Model) guarded(msg guardMsg) {

@@ -142,7 +142,7 @@ func (m *Model) retried(msg tea.Msg) tea.Cmd {
 	cmds := []tea.Cmd{m.afterChange(id.subID)}
 	if m.guardConcerns(id.subID) {
 		// The queue created the member somewhere: ctrl+s will not send there.
-		cmds = append(cmds, m.lookupNow())
+		cmds = append(cmds, m.lookupHere())
 	}
 	return tea.Batch(cmds...)
 }
