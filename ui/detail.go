@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/custdesk/custdesk/internal/policy"
+	"github.com/custdesk/custdesk/internal/textcol"
 	"github.com/custdesk/custdesk/platforms"
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
@@ -558,9 +559,9 @@ func (d *detail) resultFields(v exchangeView) []string {
 	if ex.Status > 0 {
 		l.add(lblStatus, strconv.Itoa(ex.Status), nil)
 	}
-	dur := fmtDur(ex.Duration)
+	dur := textcol.Duration(ex.Duration)
 	if ex.FirstByte > 0 && ex.Phases == (platforms.Phases{}) {
-		dur += " (" + text{"首字节", "first byte"}.in(d.c.lang) + " " + fmtDur(ex.FirstByte) + ")"
+		dur += " (" + text{"首字节", "first byte"}.in(d.c.lang) + " " + textcol.Duration(ex.FirstByte) + ")"
 	}
 	l.add(lblDuration, dur, nil)
 	l.add(lblPhases, d.phasesText(ex.Phases), st.dim.Render)
@@ -689,7 +690,7 @@ func (d *detail) attemptLines(v exchangeView) []string {
 		}
 		o := string(t.ex.Result.Outcome)
 		line := mark + "#" + strconv.Itoa(i+1) + " " + t.ex.Started.In(loc).Format("01-02 15:04:05") + " " +
-			st.outcomeStyle(o).Render(d.c.outcomeText(o)) + " " + st.dim.Render(fmtDur(t.ex.Duration))
+			st.outcomeStyle(o).Render(d.c.outcomeText(o)) + " " + st.dim.Render(textcol.Duration(t.ex.Duration))
 		lines = append(lines, ansi.Truncate(line, d.leftW, "…"))
 	}
 	return lines
@@ -708,7 +709,7 @@ func (d *detail) phasesText(p platforms.Phases) string {
 		{text{"等待", "wait"}, p.Wait}, {text{"正文", "body"}, p.Body}} {
 		if ph.d > 0 {
 			// A no-break space keeps a step's name with its time when the line wraps.
-			parts = append(parts, d.c.tr(ph.name)+"\u00a0"+fmtDur(ph.d))
+			parts = append(parts, d.c.tr(ph.name)+"\u00a0"+textcol.Duration(ph.d))
 		}
 	}
 	if p.Reused {

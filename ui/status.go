@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/custdesk/custdesk/internal/textcol"
 	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
@@ -163,7 +164,7 @@ func (s *statusBar) platformsText(sub *submitting, level int) string {
 		if level > 0 {
 			word = (&history{c: s.c}).mark(state)
 		}
-		b.WriteString(" " + title + " " + st.outcomeStyle(state).Render(word) + " " + st.dim.Render(fmtDur(dur)))
+		b.WriteString(" " + title + " " + st.outcomeStyle(state).Render(word) + " " + st.dim.Render(textcol.Duration(dur)))
 	}
 	return b.String()
 }
@@ -171,13 +172,3 @@ func (s *statusBar) platformsText(sub *submitting, level int) string {
 func (s *statusBar) View() []string            { return []string{s.line(paneForm)} }
 func (s *statusBar) ShortHelp() []key.Binding  { return nil }
 func (s *statusBar) FullHelp() [][]key.Binding { return nil }
-
-func fmtDur(d time.Duration) string {
-	if d < 10*time.Millisecond {
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
-	}
-	if d < time.Second {
-		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
-	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-}

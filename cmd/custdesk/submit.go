@@ -299,7 +299,7 @@ func printExchangesText(w io.Writer, lang string, subID int64, exs []platforms.E
 		// Every cell is the platform's text: made terminal-safe, and with no
 		// tab or newline left to break the table.
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ex.Platform, termsafe.Line(string(r.Outcome)), termsafe.Line(detail),
-			termsafe.Line(msg), ex.Duration.Round(time.Millisecond))
+			termsafe.Line(msg), textcol.Duration(ex.Duration))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -6,7 +6,9 @@ package textcol
 import (
 	"bytes"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -71,4 +73,18 @@ func layout(out *strings.Builder, rows [][]string) {
 		}
 		out.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
+}
+
+// Duration is a time taken as the console and the CLI's tables write it:
+// tenths of a millisecond under 10 ms (a loopback answer takes 0.4 ms, which
+// rounding to the millisecond would show as 0s), whole milliseconds under a
+// second, tenths of a second above.
+func Duration(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+	case d < time.Second:
+		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Columns line up on screen whatever the width of the characters before
@@ -26,5 +27,19 @@ func TestColumnsLineUpByDisplayWidth(t *testing.T) {
 		"x  y\n"
 	if out.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+func TestDurationKeepsWhatRoundingHid(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		380 * time.Microsecond:  "0.4ms",
+		2700 * time.Microsecond: "2.7ms",
+		42 * time.Millisecond:   "42ms",
+		1340 * time.Millisecond: "1.3s",
+		0:                       "0.0ms",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
