@@ -71,10 +71,11 @@ func normalizeAt(c Customer, now time.Time) (Customer, []Change, []FieldError) {
 // and why it is refused. now decides what "in the future" means.
 func NormalizeField(key, value string, now time.Time) (string, *FieldError) {
 	v := strings.TrimSpace(value)
-	if widthFields[key] || key == "mobile" || key == "birthday" || key == "gender" {
+	formed := widthFields[key] || key == "mobile" || key == "birthday" // a value with a form of its own
+	if formed || key == "gender" {
 		v = strings.TrimSpace(HalfWidth(v))
 	}
-	if v == "" || (key != "gender" && (widthFields[key] || key == "mobile" || key == "birthday") && isPlaceholder(v)) {
+	if v == "" || (formed && isPlaceholder(v)) {
 		return "", nil
 	}
 	var zh, en, rule string

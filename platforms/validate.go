@@ -34,20 +34,25 @@ type FieldError struct {
 // error every platform shares (RuleCharacters) and the normaliser's refusals
 // have no title and no prefix.
 func (e FieldError) Message(lang string) string {
-	if lang != "zh" {
-		if e.Title == "" {
-			return e.En
-		}
-		return e.Title + ": " + e.En
-	}
-	title := e.Title
-	if e.TitleZH != "" {
-		title = e.TitleZH
-	}
-	if title == "" {
+	title := e.TitleIn(lang)
+	switch {
+	case lang != "zh" && title == "":
+		return e.En
+	case lang != "zh":
+		return title + ": " + e.En
+	case title == "":
 		return e.Zh
 	}
 	return title + "：" + e.Zh
+}
+
+// TitleIn is the platform's name as people call it in lang ("" for an error
+// of no platform's).
+func (e FieldError) TitleIn(lang string) string {
+	if lang == "zh" && e.TitleZH != "" {
+		return e.TitleZH
+	}
+	return e.Title
 }
 
 func (e FieldError) Error() string { return e.Field + ": " + e.Message("en") }
@@ -141,15 +146,16 @@ func (r *Rules) Landline(field, value string) bool {
 var extensionMarks = []string{"转", "ext.", "ext", "x", "#"}
 
 func isLandline(s string) bool {
-	number, ext := strings.ToLower(s), ""
+	number := strings.ToLower(s)
 	for _, mark := range extensionMarks {
 		if i := strings.Index(number, mark); i > 0 {
-			number, ext = strings.TrimSpace(number[:i]), strings.TrimSpace(number[i+len(mark):])
+			ext := strings.TrimSpace(number[i+len(mark):])
+			if ext == "" || len(ext) > 6 || !IsDigits(ext) {
+				return false
+			}
+			number = strings.TrimSpace(number[:i])
 			break
 		}
-	}
-	if len(ext) > 6 || (ext != "" && !IsDigits(ext)) || (ext == "" && number != strings.ToLower(s)) {
-		return false
 	}
 	digits := 0
 	for _, c := range strings.TrimPrefix(number, "+") {

@@ -97,11 +97,7 @@ func (f *form) messages(fl *fieldBase) []string {
 		if _, seen := titles[msg]; !seen {
 			order = append(order, msg)
 		}
-		title := e.Title
-		if t := f.c.platformTitle(e.Platform); e.Platform != "" && t != e.Platform {
-			title = t
-		}
-		titles[msg] = append(titles[msg], title)
+		titles[msg] = append(titles[msg], e.TitleIn(f.c.lang))
 	}
 	// The platforms as the checkboxes above name them, in the console's
 	// language and punctuation.
