@@ -18,68 +18,66 @@ import (
 // having called fn for none or some, when raw is not an object or a key
 // holds an escape; a caller then decodes raw in full.
 func ObjectMembers(raw []byte, fn func(key, value []byte)) (ok bool) {
-	i := skipJSONSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
-		return false
-	}
-	i = skipJSONSpace(raw, i+1)
-	if i < len(raw) && raw[i] == '}' {
-		return true
-	}
-	for i < len(raw) && raw[i] == '"' {
+	return jsonItems(raw, '{', '}', func(i int) int {
+		if raw[i] != '"' {
+			return -1
+		}
 		end := jsonValueEnd(raw, i)
 		key := raw[i+1 : end-1]
 		if bytes.IndexByte(key, '\\') >= 0 {
-			return false
+			return -1
 		}
 		i = skipJSONSpace(raw, end)
 		if i >= len(raw) || raw[i] != ':' {
-			return false
+			return -1
 		}
 		i = skipJSONSpace(raw, i+1)
 		end = jsonValueEnd(raw, i)
 		if end <= i {
-			return false
+			return -1
 		}
 		fn(key, raw[i:end])
-		i = skipJSONSpace(raw, end)
-		if i >= len(raw) {
-			return false
-		}
-		if raw[i] == '}' {
-			return true
-		}
-		if raw[i] != ',' {
-			return false
-		}
-		i = skipJSONSpace(raw, i+1)
-	}
-	return false
+		return end
+	})
 }
 
 // ArrayElements calls fn with each element of the JSON array raw, in order.
 // raw must be valid JSON, as for ObjectMembers; it reports false when raw
 // is not an array.
 func ArrayElements(raw []byte, fn func(value []byte)) (ok bool) {
+	return jsonItems(raw, '[', ']', func(i int) int {
+		end := jsonValueEnd(raw, i)
+		if end <= i {
+			return -1
+		}
+		fn(raw[i:end])
+		return end
+	})
+}
+
+// jsonItems walks the comma-separated items of the object or array at raw,
+// between open and close: item reads the one starting at raw[i] and returns
+// the index just past it, or -1 to give up. It reports whether raw was read
+// to its close.
+func jsonItems(raw []byte, open, close byte, item func(i int) int) bool {
 	i := skipJSONSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '[' {
+	if i >= len(raw) || raw[i] != open {
 		return false
 	}
 	i = skipJSONSpace(raw, i+1)
-	if i < len(raw) && raw[i] == ']' {
+	if i < len(raw) && raw[i] == close {
 		return true
 	}
 	for i < len(raw) {
-		end := jsonValueEnd(raw, i)
-		if end <= i {
+		end := item(i)
+		if end < 0 {
 			return false
 		}
-		fn(raw[i:end])
 		i = skipJSONSpace(raw, end)
 		if i >= len(raw) {
 			return false
 		}
-		if raw[i] == ']' {
+		if raw[i] == close {
 			return true
 		}
 		if raw[i] != ',' {
