@@ -175,22 +175,37 @@ func settled(t *testing.T, st *store.Store, mobile string) (ok, attention int) {
 	}
 }
 
-// NXLink down: ✓ ✓ ↻, then ctrl+s again sends nothing (the member is
-// created on two platforms and queued on the third); the queue delivers.
-func TestMemberPartialThenSubmitAgain(t *testing.T) {
+// submitWithOneDown submits 王小二 (13411111111) while the platform at path
+// is off the network: the form is kept, that platform queued.
+func submitWithOneDown(t *testing.T, path string) (*gateway, *till) {
+	t.Helper()
 	g := newGateway(t)
-	g.setDown(true, sandbox.PathNXLink)
+	g.setDown(true, path)
 	c := openTill(t, g, t.TempDir())
 	c.enter("王小二", "13411111111")
 	typeKeys(c.tm, "ctrl+s")
 	c.notice(t, "not every platform said ok")
-	typeKeys(c.tm, "ctrl+s")
-	c.notice(t, "nothing sent")
-	c.notice(t, "NXLink in progress")
-	g.setDown(false, sandbox.PathNXLink)
+	return g, c
+}
+
+// backAndDelivered puts the platform at path back on the network and waits
+// for the queue to deliver: every platform ok for 13411111111.
+func backAndDelivered(t *testing.T, g *gateway, c *till, path string) {
+	t.Helper()
+	g.setDown(false, path)
 	if ok, _ := settled(t, c.st, "13411111111"); ok != 3 {
 		t.Errorf("%d platforms ok, want 3", ok)
 	}
+}
+
+// NXLink down: ✓ ✓ ↻, then ctrl+s again sends nothing (the member is
+// created on two platforms and queued on the third); the queue delivers.
+func TestMemberPartialThenSubmitAgain(t *testing.T) {
+	g, c := submitWithOneDown(t, sandbox.PathNXLink)
+	typeKeys(c.tm, "ctrl+s")
+	c.notice(t, "nothing sent")
+	c.notice(t, "NXLink in progress")
+	backAndDelivered(t, g, c, sandbox.PathNXLink)
 	// The form still holds the member: what the queue delivered is among
 	// what ctrl+s will not send again.
 	waitScreen(t, c.tm, "Youzan #1, NXLink #1")
@@ -201,19 +216,11 @@ func TestMemberPartialThenSubmitAgain(t *testing.T) {
 // delivered, the guard above it counts Youzan among the platforms ctrl+s
 // will not send to again, without anyone typing.
 func TestMemberQueueDeliversIntoTheGuard(t *testing.T) {
-	g := newGateway(t)
-	g.setDown(true, sandbox.PathYouzan)
-	c := openTill(t, g, t.TempDir())
-	c.enter("王小二", "13411111111")
-	typeKeys(c.tm, "ctrl+s")
-	c.notice(t, "not every platform said ok")
+	g, c := submitWithOneDown(t, sandbox.PathYouzan)
 	waitScreen(t, c.tm, "Alibaba ALSC #1, NXLink #1")
 	// Past the guard's pause after typing: its own lookup is done.
 	time.Sleep(2 * guardDelay)
-	g.setDown(false, sandbox.PathYouzan)
-	if ok, _ := settled(t, c.st, "13411111111"); ok != 3 {
-		t.Errorf("%d platforms ok, want 3", ok)
-	}
+	backAndDelivered(t, g, c, sandbox.PathYouzan)
 	waitScreen(t, c.tm, "Alibaba ALSC #1, Youzan #1, NXLink #1")
 	g.assertOnce(t, "13411111111")
 }
