@@ -24,6 +24,9 @@ import (
 type binding struct {
 	id       int64
 	customer platforms.Customer // as sent
+	// waiting: the submit ended with a platform still missing, which the
+	// retry queue (or a resend) may yet create (see deliveredLater).
+	waiting bool
 }
 
 // enrolledMsg answers a submit: what Enrol wrote ahead and will send.
@@ -184,6 +187,9 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 	case s.canceled:
 		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)))
 	case !allOK:
+		if m.bound != nil && m.bound.id == s.id {
+			m.bound.waiting = true
+		}
 		m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgSomeFailed), s.name))
 	case m.form.version != s.version:
 		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgKeptEdited), s.name))
@@ -199,6 +205,25 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 		return m.saveDraftNow() // the form is empty: the draft is forgotten
 	}
 	return nil
+}
+
+// deliveredLater tells the cashier when the retry queue (or a resend) has
+// finished what a submit left: once the bound submission is ok on every
+// platform it names, "not every platform said ok" would be stale. The form
+// keeps the member (the guard above it says where it was created); ctrl+x
+// clears it, as the status says.
+func (m *Model) deliveredLater(sub store.Submission) {
+	b := m.bound
+	if b == nil || b.id != sub.ID || !b.waiting || m.subs.has(sub.ID) {
+		return
+	}
+	for _, p := range sub.Platforms {
+		if sub.States[p].Outcome != platforms.OK {
+			return
+		}
+	}
+	b.waiting = false
+	m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgDeliveredLater), termsafe.Line(sub.Customer.Name)))
 }
 
 // unsent reports a form holding text that is in no submission: typed and

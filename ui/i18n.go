@@ -113,6 +113,7 @@ var (
 	msgSending           = text{"发送中", "sending"}
 	msgAllOK             = text{"%s 已全部成功，表单已清空", "%s: every platform said ok; form cleared"}
 	msgSomeFailed        = text{"%s 未全部成功，表单保留", "%s: not every platform said ok; form kept"}
+	msgDeliveredLater    = text{"%s 重试后已全部成功 · ctrl+x 清空表单", "%s: every platform said ok after retrying · ctrl+x clears the form"}
 	msgKeptEdited        = text{"%s 已全部成功（表单已改动，未清空）", "%s: every platform said ok (form was edited, kept)"}
 	msgCancelled         = text{"已取消 %d 个请求：可安全重发的已回到重试队列，其余在“待处理”里等你决定", "cancelled %d send(s): those safe to replay are back on the retry queue, the rest wait for you (a)"}
 	msgAlreadySending    = text{"这位客户正在发送中", "this customer is already being sent"}

@@ -15,7 +15,10 @@ func (m *Model) fromStore(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case enrolledMsg, sentMsg, droppedMsg:
 		return m.fromSends(msg)
-	case rowMsg, pageMsg, searchTickMsg, searchMsg, countMsg, exportedMsg, newestMsg:
+	case rowMsg:
+		m.deliveredLater(msg.sub)
+		return m.history.Update(msg)
+	case pageMsg, searchTickMsg, searchMsg, countMsg, exportedMsg, newestMsg:
 		return m.history.Update(msg)
 	case firstPageMsg:
 		return m.firstPageRead(msg)

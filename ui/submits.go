@@ -60,6 +60,16 @@ func (ss *submits) remove(s *submitting) {
 	}
 }
 
+// has reports a submit of submission id still in this list.
+func (ss *submits) has(id int64) bool {
+	for _, s := range ss.list {
+		if s.id == id {
+			return true
+		}
+	}
+	return false
+}
+
 // inFlight counts sends not answered yet.
 func (ss *submits) inFlight() int {
 	n := 0
