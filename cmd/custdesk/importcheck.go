@@ -11,6 +11,7 @@ import (
 
 	"github.com/custdesk/custdesk/internal/importer"
 	"github.com/custdesk/custdesk/platforms"
+	"github.com/custdesk/custdesk/platforms/termsafe"
 )
 
 // checkRows is how many rows `import --check` shows.
@@ -27,8 +28,10 @@ func runImportCheck(ctx context.Context, in importer.Input, chosen []platforms.P
 	if err != nil {
 		return &exitError{exitBadInput, err}
 	}
+	// Headers and cells are the file's text: they reach a terminal only
+	// through termsafe, as the history's output does.
 	if output == "json" {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(termsafe.JSONWriter(stdout))
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(struct {
@@ -40,6 +43,7 @@ func runImportCheck(ctx context.Context, in importer.Input, chosen []platforms.P
 			Normalised []importer.Normalised `json:"normalised,omitempty"`
 		}{cols, rows, checked.Rows, checked.Valid, checked.Invalid, checked.Normalised})
 	}
+	stdout = termsafe.TextWriter(stdout)
 	writeColumns(stdout, cols)
 	fmt.Fprintf(stdout, "first %d row(s) as they would be sent:\n", len(rows))
 	for _, r := range rows {
@@ -67,6 +71,9 @@ func writeColumns(w io.Writer, cols []importer.ColumnMap) {
 	fmt.Fprintln(w, "columns:")
 	// Padded by display width: tabwriter counts a Chinese character as one column.
 	hw, fw := 0, 0
+	for i := range cols {
+		cols[i].Header = termsafe.Line(cols[i].Header) // padded as shown
+	}
 	for _, c := range cols {
 		hw = max(hw, ansi.StringWidth(c.Header))
 		fw = max(fw, len(c.Field))

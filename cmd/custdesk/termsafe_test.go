@@ -138,3 +138,37 @@ func TestConfigCheckShowsAHostileFileNameEscaped(t *testing.T) {
 	r = runCLI(t, "", "submit", "--config", evil+"\u202Emissing")
 	assertSafeOutput(t, "missing config", r.stderr)
 }
+
+// import --check shows a file's headers and cells: a header's OSC escape and
+// a cell's C1 control are shown as text, in both outputs, and the JSON still
+// decodes to the file's bytes.
+func TestImportCheckShowsAHostileFileEscaped(t *testing.T) {
+	dir := isolate(t)
+	file := filepath.Join(dir, "members.csv")
+	rows := "name,mobile,\x1b]0;pwned\x07evil\n王小二,13411111111,x\n李四,13411111112 ,\"\xc2\x9b31m\"\n"
+	if err := os.WriteFile(file, []byte("name,mobile,remark\n王小二,13411111111,\xc2\x9b31m\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "import", file, "--check")
+	if r.code != exitOK || !strings.Contains(r.stdout, `\u009b31m`) {
+		t.Fatalf("check: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	assertSafeOutput(t, "check stdout", r.stdout)
+
+	if err := os.WriteFile(file, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, "", "import", file, "--check")
+	if r.code != exitOK || !strings.Contains(r.stdout, `\x1b]0;pwned\x07evil`) {
+		t.Fatalf("check: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	assertSafeOutput(t, "check stdout", r.stdout)
+	r = runCLI(t, "", "import", file, "--check", "--output", "json")
+	var out struct {
+		Columns []struct{ Header string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || len(out.Columns) != 3 || out.Columns[2].Header != "\x1b]0;pwned\x07evil" {
+		t.Fatalf("check json (%v): %+v\n%s", err, out, r.stdout)
+	}
+	assertSafeOutput(t, "check json", r.stdout)
+}

@@ -252,6 +252,7 @@ func WriteNormalised(w io.Writer, ns []Normalised) {
 		if n.Header != "" && n.Header != n.Field {
 			col = n.Header + " (" + n.Field + ")"
 		}
-		fmt.Fprintf(w, "normalised %s: %d row(s), e.g. %q -> %q\n", col, n.Rows, n.Example.From, n.Example.To)
+		// The header is the file's text; %q escapes the values.
+		fmt.Fprintf(w, "normalised %s: %d row(s), e.g. %q -> %q\n", termsafe.Line(col), n.Rows, n.Example.From, n.Example.To)
 	}
 }
