@@ -35,15 +35,17 @@ func runImportCheck(ctx context.Context, in importer.Input, chosen []platforms.P
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(struct {
+			TitleRows  []importer.TitleRow   `json:"title_rows,omitempty"`
 			Columns    []importer.ColumnMap  `json:"columns,omitempty"`
 			Rows       []importer.PreviewRow `json:"rows"`
 			Total      int                   `json:"total_rows"`
 			Valid      int                   `json:"valid"`
 			Invalid    int                   `json:"invalid"`
 			Normalised []importer.Normalised `json:"normalised,omitempty"`
-		}{cols, rows, checked.Rows, checked.Valid, checked.Invalid, checked.Normalised})
+		}{checked.TitleRows, cols, rows, checked.Rows, checked.Valid, checked.Invalid, checked.Normalised})
 	}
 	stdout = termsafe.TextWriter(stdout)
+	reportTitles(stdout, checked.TitleRows, "")
 	writeColumns(stdout, cols)
 	fmt.Fprintf(stdout, "first %d row(s) as they would be sent:\n", len(rows))
 	for _, r := range rows {
@@ -100,6 +102,14 @@ func writeColumns(w io.Writer, cols []importer.ColumnMap) {
 func reportUnmapped(stderr io.Writer, c importer.Checked) {
 	for _, m := range c.Unmapped() {
 		fmt.Fprintf(stderr, "custdesk: column %d %q fills no customer field and is ignored (--map '%s=FIELD' keeps it, --strict refuses the file)\n", m.Column, m.Header, m.Header)
+	}
+}
+
+// reportTitles says which rows above the header were skipped as the
+// sheet's title, so that a header found lower than expected is seen.
+func reportTitles(w io.Writer, titles []importer.TitleRow, prefix string) {
+	for _, t := range titles {
+		fmt.Fprintf(w, "%srow %d %q is above the header: skipped as the sheet's title\n", prefix, t.Row, platforms.Clip(t.Text, 60))
 	}
 }
 

@@ -190,6 +190,7 @@ func checkImportFile(ctx context.Context, f importFlags, in importer.Input, chos
 		}
 		return checked, &exitError{exitBadInput, err}
 	}
+	reportTitles(stderr, checked.TitleRows, "custdesk: ")
 	reportUnmapped(stderr, checked)
 	fmt.Fprintf(stderr, "custdesk: %s: %d rows, %d valid, %d invalid (%s, %s)\n", termsafe.Line(file), checked.Rows, checked.Valid, checked.Invalid, checked.Format, checked.Encoding)
 	if checked.Invalid > 0 {

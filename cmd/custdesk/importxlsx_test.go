@@ -16,7 +16,8 @@ import (
 )
 
 // writeWorkbook writes a POS export: Chinese headers, a numeric mobile, a
-// date cell, a column no field takes, and members on a second sheet too.
+// date cell, a column no field takes, and members on a second sheet too,
+// which has its title above its header.
 func writeWorkbook(t *testing.T, dir string) string {
 	t.Helper()
 	f := excelize.NewFile()
@@ -39,8 +40,9 @@ func writeWorkbook(t *testing.T, dir string) string {
 	if _, err := f.NewSheet("门店B"); err != nil {
 		t.Fatal(err)
 	}
-	set("门店B", "A1", []any{"姓名", "手机"})
-	set("门店B", "A2", []any{"张三", 13411110003})
+	set("门店B", "A1", []any{"门店B 会员名单"})
+	set("门店B", "A2", []any{"姓名", "手机"})
+	set("门店B", "A3", []any{"张三", 13411110003})
 	path := filepath.Join(dir, "会员.xlsx")
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
@@ -88,7 +90,7 @@ func TestImportWorkbookSheets(t *testing.T) {
 		t.Errorf("the unmapped column is not reported once:\n%s", r.stderr)
 	}
 	r = runCLI(t, "", "import", file, "--sheet", "门店B", "--data-dir", data, "--strict")
-	if r.code != exitOK {
+	if r.code != exitOK || !strings.Contains(r.stderr, `custdesk: row 1 "门店B 会员名单" is above the header: skipped as the sheet's title`) {
 		t.Fatalf("--sheet: exit %d\n%s", r.code, r.stderr)
 	}
 	if r := runCLI(t, "", "import", file, "--strict", "--data-dir", data); r.code != exitBadInput || !strings.Contains(r.stderr, `"会员卡号" is not a customer field (--strict)`) {

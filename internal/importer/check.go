@@ -45,6 +45,8 @@ type Checked struct {
 	// Columns is how the header was read (nil for JSONL): the field each
 	// column fills, and those that fill none.
 	Columns []ColumnMap
+	// TitleRows are the rows above the header, skipped as the sheet's title.
+	TitleRows []TitleRow
 	// Normalised counts, per column, the rows whose value the normaliser
 	// rewrote (beyond trimming), in column order.
 	Normalised []Normalised
@@ -92,7 +94,7 @@ func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(P
 		return Checked{}, fmt.Errorf("%s: %w", in.Path, err)
 	}
 	defer rows.Close()
-	c := Checked{Input: in, Size: fi.Size(), ModTime: fi.ModTime(), Format: rows.Format(), Columns: rows.Columns()}
+	c := Checked{Input: in, Size: fi.Size(), ModTime: fi.ModTime(), Format: rows.Format(), Columns: rows.Columns(), TitleRows: rows.TitleRows()}
 	norm := newNormTally(c.Columns)
 	for {
 		if c.Rows%1024 == 0 && ctx.Err() != nil {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -96,6 +95,7 @@ type Reader struct {
 	decoded decoded
 	format  Format
 	columns []ColumnMap
+	titles  []TitleRow
 	close   func() error
 	sheet   string // a workbook's sheet being read
 }
@@ -125,11 +125,11 @@ func NewReaderColumns(r io.Reader, format Format, enc Encoding, co ColumnOptions
 	case FormatJSONL:
 		rd.next = jsonlRows(br)
 	case FormatCSV:
-		next, cols, err := csvRows(br, co)
+		next, cols, titles, err := csvRows(br, co)
 		if err != nil {
 			return nil, err
 		}
-		rd.next, rd.columns = next, cols
+		rd.next, rd.columns, rd.titles = next, cols, titles
 	default:
 		return nil, fmt.Errorf("unknown import format %q (csv or jsonl)", format)
 	}
@@ -145,6 +145,9 @@ func (r *Reader) Format() Format { return r.format }
 
 // Columns is how the header's columns were mapped (nil for JSONL).
 func (r *Reader) Columns() []ColumnMap { return r.columns }
+
+// TitleRows are the rows above the header, skipped as the sheet's title.
+func (r *Reader) TitleRows() []TitleRow { return r.titles }
 
 // Encoding is the encoding in effect: for auto, what was detected so far.
 // A workbook's text is Unicode by definition: it reads as UTF-8.
@@ -305,7 +308,7 @@ type column struct {
 
 const customPrefix = "custom."
 
-func csvRows(br *bufio.Reader, co ColumnOptions) (func() (Row, error), []ColumnMap, error) {
+func csvRows(br *bufio.Reader, co ColumnOptions) (func() (Row, error), []ColumnMap, []TitleRow, error) {
 	delim := sniffDelimiter(br)
 	limit := &recordLimit{r: br}
 	cr := csv.NewReader(limit)
@@ -313,52 +316,52 @@ func csvRows(br *bufio.Reader, co ColumnOptions) (func() (Row, error), []ColumnM
 	cr.FieldsPerRecord = -1 // ragged rows are checked here, with a row number
 	cr.ReuseRecord = true
 
-	var header []string
-	for {
+	src := &rowSource{read: func() readRow {
+		limit.reset()
 		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil, nil, errEmpty
-		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the header row: %w", err)
+			return readRow{err: err}
 		}
-		if !blank(rec) {
-			header = slices.Clone(rec)
-			break
-		}
+		line, _ := cr.FieldPos(0)
+		return readRow{line: line, rec: rec}
+	}}
+	header, titles, err := findHeader(src, co)
+	if errors.Is(err, io.EOF) {
+		return nil, nil, nil, errEmpty
 	}
-	cols, maps, err := mapHeader(header, co)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, fmt.Errorf("reading the header row: %w", err)
 	}
-	lastLine, _ := cr.FieldPos(0)
+	cols, maps, err := mapHeader(header.rec, co)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	lastLine := header.line
 	return func() (Row, error) {
 		for {
-			limit.reset()
-			rec, err := cr.Read()
-			if errors.Is(err, io.EOF) {
+			r := src.next()
+			if errors.Is(r.err, io.EOF) {
 				return Row{}, io.EOF
 			}
-			if errors.Is(err, errRecordTooLong) {
+			if errors.Is(r.err, errRecordTooLong) {
 				return Row{}, fmt.Errorf("the record after line %d is longer than %d bytes (an unclosed quote?); nothing after it can be read", lastLine, MaxLine)
 			}
 			var perr *csv.ParseError
-			if errors.As(err, &perr) {
+			if errors.As(r.err, &perr) {
 				lastLine = perr.StartLine
 				return Row{Line: perr.StartLine, Problems: []Problem{{Row: perr.StartLine, Rule: RuleColumns,
 					Zh: "CSV 格式错误：" + perr.Err.Error(), En: "malformed CSV: " + perr.Err.Error()}}}, nil
 			}
-			if err != nil {
-				return Row{}, err
+			if r.err != nil {
+				return Row{}, r.err
 			}
-			if blank(rec) {
+			if blank(r.rec) {
 				continue // empty spreadsheet rows export as ",,,"
 			}
-			line, _ := cr.FieldPos(0)
-			lastLine = line
-			return csvRow(line, cols, rec), nil
+			lastLine = r.line
+			return csvRow(r.line, cols, r.rec), nil
 		}
-	}, maps, nil
+	}, maps, titles, nil
 }
 
 var errEmpty = errors.New("the file is empty: expected a header row of customer field names (name,mobile,… or 姓名,手机号,…)")

@@ -70,38 +70,36 @@ func xlsxReader(f *excelize.File, sheet string, co ColumnOptions) (*Reader, erro
 	closeAll := func() error {
 		return errors.Join(stored.Close(), shown.Close(), f.Close())
 	}
-	var header []string
-	for header == nil {
-		_, rec, err := s.next()
-		if errors.Is(err, io.EOF) {
-			closeAll()
-			return nil, fmt.Errorf("sheet %q is empty: expected a header row of customer field names (name,mobile,… or 姓名,手机号,…)", sheet)
-		}
-		if err != nil {
-			closeAll()
-			return nil, err
-		}
-		if !blank(rec) {
-			header = rec
-		}
+	src := &rowSource{read: func() readRow {
+		line, rec, err := s.next()
+		return readRow{line: line, rec: rec, err: err}
+	}}
+	header, titles, err := findHeader(src, co)
+	if errors.Is(err, io.EOF) {
+		closeAll()
+		return nil, fmt.Errorf("sheet %q is empty: expected a header row of customer field names (name,mobile,… or 姓名,手机号,…)", sheet)
 	}
-	cols, maps, err := mapHeader(header, co)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	cols, maps, err := mapHeader(header.rec, co)
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("sheet %q: %w", sheet, err)
 	}
 	next := func() (Row, error) {
 		for {
-			line, rec, err := s.next()
-			if err != nil {
-				return Row{}, err
+			r := src.next()
+			if r.err != nil {
+				return Row{}, r.err
 			}
-			if !blank(rec) {
-				return csvRow(line, cols, rec), nil
+			if !blank(r.rec) {
+				return csvRow(r.line, cols, r.rec), nil
 			}
 		}
 	}
-	return &Reader{next: next, format: FormatXLSX, columns: maps, close: closeAll, sheet: sheet}, nil
+	return &Reader{next: next, format: FormatXLSX, columns: maps, titles: titles, close: closeAll, sheet: sheet}, nil
 }
 
 // sheetRows walks a sheet's rows twice in step: stored values and shown ones.
