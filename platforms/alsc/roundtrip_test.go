@@ -209,6 +209,9 @@ func TestRoundTripFaults(t *testing.T) {
 					t.Errorf("result = %+v\nwant %s, code in %v, retryable %v, message with %q\nresponse %s, error %q",
 						r, tt.outcome, tt.codes, tt.retryable, tt.msg, ex.Response, ex.Error)
 				}
+				if tt.kind == sandbox.FaultMalformed && !strings.HasPrefix(string(ex.Response), `{"alibaba_alsc_crm_customer_create_response":`) {
+					t.Errorf("the cut answer is not ALSC's: %s", ex.Response)
+				}
 				switch r.Code {
 				case "7":
 					if !r.RateLimited || r.SubCode != "accesscontrol.limited-by-app-access-count" || r.RetryAfter != time.Second {

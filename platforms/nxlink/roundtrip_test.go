@@ -188,9 +188,13 @@ func TestRoundTripFaults(t *testing.T) {
 	for _, fc := range cases {
 		t.Run(fc.kind, func(t *testing.T) {
 			srv.SetFaults(sandbox.Faults{Rate: 1, Kinds: []string{fc.kind}})
-			r := send(t, c, wang()).Result
+			ex := send(t, c, wang())
+			r := ex.Result
 			if r.Outcome != fc.outcome || r.Code != fc.code || r.Retryable != fc.retryable || !strings.Contains(r.Message, fc.message) {
 				t.Errorf("result = %+v", r)
+			}
+			if fc.kind == sandbox.FaultMalformed && !strings.HasPrefix(string(ex.Response), `{"code":0,"message":null,"traceId":`) {
+				t.Errorf("the cut answer is not NXLink's: %s", ex.Response)
 			}
 		})
 	}

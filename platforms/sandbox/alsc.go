@@ -389,6 +389,15 @@ func (a *alscSim) RetryableError(w http.ResponseWriter, r *http.Request) {
 	a.refuse(w, r, alscRefusal{code: alscCodeRemoteError, subCode: "isp.remote-service-timeout", subMsg: "远程服务调用超时"})
 }
 
+func (a *alscSim) AnswerCreated(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	c := alscCreated{customerID: a.s.newCustomerID(), gateway: alscGatewayID()}
+	if alscFormat(r.Form.Get("format")) == "xml" {
+		c.gateway |= alscXMLBit
+	}
+	a.write(w, c.answer())
+}
+
 func (a *alscSim) refuse(w http.ResponseWriter, r *http.Request, ref alscRefusal) {
 	a.write(w, alscEncode(r.Form.Get("format"), alscError{
 		Code: ref.code, Msg: cmp.Or(ref.msg, alscMsgs[ref.code]), SubCode: ref.subCode, SubMsg: ref.subMsg,

@@ -362,6 +362,14 @@ func (n *nxlinkSim) store(key nxKey, c nxCustomer, packed string, typ int) (id u
 	}
 }
 
+// AnswerCreated answers for one customer, whatever the batch: the fault
+// cuts it before the count could matter.
+func (n *nxlinkSim) AnswerCreated(w http.ResponseWriter, _ *http.Request) {
+	id := json.Number(strconv.FormatUint(n.s.newCustomerID(), 10))
+	n.write(w, nxAnswer{Code: nxCodeOK, TraceID: nxTraceID(), Data: &nxResult{TotalCount: 1, SuccessCount: 1,
+		SuccessItems: []nxSuccessItem{{Index: 0, CustomerID: id}}, FailItems: []nxFailItem{}}})
+}
+
 func (n *nxlinkSim) fail(w http.ResponseWriter, code int, msg string) {
 	n.write(w, nxAnswer{Code: code, Message: &msg, TraceID: nxTraceID()})
 }

@@ -6,6 +6,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -93,6 +94,10 @@ type simulator interface {
 	http.Handler
 	// RetryableError answers with one of the platform's retryable errors.
 	RetryableError(w http.ResponseWriter, r *http.Request)
+	// AnswerCreated answers as the platform does once it has created a
+	// customer, under an ID no customer has, and creates nothing: the
+	// malformed fault cuts it short.
+	AnswerCreated(w http.ResponseWriter, r *http.Request)
 }
 
 type simFactory struct {
@@ -238,8 +243,9 @@ func (s *Server) withFaults(path string, sim simulator) http.Handler {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>"))
 		case FaultMalformed:
-			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-			_, _ = w.Write([]byte(`{"code":0,"data":{"successItems":[{"index":0,"customerId":12146`))
+			cut := &cutAnswer{w: w}
+			sim.AnswerCreated(cut, r)
+			cut.send()
 		case FaultDrop:
 			if hj, ok := w.(http.Hijacker); ok {
 				if conn, _, err := hj.Hijack(); err == nil {
@@ -252,6 +258,27 @@ func (s *Server) withFaults(path string, sim simulator) http.Handler {
 			sim.ServeHTTP(w, r)
 		}
 	})
+}
+
+// cutAnswer sends the first half of a simulator's answer: the platform's own
+// answer, in its own shape and content type, cut off on the way as a proxy
+// or a dropped connection leaves it.
+type cutAnswer struct {
+	w      http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *cutAnswer) Header() http.Header         { return c.w.Header() }
+func (c *cutAnswer) WriteHeader(status int)      { c.status = status }
+func (c *cutAnswer) Write(p []byte) (int, error) { return c.body.Write(p) }
+func (c *cutAnswer) send() {
+	c.w.Header().Del("Content-Length")
+	if c.status != 0 {
+		c.w.WriteHeader(c.status)
+	}
+	b := c.body.Bytes()
+	_, _ = c.w.Write(b[:len(b)/2])
 }
 
 // Running is a sandbox listening on a loopback port.

@@ -273,6 +273,10 @@ func (y *youzanSim) RetryableError(w http.ResponseWriter, _ *http.Request) {
 	y.write(w, http.StatusOK, youzanEnvelope{Code: youzanCodeBusy, Message: "系统繁忙,请稍后重试"})
 }
 
+func (y *youzanSim) AnswerCreated(w http.ResponseWriter, _ *http.Request) {
+	y.write(w, http.StatusOK, youzanEnvelope{Success: true, Code: youzanCodeOK, Message: "success", Data: &youzanData{OutOpenID: y.s.newID()}})
+}
+
 func (y *youzanSim) write(w http.ResponseWriter, status int, env youzanEnvelope) {
 	env.RequestID = platforms.NewRequestID()
 	body, err := json.Marshal(env)

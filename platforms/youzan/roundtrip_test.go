@@ -211,6 +211,9 @@ func TestRoundTripFaults(t *testing.T) {
 				t.Errorf("result %+v (HTTP %d, error %q), want %s, code %s, retryable %v, message containing %q",
 					r, ex.Status, ex.Error, tc.outcome, tc.code, tc.retryable, tc.msgHas)
 			}
+			if tc.kind == sandbox.FaultMalformed && !strings.HasPrefix(string(ex.Response), `{"success":true,"code":200,"message":"success"`) {
+				t.Errorf("the cut answer is not this platform's: %s", ex.Response)
+			}
 			if n := srv.Created(sandbox.PathYouzan); n != 0 {
 				t.Errorf("sandbox created %d members under a fault", n)
 			}
