@@ -25,7 +25,7 @@ func wrapLines(s string, w int) []string {
 				lineW++
 			}
 			for lineW == 0 && ww > w {
-				head := ansi.Truncate(word, w, "")
+				head := pushOut(ansi.Truncate(word, w, ""), word)
 				if head == "" { // a character wider than the line
 					_, size := utf8.DecodeRuneInString(word)
 					head = word[:size]
@@ -42,6 +42,24 @@ func wrapLines(s string, w int) []string {
 		}
 	}
 	return out
+}
+
+// noLineStart are the marks Chinese typesetting never starts a line with.
+const noLineStart = "，。、；：？！）》」』】〉”’…·,.;:?!)]}"
+
+// pushOut shortens head, the start of word cut to a line, by its last
+// character when what follows it is a mark that may not start a line: the
+// character goes down with the mark ("核对" / "，再选择" becomes "核" / "对，再选择").
+func pushOut(head, word string) string {
+	r, _ := utf8.DecodeRuneInString(word[len(head):])
+	if len(head) == len(word) || !strings.ContainsRune(noLineStart, r) {
+		return head
+	}
+	_, size := utf8.DecodeLastRuneInString(head)
+	if size == len(head) {
+		return head // one character: the mark has to start the next line
+	}
+	return head[:len(head)-size]
 }
 
 // padRight pads s with spaces to w display columns, cutting what is wider.
