@@ -544,11 +544,16 @@ func (l *labelled) add(label text, value string, style func(...string) string) {
 	}
 }
 
+// resultLabels are every label resultFields may show: the column is as wide
+// as the widest, so none is cut.
+var resultLabels = []text{lblOutcome, lblIDs, lblCode, lblSubCode, lblMessage, lblStatus, lblDuration, lblPhases,
+	lblAttempts, lblRetry, lblError, lblRequest, lblSource, lblNext}
+
 func (d *detail) resultFields(v exchangeView) []string {
 	st := d.c.st
 	ex, r := v.ex, v.ex.Result
 	l := &labelled{d: d}
-	for _, t := range []text{lblOutcome, lblIDs, lblCode, lblSubCode, lblMessage, lblStatus, lblDuration, lblAttempts, lblRetry, lblError} {
+	for _, t := range resultLabels {
 		l.labelW = max(l.labelW, ansi.StringWidth(d.c.tr(t)))
 	}
 	l.add(lblOutcome, d.c.outcomeText(string(r.Outcome)), st.outcomeStyle(string(r.Outcome)).Render)

@@ -209,7 +209,7 @@ var (
 	lblError       = text{"错误", "error"}
 	lblItems       = text{"逐条", "items"}
 	lblRequest     = text{"请求ID", "request ID"}
-	lblNext        = text{"下次重试", "next retry"}
+	lblNext        = text{"重试于", "next retry"}
 	lblPhases      = text{"分段", "phases"}
 	lblAttemptList = text{"各次尝试", "attempts"}
 
