@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -24,31 +23,6 @@ import (
 // with a small workbook.
 var xlsxInMemory int64 = 1 << 20
 
-// xlsxUnzipLimit bounds what a workbook may unzip to. A zip's parts are
-// small on disk and may declare gigabytes (a zip bomb), which excelize would
-// write out to temporary files; a gigabyte is some three million members.
-// (archive/zip refuses a part that inflates past what it declares.) A
-// variable so that a test can reach it with a small workbook.
-var xlsxUnzipLimit int64 = 1 << 30
-
-// checkUnzipSize refuses a workbook whose parts declare more than
-// xlsxUnzipLimit, before anything is unzipped. A file that is not a zip is
-// left to excelize to explain.
-func checkUnzipSize(path string) error {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil
-	}
-	defer zr.Close()
-	var total uint64
-	for _, f := range zr.File {
-		if total += f.UncompressedSize64; total > uint64(xlsxUnzipLimit) {
-			return fmt.Errorf("the workbook unzips to more than %d MiB, more than a member list needs (a damaged or hostile file?); save the sheet as CSV and import that", xlsxUnzipLimit>>20)
-		}
-	}
-	return nil
-}
-
 // openXLSX reads one sheet of a workbook (the first unless sheet names one)
 // as rows, like a CSV (findHeader says which row is the header). Each row is
 // read twice in step, as stored and as Excel shows it: the stored value keeps
@@ -56,7 +30,7 @@ func checkUnzipSize(path string) error {
 // and the shown value tells which numbers are dates, which are then written
 // as YYYY-MM-DD from the serial, whatever the cell's date format.
 func openXLSX(path, sheet string, co ColumnOptions) (*Reader, error) {
-	if err := checkUnzipSize(path); err != nil {
+	if err := checkWorkbook(path); err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipXMLSizeLimit: xlsxInMemory, UnzipSizeLimit: max(xlsxUnzipLimit, xlsxInMemory)})
