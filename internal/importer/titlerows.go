@@ -44,12 +44,12 @@ func (s *rowSource) next() readRow {
 // that names a field (its key, a known name, custom.KEY, or a --map
 // header). The rows above it name none; they are the sheet's title rows,
 // returned so the import can say it skipped them. When none of the first
-// maxTitleRows rows names a field, the first is the header, as it always
+// maxTitleRows+1 rows names a field, the first is the header, as it always
 // was, and mapHeader says what it does not know. Rows read past the header
 // are read again from s. io.EOF means no row had any content.
 func findHeader(s *rowSource, co ColumnOptions) (readRow, []TitleRow, error) {
 	var seen []readRow // non-blank rows before the header, cells cloned
-	for len(seen) < maxTitleRows {
+	for len(seen) <= maxTitleRows {
 		r := s.next()
 		if r.err != nil {
 			if len(seen) == 0 {

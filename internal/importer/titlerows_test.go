@@ -82,3 +82,17 @@ func TestXLSXTitleRowsAboveTheHeader(t *testing.T) {
 		t.Errorf("checked %d rows, %d valid, titles %+v", c.Rows, c.Valid, c.TitleRows)
 	}
 }
+
+// Ten title rows may stand above the header; an eleventh makes the first
+// row the header, as before.
+func TestTitleRowsAreBounded(t *testing.T) {
+	titles := strings.Repeat("标题\n", maxTitleRows)
+	_, r := readAll(t, []byte(titles+"姓名,手机\n张三,13800138000\n"), FormatCSV, EncodingAuto)
+	if len(r.TitleRows()) != maxTitleRows || r.Columns()[0].Field != "name" {
+		t.Errorf("%d titles, columns %+v", len(r.TitleRows()), r.Columns())
+	}
+	_, r = readAll(t, []byte("标题\n"+titles+"姓名,手机\n张三,13800138000\n"), FormatCSV, EncodingAuto)
+	if len(r.TitleRows()) != 0 || r.Columns()[0].Header != "标题" {
+		t.Errorf("%d titles, columns %+v", len(r.TitleRows()), r.Columns())
+	}
+}
