@@ -102,7 +102,7 @@ func TestCustomerIDIndexFilledOnUpgrade(t *testing.T) {
 	st, dir := openTemp(t)
 	subs := exactHistory(t, st)
 	ctx := context.Background()
-	if _, err := st.write.ExecContext(ctx, `DROP TABLE customer_ids; DROP TABLE search_later; PRAGMA user_version = 4`); err != nil {
+	if _, err := st.write.ExecContext(ctx, `DROP TABLE customer_ids; DROP TABLE search_later; ALTER TABLE submissions DROP COLUMN allow_duplicate; PRAGMA user_version = 4`); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -231,3 +231,43 @@ func TestResultIDsNameEachCustomerOnce(t *testing.T) {
 		t.Fatalf("resultIDs = %q, want [c1 c2]", got)
 	}
 }
+
+// A person's confirmation of a duplicate is kept with the submission, as
+// Begin, AddPlatforms and ConfirmDuplicate were told it, so the retries of
+// its sends know it too.
+func TestAllowDuplicateIsKept(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	c := platforms.Customer{Name: "王小二", Mobile: "13411111111"}
+	first := &Submission{Customer: c, Platforms: []string{"alsc"}}
+	again := &Submission{Customer: c, Platforms: []string{"alsc"}, AllowDuplicate: true}
+	plain := &Submission{Customer: platforms.Customer{Name: "李四", Mobile: "13411111112"}, Platforms: []string{"alsc"}}
+	for _, sub := range []*Submission{first, again, plain} {
+		if err := st.Begin(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept := func(id int64) bool {
+		t.Helper()
+		sub, err := st.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub.AllowDuplicate
+	}
+	if kept(first.ID) || !kept(again.ID) || kept(plain.ID) {
+		t.Fatalf("kept: first %v, again %v, plain %v", kept(first.ID), kept(again.ID), kept(plain.ID))
+	}
+	if err := st.AddPlatforms(ctx, first.ID, []string{"youzan"}, false); err != nil || kept(first.ID) {
+		t.Fatalf("AddPlatforms without a confirmation: %v, kept %v", err, kept(first.ID))
+	}
+	if err := st.AddPlatforms(ctx, first.ID, []string{"nxlink"}, true); err != nil || !kept(first.ID) {
+		t.Fatalf("AddPlatforms with a confirmation: %v, kept %v", err, kept(first.ID))
+	}
+	if err := st.ConfirmDuplicate(ctx, plain.ID); err != nil || !kept(plain.ID) {
+		t.Fatalf("ConfirmDuplicate: %v, kept %v", err, kept(plain.ID))
+	}
+	if err := st.ConfirmDuplicate(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ConfirmDuplicate of no submission: %v", err)
+	}
+}

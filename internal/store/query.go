@@ -42,7 +42,7 @@ const (
 	OutcomeDropped platforms.Outcome = "dropped"
 )
 
-const submissionColumns = `id, request_id, customer, platforms, operator, source, import_file, import_row, created`
+const submissionColumns = `id, request_id, customer, platforms, operator, source, import_file, import_row, created, allow_duplicate`
 
 // plan is a query's SQL, built so every filter uses an index: the trigram
 // index for words of three characters or more, the compact names table for
@@ -307,7 +307,7 @@ func (s *Store) querySubmissions(ctx context.Context, query string, args ...any)
 		var sub Submission
 		var cust, names string
 		var created int64
-		if err := rows.Scan(&sub.ID, &sub.RequestID, &cust, &names, &sub.Operator, &sub.Source, &sub.ImportFile, &sub.ImportRow, &created); err != nil {
+		if err := rows.Scan(&sub.ID, &sub.RequestID, &cust, &names, &sub.Operator, &sub.Source, &sub.ImportFile, &sub.ImportRow, &created, &sub.AllowDuplicate); err != nil {
 			rows.Close()
 			return nil, wrapQueryErr(err)
 		}

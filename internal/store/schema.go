@@ -137,6 +137,13 @@ CREATE TABLE search_later (
 	owner TEXT    NOT NULL
 );
 `,
+	// 7: a person's confirmation that the member may be created again (ctrl+r,
+	// --allow-duplicate) is kept with the submission: the retry queue's sends
+	// of it, and a later continuation, must not be stopped by the chain's
+	// guard where its first send was let through.
+	`
+ALTER TABLE submissions ADD COLUMN allow_duplicate INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // backfills run in the migration's transaction right after the step of the

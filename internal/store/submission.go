@@ -37,7 +37,8 @@ type Submission struct {
 	// States is the latest state per platform.
 	States map[string]PlatformState `json:"states"`
 	// AllowDuplicate: a person confirmed enrolling this member again on
-	// platforms where it is enrolled already. Not kept.
+	// platforms where it is enrolled already (here or, through the chain's
+	// guard, at another terminal). Kept, for the retries of its sends.
 	AllowDuplicate bool `json:"-"`
 	// Duplicates, after BeginMany, are the enrolments that kept this
 	// submission from being written.
@@ -170,10 +171,10 @@ func (s *Store) insertSubmission(ctx context.Context, tx writeTx, sub *Submissio
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO submissions
-		(request_id, customer, name, mobile, platforms, operator, source, import_file, import_row, created, member)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(request_id, customer, name, mobile, platforms, operator, source, import_file, import_row, created, member, allow_duplicate)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sub.RequestID, cust, sub.Customer.Name, sub.Customer.Mobile, strings.Join(sub.Platforms, ","),
-		sub.Operator, sub.Source, sub.ImportFile, sub.ImportRow, created.UnixNano(), member)
+		sub.Operator, sub.Source, sub.ImportFile, sub.ImportRow, created.UnixNano(), member, sub.AllowDuplicate)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return fmt.Errorf("request_id %q is already used by another submission: %w", sub.RequestID, ErrRequestIDUsed)
@@ -256,11 +257,27 @@ func (s *Store) AddPlatforms(ctx context.Context, subID int64, names []string, a
 				return &DuplicateError{Enrolments: dups}
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET platforms = ? WHERE id = ?`,
-			strings.Join(append(have, add...), ","), subID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET platforms = ?, allow_duplicate = allow_duplicate OR ? WHERE id = ?`,
+			strings.Join(append(have, add...), ","), allowDuplicate, subID); err != nil {
 			return err
 		}
 		return s.addStates(ctx, sqlTx{tx}, subID, add)
+	})
+}
+
+// ConfirmDuplicate keeps a person's confirmation that submission subID may
+// create its member again where it is enrolled already (see
+// Submission.AllowDuplicate).
+func (s *Store) ConfirmDuplicate(ctx context.Context, subID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE submissions SET allow_duplicate = 1 WHERE id = ?`, subID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return fmt.Errorf("submission %d: %w", subID, ErrNotFound)
+		}
+		return err
 	})
 }
 
