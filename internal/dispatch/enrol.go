@@ -27,6 +27,9 @@ const (
 	WhyAttention Why = "attention" // sent with no verdict: a person must resend or drop
 	WhyRejected  Why = "rejected"  // refused as it stands: change the record first
 	WhyDropped   Why = "dropped"   // a person chose not to send it again
+	// WhyElsewhere: the chain's guard held the send, the member being
+	// enrolled there at another terminal; a person may create it anyway.
+	WhyElsewhere Why = "elsewhere"
 )
 
 // Skipped is a platform Enrol did not send to, and why.
@@ -122,7 +125,7 @@ func (d *Dispatcher) continueBound(ctx context.Context, sub store.Submission, re
 			fresh = append(fresh, p)
 			continue
 		}
-		if why, skip := d.whyNot(p, st); skip {
+		if why, skip := d.whyNot(p, st, req.AllowDuplicate); skip {
 			plan.Skipped = append(plan.Skipped, Skipped{Platform: p, Why: why, Holder: sub.ID, CustomerIDs: st.Result.CustomerIDs})
 			continue
 		}
@@ -142,6 +145,11 @@ func (d *Dispatcher) continueBound(ctx context.Context, sub store.Submission, re
 		}
 	}
 	if len(plan.Send) > 0 {
+		if req.AllowDuplicate && !sub.AllowDuplicate {
+			if err := d.st.ConfirmDuplicate(ctx, sub.ID); err != nil {
+				return EnrolPlan{}, err
+			}
+		}
 		cur, err := d.st.Get(ctx, sub.ID)
 		if err != nil {
 			return EnrolPlan{}, err
@@ -153,12 +161,16 @@ func (d *Dispatcher) continueBound(ctx context.Context, sub store.Submission, re
 
 // whyNot says whether a platform of the bound submission must not be sent
 // again, and why. Waiting for a person, or dropped, an idempotent platform
-// may be sent again: its replay cannot create a second customer.
-func (d *Dispatcher) whyNot(platform string, st store.PlatformState) (Why, bool) {
+// may be sent again: its replay cannot create a second customer. Held by
+// the chain's guard, it is sent again once a person allows a duplicate.
+func (d *Dispatcher) whyNot(platform string, st store.PlatformState, allowDuplicate bool) (Why, bool) {
 	switch st.State {
 	case store.StatePending, store.StateInFlight, store.StateQueued:
 		return WhySending, true
 	case store.StateSettled:
+		if st.Outcome == platforms.Rejected && st.Result.Code == CodeEnrolledElsewhere {
+			return WhyElsewhere, !allowDuplicate
+		}
 		if st.Outcome == platforms.Rejected {
 			return WhyRejected, true
 		}

@@ -24,7 +24,10 @@ type scriptGuard struct {
 	released []string
 }
 
-func (g *scriptGuard) Claim(_ context.Context, _ store.Submission, platform string) (string, error) {
+func (g *scriptGuard) Claim(_ context.Context, sub store.Submission, platform string) (string, error) {
+	if sub.AllowDuplicate {
+		return "", nil // as the chain's guard: a confirmed duplicate takes no claim
+	}
 	if g.down {
 		return "", errors.New("central store unreachable")
 	}
@@ -66,6 +69,38 @@ func TestGuardHoldsReleasesAndNeverStopsASendWhenAway(t *testing.T) {
 	_, exs, err = d.SendAll(ctx, platforms.Customer{Name: "李四", Mobile: "13422222222"}, []string{"b"}, store.SourceSubmit, false)
 	if err != nil || exs[0].Result.Outcome != platforms.OK || len(b.Calls()) != 1 {
 		t.Fatalf("with the guard away: %v %+v", err, exs)
+	}
+}
+
+// A member held at another terminal is not sent to; sent again unchanged,
+// it is skipped as held elsewhere; once a person allows a duplicate it is
+// sent, and the retry of that send is let through too: the confirmation is
+// the submission's, kept in history, not the first send's alone.
+func TestGuardHeldThenConfirmedDuplicateIsRetried(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	a := &fakePlatform{name: "a", script: []platforms.Exchange{answer(platforms.Failed, 503, "HTTP 503", true), okAnswer}}
+	g := &scriptGuard{held: map[string]string{"a": "already enrolled at store-007/pos-1"}}
+	d := New(st, []platforms.Platform{a}, Options{Backoff: fastBackoff, Guard: g})
+	c := platforms.Customer{Name: "王小二", Mobile: "13411111111"}
+	sub, exs, err := d.SendAll(ctx, c, []string{"a"}, store.SourceConsole, false)
+	if err != nil || exs[0].Result.Code != CodeEnrolledElsewhere || len(a.Calls()) != 0 {
+		t.Fatalf("first submit: %v %+v, %d calls", err, exs, len(a.Calls()))
+	}
+	plan, err := d.Enrol(ctx, EnrolRequest{Customer: c, Platforms: []string{"a"}, Bound: sub.ID})
+	if err != nil || len(plan.Send) != 0 || len(plan.Skipped) != 1 || plan.Skipped[0].Why != WhyElsewhere {
+		t.Fatalf("sent again: %v %+v", err, plan)
+	}
+	plan, err = d.Enrol(ctx, EnrolRequest{Customer: c, Platforms: []string{"a"}, Bound: sub.ID, AllowDuplicate: true})
+	if err != nil || len(plan.Send) != 1 || !plan.Submission.AllowDuplicate {
+		t.Fatalf("confirmed: %v %+v", err, plan)
+	}
+	if ex := d.Send(ctx, plan.Submission, "a"); ex.Result.Outcome != platforms.Failed || len(a.Calls()) != 1 {
+		t.Fatalf("confirmed send: %+v, %d calls", ex.Result, len(a.Calls()))
+	}
+	runUntil(t, d, nil, func() bool { return state(t, st, sub.ID, "a").Outcome == platforms.OK })
+	if len(a.Calls()) != 2 {
+		t.Fatalf("%d calls, want the confirmed send and its retry", len(a.Calls()))
 	}
 }
 
