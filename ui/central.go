@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/custdesk/custdesk/platforms"
 )
 
 // centralMsg carries the central store's status line ("central: synced",
@@ -69,6 +70,23 @@ func (m *Model) elsewhereAnswered(msg elsewhereMsg) {
 	m.showGuard()
 }
 
+// titlesInOrder names platforms as the checkboxes do, in their order;
+// one this terminal does not send to comes last, by its key.
+func (m *Model) titlesInOrder(names []string) []string {
+	var out []string
+	for _, p := range m.c.platforms {
+		if slices.Contains(names, p.Name()) {
+			out = append(out, m.c.title(p))
+		}
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(m.c.platforms, func(p platforms.Platform) bool { return p.Name() == n }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // elsewhereLines are the guard's lines about the rest of the chain: per
 // store, the newest enrolment date and its platforms ("已在 store-007 登记
 // 11-03 · ALSC, Youzan"), or that the chain could not be asked.
@@ -92,15 +110,15 @@ func (m *Model) elsewhereLines() []string {
 		if e.Created.After(a.when) {
 			a.when = e.Created
 		}
-		if t := m.c.platformTitle(e.Platform); !slices.Contains(a.plats, t) {
-			a.plats = append(a.plats, t)
+		if !slices.Contains(a.plats, e.Platform) {
+			a.plats = append(a.plats, e.Platform)
 		}
 	}
 	var lines []string
 	for _, s := range order {
 		a := byStore[s]
 		when := a.when.In(m.c.now().Location()).Format("01-02")
-		lines = append(lines, fmt.Sprintf(m.c.tr(msgEnrolledElsewhere), s, when)+" · "+strings.Join(a.plats, ", "))
+		lines = append(lines, fmt.Sprintf(m.c.tr(msgEnrolledElsewhere), s, when)+" · "+m.c.list(m.titlesInOrder(a.plats)))
 	}
 	return lines
 }

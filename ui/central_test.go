@@ -44,8 +44,9 @@ func TestGuardShowsOtherStoresAndLocalOnly(t *testing.T) {
 			return nil, nil
 		}
 		at := time.Date(2026, 11, 3, 14, 2, 0, 0, time.Local)
-		return []Elsewhere{{Terminal: "store-007/pos-1", Store: "store-007", Platform: "alsc", Created: at},
-			{Terminal: "store-007/pos-2", Store: "store-007", Platform: "youzan", Created: at}}, nil
+		// Not in the checkboxes' order: the note puts them in it.
+		return []Elsewhere{{Terminal: "store-007/pos-2", Store: "store-007", Platform: "youzan", Created: at},
+			{Terminal: "store-007/pos-1", Store: "store-007", Platform: "alsc", Created: at}}, nil
 	}
 	for _, lang := range []string{"zh", "en"} {
 		down.Store(false)
@@ -56,6 +57,8 @@ func TestGuardShowsOtherStoresAndLocalOnly(t *testing.T) {
 		tm.Type("13477777777")
 		want := map[string]string{"zh": "已在 store-007 登记 11-03 · ", "en": "enrolled at store-007 on 11-03 · "}[lang]
 		waitScreen(t, tm, want)
+		// (wrapped below it at this width)
+		waitScreen(t, tm, map[string]string{"zh": "阿里本地生活、有赞", "en": "Alibaba ALSC, Youzan"}[lang])
 		down.Store(true)
 		typeKeys(tm, "backspace")
 		tm.Type("6")

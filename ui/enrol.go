@@ -181,11 +181,17 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 		}
 	}
 	unrecorded, lost := m.unrecordedNotice(s)
+	held, onlyHeld := heldElsewhere(s)
 	switch {
 	case lost:
 		m.status.set(paneForm, noticeError, unrecorded)
 	case s.canceled:
 		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)))
+	case onlyHeld && m.bound != nil && m.bound.id == s.id:
+		// Nothing went wrong: the chain's guard kept what another terminal
+		// enrolled. Said as a skip, so ctrl+r offers to create it anyway.
+		m.skipped = held
+		m.status.set(paneForm, noticeError, m.nothingSent(held))
 	case !allOK:
 		if m.bound != nil && m.bound.id == s.id {
 			m.bound.waiting = true
@@ -205,6 +211,21 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 		return m.saveDraftNow() // the form is empty: the draft is forgotten
 	}
 	return nil
+}
+
+// heldElsewhere lists the platforms of a finished submit that the chain's
+// guard held, and whether they are all that did not say ok.
+func heldElsewhere(s *submitting) (held []dispatch.Skipped, only bool) {
+	only = true
+	for _, p := range s.names {
+		switch r := s.results[p].Result; {
+		case r.Code == dispatch.CodeEnrolledElsewhere:
+			held = append(held, dispatch.Skipped{Platform: p, Why: dispatch.WhyElsewhere, Holder: s.id})
+		case r.Outcome != platforms.OK:
+			only = false
+		}
+	}
+	return held, only && len(held) > 0
 }
 
 // deliveredLater tells the cashier when the retry queue (or a resend) has
@@ -292,7 +313,7 @@ func (m *Model) askDuplicate() tea.Cmd {
 	}
 	var created []string
 	for _, sk := range m.skipped {
-		if sk.Why == dispatch.WhyCreated || sk.Why == dispatch.WhyAttention {
+		if sk.Why == dispatch.WhyCreated || sk.Why == dispatch.WhyAttention || sk.Why == dispatch.WhyElsewhere {
 			created = append(created, m.c.platformTitle(sk.Platform))
 		}
 	}
@@ -329,11 +350,12 @@ func (m *Model) skipText(skipped []dispatch.Skipped) string {
 		g.titles = append(g.titles, m.c.platformTitle(sk.Platform))
 	}
 	words := map[dispatch.Why]text{dispatch.WhyCreated: whyCreated, dispatch.WhySending: whySending,
-		dispatch.WhyAttention: whyAttention, dispatch.WhyRejected: whyRejected, dispatch.WhyDropped: whyDropped}
+		dispatch.WhyAttention: whyAttention, dispatch.WhyRejected: whyRejected, dispatch.WhyDropped: whyDropped,
+		dispatch.WhyElsewhere: whyElsewhere}
 	parts := make([]string, 0, len(groups))
 	for _, g := range groups {
 		titles := m.c.list(g.titles)
-		if g.why == dispatch.WhyRejected {
+		if g.why == dispatch.WhyRejected || g.why == dispatch.WhyElsewhere {
 			parts = append(parts, fmt.Sprintf(m.c.tr(words[g.why]), titles))
 			continue
 		}
@@ -356,10 +378,14 @@ func (m *Model) sendingText(plan dispatch.EnrolPlan) string {
 }
 
 // offerAgain: the last submit skipped a platform where another submission
-// has the member, so ctrl+r (create another anyway) means something.
+// has the member (here, or at another terminal of the chain), so ctrl+r
+// (create another anyway) means something.
 func (m *Model) offerAgain() bool {
 	for _, sk := range m.skipped {
 		if (sk.Why == dispatch.WhyCreated || sk.Why == dispatch.WhyAttention) && (m.bound == nil || sk.Holder != m.bound.id) {
+			return true
+		}
+		if sk.Why == dispatch.WhyElsewhere {
 			return true
 		}
 	}

@@ -103,6 +103,13 @@ func openTill(t *testing.T, g *gateway, dir string) *till {
 
 func openTillIn(t *testing.T, g *gateway, dir, lang string) *till {
 	t.Helper()
+	return openTillGuarded(t, g, dir, lang, nil)
+}
+
+// openTillGuarded is a till of a chain whose guard (the central store's,
+// in production) is guard.
+func openTillGuarded(t *testing.T, g *gateway, dir, lang string, guard dispatch.Guard) *till {
+	t.Helper()
 	ps, err := config.Sandbox(g.url).Build()
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +119,7 @@ func openTillIn(t *testing.T, g *gateway, dir, lang string) *till {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	disp := dispatch.New(st, ps, dispatch.Options{Backoff: func(int) time.Duration { return 50 * time.Millisecond }, Poll: 30 * time.Millisecond})
+	disp := dispatch.New(st, ps, dispatch.Options{Backoff: func(int) time.Duration { return 50 * time.Millisecond }, Poll: 30 * time.Millisecond, Guard: guard})
 	m := New(Options{Platforms: ps, Dispatcher: disp, Store: st, Lang: lang})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -137,7 +144,13 @@ func (c *till) idle(t *testing.T) {
 
 func (c *till) notice(t *testing.T, want string) {
 	t.Helper()
-	waitModel(t, c.tm, "notice "+want, func(m *Model) bool { return strings.Contains(statusText(m), want) })
+	var last string
+	defer func() {
+		if t.Failed() {
+			t.Logf("the status line said %q", last)
+		}
+	}()
+	waitModel(t, c.tm, "notice "+want, func(m *Model) bool { last = statusText(m); return strings.Contains(last, want) })
 }
 
 // settled waits until every platform state of every submission for the

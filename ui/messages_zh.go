@@ -32,6 +32,7 @@ var ownMessages = sync.OnceValue(func() []ownMessage {
 		{"CONN_LOST", regexp.MustCompile(`^connection lost after sending \((.*)\); the platform may have applied it$`), "发送后连接中断（$1）；平台可能已处理"},
 		{"TLS", regexp.MustCompile(`^TLS failure: (.*)$`), "TLS 失败：$1"},
 		{"READ", regexp.MustCompile(`^the answer was cut off while reading \((.*)\); the platform may have applied the request$`), "读取应答时中断（$1）；平台可能已处理该请求"},
+		{"ENROLLED_ELSEWHERE", regexp.MustCompile(`^not sent: already enrolled at (.+) on (.+) \(submission (\d+) there\)$`), "未发送：已于 $2 在 $1 登记（那边的 #$3）"},
 		{"BAD_BODY", regexp.MustCompile(`^truncated JSON$`), "JSON 不完整（被截断）"},
 		{"BAD_BODY", regexp.MustCompile(`^empty body$`), "应答为空"},
 		{"BAD_BODY", regexp.MustCompile(`^HTML instead of JSON(.*)$`), "应答是 HTML 而不是 JSON$1"},

@@ -61,6 +61,7 @@ func (d *Dispatcher) guardBefore(ctx context.Context, sub store.Submission, plat
 	}
 	ex := localFailure(sub, platform, CodeEnrolledElsewhere, "not sent: "+held)
 	ex.Result.Outcome = platforms.Rejected
+	ex.Error = "" // nothing failed: the result says why nothing was sent
 	return ex, true
 }
 
