@@ -98,6 +98,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		Platforms: chosen, Store: st, Concurrency: f.concurrency, Rates: rates,
 		Shared:        e.sharedBudgets(names(chosen), rates),
 		ResendUnknown: f.resendUnknown, AllowDuplicates: f.allowDups, Operator: os.Getenv("USER"),
+		Guard: e.guard(),
 	})
 	if err != nil {
 		return err

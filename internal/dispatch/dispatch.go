@@ -123,14 +123,14 @@ func (d *Dispatcher) Send(ctx context.Context, sub store.Submission, platform st
 		}
 		return d.notStarted(sub, platform, err)
 	}
-	ex, held := d.guardBefore(ctx, sub, platform)
+	ex, held := GuardBefore(ctx, d.opts.Guard, sub, platform)
 	if !held {
 		d.pace(ctx, platform)
 		ex = d.sendClaimed(ctx, sub, p)
 		d.slowed(ex)
 	}
 	d.record(ctx, sub, attempt, &ex, ctx.Err() != nil)
-	d.guardAfter(ctx, sub, platform, ex)
+	GuardAfter(ctx, d.opts.Guard, sub, platform, ex.Result)
 	return ex
 }
 

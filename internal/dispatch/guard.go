@@ -49,13 +49,15 @@ func (d *Dispatcher) slowed(ex platforms.Exchange) {
 // member is enrolled on that platform at another terminal. Nothing was sent.
 const CodeEnrolledElsewhere = "ENROLLED_ELSEWHERE"
 
-// guardBefore asks the guard; held elsewhere, it returns the exchange to
-// record instead of sending.
-func (d *Dispatcher) guardBefore(ctx context.Context, sub store.Submission, platform string) (platforms.Exchange, bool) {
-	if d.opts.Guard == nil {
+// GuardBefore asks guard (nil: none) before sub's send to platform leaves;
+// held elsewhere, it returns the exchange to record instead of sending. A
+// guard that cannot be asked never stops a send. Every path that sends (the
+// dispatcher's, the import's) asks through it.
+func GuardBefore(ctx context.Context, guard Guard, sub store.Submission, platform string) (platforms.Exchange, bool) {
+	if guard == nil {
 		return platforms.Exchange{}, false
 	}
-	held, err := d.opts.Guard.Claim(ctx, sub, platform)
+	held, err := guard.Claim(ctx, sub, platform)
 	if err != nil || held == "" {
 		return platforms.Exchange{}, false
 	}
@@ -65,9 +67,9 @@ func (d *Dispatcher) guardBefore(ctx context.Context, sub store.Submission, plat
 	return ex, true
 }
 
-// guardAfter releases the claim when the platform said no for good.
-func (d *Dispatcher) guardAfter(ctx context.Context, sub store.Submission, platform string, ex platforms.Exchange) {
-	if d.opts.Guard != nil && ex.Result.Outcome == platforms.Rejected && ex.Result.Code != CodeEnrolledElsewhere {
-		d.opts.Guard.Release(context.WithoutCancel(ctx), sub, platform)
+// GuardAfter releases the claim when the platform said no for good.
+func GuardAfter(ctx context.Context, guard Guard, sub store.Submission, platform string, r platforms.Result) {
+	if guard != nil && r.Outcome == platforms.Rejected && r.Code != CodeEnrolledElsewhere {
+		guard.Release(context.WithoutCancel(ctx), sub, platform)
 	}
 }

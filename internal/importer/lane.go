@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -302,6 +304,10 @@ func (l *lane) sendOne(ctx context.Context, j *job) {
 		return
 	}
 	j.attempts = started[0].Attempt
+	if ex, held := dispatch.GuardBefore(l.r.sendCtx, l.r.opts.Guard, *j.sub, l.name); held {
+		l.held(j, ex, started[0].Exchange)
+		return
+	}
 	l.t.requests.Add(1)
 	l.waitShared()
 	// Masked as the history keeps it: the summary and report print from it.
@@ -348,6 +354,7 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 			exchanges = append(exchanges, started[i].Exchange)
 		}
 	}
+	claimed, exchanges = l.notHeld(claimed, exchanges)
 	if len(claimed) == 0 {
 		return
 	}
@@ -378,6 +385,47 @@ func (l *lane) sendBatch(ctx context.Context, jobs []*job) {
 		if err != nil {
 			l.r.fail(fmt.Errorf("history: %w", err))
 		}
+	})
+}
+
+// notHeld asks the chain's guard about each claimed job of a batch at once
+// (a round trip each to the central store) and settles those it holds; the
+// rest, with their claimed exchanges, are sent.
+func (l *lane) notHeld(jobs []*job, exchanges []int64) ([]*job, []int64) {
+	if l.r.opts.Guard == nil {
+		return jobs, exchanges
+	}
+	held := make([]platforms.Exchange, len(jobs))
+	isHeld := make([]bool, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Go(func() { held[i], isHeld[i] = dispatch.GuardBefore(l.r.sendCtx, l.r.opts.Guard, *j.sub, l.name) })
+	}
+	wg.Wait()
+	keep, keepEx := jobs[:0:0], exchanges[:0:0]
+	for i, j := range jobs {
+		if isHeld[i] {
+			l.held(j, held[i], exchanges[i])
+			continue
+		}
+		keep, keepEx = append(keep, j), append(keepEx, exchanges[i])
+	}
+	return keep, keepEx
+}
+
+// held settles a job the chain's guard held, its member being enrolled on
+// the platform at another terminal: nothing was sent, and the exchange that
+// says so is recorded, as the console records it.
+func (l *lane) held(j *job, ex platforms.Exchange, claimed int64) {
+	l.r.j.record(l.encode([]store.Recording{{SubmissionID: j.sub.ID, Exchange: ex, SearchLater: true, Claimed: claimed}}), func(err error) {
+		if err != nil {
+			l.r.fail(fmt.Errorf("history: %w", err))
+			l.lost(j, ex.Result)
+			return
+		}
+		l.t.enrolled.Add(1)
+		l.r.note(j.row, l.name, "", "", strings.TrimPrefix(ex.Result.Message, "not sent: "))
+		l.finish(j)
 	})
 }
 
@@ -432,8 +480,10 @@ func (l *lane) settle(ctx context.Context, j *job, r platforms.Result, status in
 	l.final(j, r, status)
 }
 
-// final counts a row that ends this run on a non-ok answer.
+// final counts a row that ends this run on a non-ok answer. A rejection
+// gives the member back to the chain: nothing was created.
 func (l *lane) final(j *job, r platforms.Result, status int) {
+	dispatch.GuardAfter(l.r.sendCtx, l.r.opts.Guard, *j.sub, l.name, r)
 	l.t.answered.Add(1)
 	switch r.Outcome {
 	case platforms.Rejected:

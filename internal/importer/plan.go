@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
 )
@@ -239,6 +241,12 @@ func (r *run) decide(l *lane, row int, cur current) decision {
 	case st.Dropped:
 		l.t.dropped.Add(1)
 		r.note(row, l.name, st.Outcome, st.Result.Code, "a person chose not to send this row again")
+		return decideSkip
+	case st.Outcome == platforms.Rejected && st.Result.Code == dispatch.CodeEnrolledElsewhere && !r.opts.AllowDuplicates:
+		// The chain's guard held it: enrolled at another terminal. With
+		// --allow-duplicates it goes out as new below, as a rejection does.
+		l.t.enrolled.Add(1)
+		r.note(row, l.name, "", "", strings.TrimPrefix(st.Result.Message, "not sent: "))
 		return decideSkip
 	case st.Outcome == platforms.Rejected:
 		// A fresh request_id: ALSC answers a replayed one with its first

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/policy"
 	"github.com/custdesk/custdesk/internal/store"
 	"github.com/custdesk/custdesk/platforms"
@@ -41,7 +42,11 @@ type Options struct {
 	// AllowDuplicates sends rows whose mobile (or e-mail) is enrolled
 	// already by another submission; without it such rows are skipped.
 	AllowDuplicates bool
-	Operator        string
+	// Guard is the chain's duplicate guard (the central store's), asked
+	// before each row's send leaves, as the console's sends ask it; nil:
+	// the local history's guard alone.
+	Guard    dispatch.Guard
+	Operator string
 	// Backoff is the pause before retry attempt n (1-based); nil:
 	// policy.Import, from 200 ms doubling up to 5 s, with jitter.
 	Backoff func(attempt int) time.Duration

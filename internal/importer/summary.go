@@ -123,7 +123,8 @@ type PlatformSummary struct {
 	Elsewhere      int `json:"elsewhere"` // being sent or settled by another custdesk
 	Dropped        int `json:"dropped"`   // a person chose not to send again
 	// Enrolled counts rows skipped because another submission has their
-	// mobile (or e-mail) on this platform already.
+	// mobile (or e-mail) on this platform already: in this history, or at
+	// another terminal of the chain (its guard held the send).
 	Enrolled  int `json:"already_enrolled"`
 	NotSent   int `json:"not_sent"` // the import stopped first
 	Requests  int `json:"requests"`
@@ -200,7 +201,7 @@ func (s Summary) WriteText(w io.Writer) error {
 			parts = append(parts, fmt.Sprintf("%d dropped by a person", p.Dropped))
 		}
 		if p.Enrolled > 0 {
-			parts = append(parts, fmt.Sprintf("%d already enrolled by an earlier submission (rerun with --allow-duplicates to enrol them again)", p.Enrolled))
+			parts = append(parts, fmt.Sprintf("%d already enrolled by an earlier submission, here or at another terminal (rerun with --allow-duplicates to enrol them again)", p.Enrolled))
 		}
 		for _, part := range parts {
 			fmt.Fprintf(w, "%s: %s\n", p.Platform, part)
