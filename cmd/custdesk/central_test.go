@@ -90,3 +90,50 @@ func writeTerminalConfig(t *testing.T, path string, base []byte, terminal string
 		t.Fatal(err)
 	}
 }
+
+// Two tills of one store on the central store: a member submitted at one
+// is not created again by an import at the other, which says where it is
+// enrolled; --allow-duplicates, a person's decision, creates it there too.
+func TestImportAtAnotherTillRespectsTheChain(t *testing.T) {
+	dir := isolate(t)
+	t.Setenv("CUSTDESK_CENTRAL_URL", pgtest.NewDB(t))
+	sb, err := sandbox.Start(sandbox.Demo(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	sb.CountByMobile()
+	pos1, pos2 := filepath.Join(dir, "pos-1.toml"), filepath.Join(dir, "pos-2.toml")
+	writeTerminalConfig(t, pos1, sandboxConfig(t, sb.URL), "store-012/pos-1")
+	writeTerminalConfig(t, pos2, sandboxConfig(t, sb.URL), "store-012/pos-2")
+	if r := runCLI(t, "", "central", "init", "--config", pos1); r.code != exitOK {
+		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, wang, "submit", "--config", pos1, "--data-dir", filepath.Join(dir, "till1")); r.code != exitOK {
+		t.Fatalf("submit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	file := filepath.Join(dir, "members.csv")
+	if err := os.WriteFile(file, []byte("姓名,手机\n王小二,13411111111\n李四,13411111112\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	till2 := filepath.Join(dir, "till2")
+	r := runCLI(t, "", "import", file, "--config", pos2, "--data-dir", till2)
+	if r.code != exitOK || strings.Count(r.stdout, "already enrolled at store-012/pos-1") != 3 {
+		t.Fatalf("import at pos-2: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, path := range []string{sandbox.PathALSC, sandbox.PathYouzan, sandbox.PathNXLink} {
+		if n := sb.CreatedFor(path, "13411111111"); n != 1 {
+			t.Errorf("%s holds %d customers for the member, want the one pos-1 created", path, n)
+		}
+	}
+	r = runCLI(t, "", "import", file, "--config", pos2, "--data-dir", till2, "--allow-duplicates")
+	if r.code != exitOK {
+		t.Fatalf("import --allow-duplicates: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// NXLink finds an existing customer by contact instead of creating one.
+	for path, want := range map[string]int64{sandbox.PathALSC: 2, sandbox.PathYouzan: 2, sandbox.PathNXLink: 1} {
+		if n := sb.CreatedFor(path, "13411111111"); n != want {
+			t.Errorf("with --allow-duplicates %s holds %d, want %d", path, n, want)
+		}
+	}
+}
