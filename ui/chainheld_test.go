@@ -61,4 +61,15 @@ func TestMemberHeldElsewhereInChinese(t *testing.T) {
 	waitModel(t, c.tm, "no error line: nothing was sent, nothing failed", func(m *Model) bool {
 		return !strings.Contains(screenText(m), "错误")
 	})
+	// The detail says what a person can do, and it works: e, ctrl+s, ctrl+r, y.
+	waitScreen(t, c.tm, "另一终端已登记该会员")
+	typeKeys(c.tm, "e")
+	c.notice(t, "已载入表单")
+	typeKeys(c.tm, "ctrl+s")
+	c.notice(t, "已在其他终端登记")
+	typeKeys(c.tm, "ctrl+r")
+	c.notice(t, "仍要再建一个客户")
+	typeKeys(c.tm, "y")
+	c.notice(t, "已全部成功")
+	g.assertOnce(t, "13411111111")
 }

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/policy"
 	"github.com/custdesk/custdesk/internal/textcol"
 	"github.com/custdesk/custdesk/platforms"
@@ -612,6 +613,12 @@ func (d *detail) resultNotes(v exchangeView) []string {
 		return lines
 	case v.state == stateDropped:
 		return []string{"", st.dim.Render(d.c.tr(msgDroppedResend))}
+	case !d.foreign && v.has && v.ex.Result.Code == dispatch.CodeEnrolledElsewhere:
+		lines := []string{""}
+		for _, l := range wrapLines(d.c.tr(msgHeldElsewhere), d.leftW) {
+			lines = append(lines, st.dim.Render(l))
+		}
+		return lines
 	case !v.awaits:
 		return nil
 	}

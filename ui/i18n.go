@@ -143,6 +143,7 @@ var (
 	whySending           = text{"%s 发送中或待重试（#%[2]d）", "%s in progress (#%[2]d)"}
 	whyAttention         = text{"%s 待你处理（#%[2]d）", "%s: needs you (#%[2]d)"}
 	whyRejected          = text{"%s 拒绝了原样资料，请先修改", "%s refused the record as it is: edit it first"}
+	msgHeldElsewhere     = text{"另一终端已登记该会员，这里什么也没发。要在这里也创建：e 载入表单，再按 ctrl+r。", "Enrolled at another terminal; nothing was sent from here. To create it here too: e loads the form, then ctrl+r."}
 	whyElsewhere         = text{"%s 已在其他终端登记", "%s enrolled at another terminal"}
 	whyDropped           = text{"%s 已放弃（#%[2]d，详情里 r 重发）", "%s dropped (#%[2]d)"}
 	msgQuitAsk           = text{"表单未提交。退出将丢失已输入内容？ y 退出 / n 返回", "The form is not sent. Quit and lose it? y quit / n stay"}
