@@ -127,8 +127,8 @@ func Check(ctx context.Context, in Input, ps []platforms.Platform, report func(P
 	c.Digest = digestString(h) + rows.keySuffix()
 	c.Normalised = norm.list()
 	c.Encoding = rows.Encoding()
-	if c.Encoding == EncodingAuto {
-		c.Encoding = EncodingUTF8 // all ASCII: the same in every supported encoding
+	if c.Encoding == EncodingAuto || c.Encoding == "" {
+		c.Encoding = EncodingUTF8 // all ASCII (or undecided): the same in every supported encoding
 	}
 	return c, nil
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,5 +95,23 @@ func TestTitleRowsAreBounded(t *testing.T) {
 	_, r = readAll(t, []byte("标题\n"+titles+"姓名,手机\n张三,13800138000\n"), FormatCSV, EncodingAuto)
 	if len(r.TitleRows()) != 0 || r.Columns()[0].Header != "标题" {
 		t.Errorf("%d titles, columns %+v", len(r.TitleRows()), r.Columns())
+	}
+}
+
+// An all-ASCII file says which encoding it was read in, JSONL too (its
+// summary said "(jsonl, )").
+func TestCheckNamesTheEncodingOfAnASCIIFile(t *testing.T) {
+	for name, data := range map[string]string{
+		"members.jsonl": `{"name":"Ann","mobile":"13800138000"}` + "\n",
+		"members.csv":   "name,mobile\nAnn,13800138000\n",
+	} {
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Check(context.Background(), Input{Path: path}, nil, nil)
+		if err != nil || c.Encoding != EncodingUTF8 {
+			t.Errorf("%s: encoding %q (%v)", name, c.Encoding, err)
+		}
 	}
 }
