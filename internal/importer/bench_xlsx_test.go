@@ -39,7 +39,7 @@ func BenchmarkImportXLSX(b *testing.B) {
 	resetPeakRSS(b)
 	var url string
 	if *benchApart {
-		url = sandboxProcess(b)
+		url, _ = sandboxProcess(b)
 	} else {
 		url = startSandbox(b).URL
 	}
