@@ -22,16 +22,24 @@ func (heldAtStore007) Claim(_ context.Context, sub store.Submission, _ string) (
 
 func (heldAtStore007) Release(context.Context, store.Submission, string) {}
 
+// submitHeld submits 王小二 at a till of a chain that holds him at another
+// terminal, and waits for the console to say want.
+func submitHeld(t *testing.T, lang, want string) (*gateway, *till) {
+	t.Helper()
+	g := newGateway(t)
+	c := openTillGuarded(t, g, t.TempDir(), lang, heldAtStore007{})
+	c.enter("王小二", "13411111111")
+	typeKeys(c.tm, "ctrl+s")
+	c.notice(t, want)
+	return g, c
+}
+
 // A member the chain holds at another terminal: ctrl+s sends nothing and
 // says so as a skip (not "not every platform said ok", nor "refused as it
 // stands"); ctrl+s again still sends nothing; ctrl+r asks, and y creates
 // the member here, once per platform.
 func TestMemberHeldElsewhereThenCreatedAnyway(t *testing.T) {
-	g := newGateway(t)
-	c := openTillGuarded(t, g, t.TempDir(), "en", heldAtStore007{})
-	c.enter("王小二", "13411111111")
-	typeKeys(c.tm, "ctrl+s")
-	c.notice(t, "nothing sent: Alibaba ALSC, Youzan, NXLink enrolled at another terminal")
+	g, c := submitHeld(t, "en", "nothing sent: Alibaba ALSC, Youzan, NXLink enrolled at another terminal")
 	waitScreen(t, c.tm, "ctrl+r")
 	typeKeys(c.tm, "ctrl+s")
 	c.notice(t, "nothing sent: Alibaba ALSC, Youzan, NXLink enrolled at another terminal")
@@ -49,11 +57,7 @@ func TestMemberHeldElsewhereThenCreatedAnyway(t *testing.T) {
 
 // In Chinese: the skip, and the held send's message in the detail.
 func TestMemberHeldElsewhereInChinese(t *testing.T) {
-	g := newGateway(t)
-	c := openTillGuarded(t, g, t.TempDir(), "zh", heldAtStore007{})
-	c.enter("王小二", "13411111111")
-	typeKeys(c.tm, "ctrl+s")
-	c.notice(t, "未发送：阿里本地生活、有赞、NXLink 已在其他终端登记")
+	g, c := submitHeld(t, "zh", "未发送：阿里本地生活、有赞、NXLink 已在其他终端登记")
 	typeKeys(c.tm, "ctrl+o", "enter")
 	// (wrapped in the left column: 80 columns)
 	waitScreen(t, c.tm, "未发送：已于 11-03 10:00")
