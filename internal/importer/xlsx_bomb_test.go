@@ -44,6 +44,8 @@ func TestXLSXHugeCellOrRowIsRefused(t *testing.T) {
 	}{
 		{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>` + cell + `</t></is></c></row></sheetData></worksheet>`, "a text or tag longer than 1048576 bytes"},
 		{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1">` + row + `</row></sheetData></worksheet>`, "a row or shared string longer than 8 MiB"},
+		// a tag whose name starts like a row's does not start a row
+		{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1">` + row[:len(row)/2] + `<rowBreaks/>` + row[len(row)/2:] + `</row></sheetData></worksheet>`, "a row or shared string longer than 8 MiB"},
 		{"xl/sharedStrings.xml", `<sst><si>` + strings.Repeat(`<r><t>`+strings.Repeat("z", 512<<10)+`</t></r>`, 17) + `</si></sst>`, "a row or shared string longer than 8 MiB"},
 		{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1" spans="` + cell + `"></row></sheetData></worksheet>`, "a text or tag longer"},
 	} {

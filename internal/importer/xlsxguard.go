@@ -74,43 +74,43 @@ func scanPart(f *zip.File) error {
 	}
 }
 
-// opensRecord: the tag begun is a row's or a shared string's, its name
-// just ended (at a space or '>').
-func (b *xmlBounds) opensRecord() bool {
+// xmlBounds follows a part's XML byte by byte: where the last '<' or '>'
+// was (a text or a tag runs between two), where the last row (<row …>) or
+// shared string (<si>) began, and the first bytes of the tag being read,
+// to tell one.
+type xmlBounds struct {
+	at, mark, record int64
+	head             [5]byte // "<row" or "<si" and one more: a longer name is neither
+	headLen          int
+}
+
+// opensRecord: the tag begun is a row's or a shared string's, and its name
+// ends at c (a space, '>' or '/').
+func (b *xmlBounds) opensRecord(c byte) bool {
+	if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '>' && c != '/' {
+		return false
+	}
 	switch b.headLen {
 	case 4:
-		return b.head == [4]byte{'<', 'r', 'o', 'w'}
+		return [4]byte(b.head[:4]) == [4]byte{'<', 'r', 'o', 'w'}
 	case 3:
 		return b.head[1] == 's' && b.head[2] == 'i'
 	}
 	return false
 }
 
-// xmlBounds follows a part's XML byte by byte: where the last '<' or '>'
-// was (a text or a tag runs between two), where the last row (<row …>) or
-// shared string (<si>) began, and the bytes since the last '<', to tell one.
-type xmlBounds struct {
-	at, mark, record int64
-	head             [4]byte
-	headLen          int
-}
-
 func (b *xmlBounds) scan(p []byte) error {
 	for i, c := range p {
 		pos := b.at + int64(i)
+		if b.headLen > 0 && b.opensRecord(c) {
+			b.record = pos
+		}
 		switch {
-		case c == '<' || c == '>':
-			if c == '>' && b.opensRecord() {
-				b.record = pos
-			}
+		case c == '<':
+			b.mark, b.head[0], b.headLen = pos, c, 1
+		case c == '>':
 			b.mark, b.headLen = pos, 0
-			if c == '<' {
-				b.head[0], b.headLen = c, 1
-			}
 		case b.headLen > 0 && b.headLen < len(b.head):
-			if c == ' ' && b.opensRecord() {
-				b.record = pos
-			}
 			b.head[b.headLen] = c
 			b.headLen++
 		}
