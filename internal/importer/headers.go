@@ -176,6 +176,13 @@ func chooseField(i int, name string, m map[string]string, used map[string]bool) 
 			return v, "map"
 		}
 	}
+	return knownField(name, key)
+}
+
+// knownField is the field a header names by itself, without --map: its own
+// key or custom.KEY ("name"), or a known name ("table"); "" for none. key
+// is headerKey(name).
+func knownField(name, key string) (field, by string) {
 	if name == "" {
 		return "", ""
 	}

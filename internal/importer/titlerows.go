@@ -86,10 +86,7 @@ func namesField(rec []string, co ColumnOptions) bool {
 			continue
 		}
 		key := headerKey(name)
-		if _, ok := headerIndex[key]; ok {
-			return true
-		}
-		if len(name) > len(customPrefix) && strings.EqualFold(name[:len(customPrefix)], customPrefix) {
+		if f, _ := knownField(name, key); f != "" {
 			return true
 		}
 		for k := range co.Map {
