@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/custdesk/custdesk/internal/store"
@@ -61,10 +62,23 @@ func GuardBefore(ctx context.Context, guard Guard, sub store.Submission, platfor
 	if err != nil || held == "" {
 		return platforms.Exchange{}, false
 	}
-	ex := localFailure(sub, platform, CodeEnrolledElsewhere, "not sent: "+held)
+	ex := localFailure(sub, platform, CodeEnrolledElsewhere, heldPrefix+held)
 	ex.Result.Outcome = platforms.Rejected
 	ex.Error = "" // nothing failed: the result says why nothing was sent
 	return ex, true
+}
+
+// heldPrefix starts the message of a send the guard held; the rest says who
+// holds the member.
+const heldPrefix = "not sent: "
+
+// HeldBy says who holds the member when r is the result of a send the guard
+// held ("already enrolled at store-007/pos-1 on …"), and whether it is.
+func HeldBy(r platforms.Result) (string, bool) {
+	if r.Code != CodeEnrolledElsewhere {
+		return "", false
+	}
+	return strings.TrimPrefix(r.Message, heldPrefix), true
 }
 
 // GuardAfter releases the claim when the platform said no for good.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -423,8 +422,9 @@ func (l *lane) held(j *job, ex platforms.Exchange, claimed int64) {
 			l.lost(j, ex.Result)
 			return
 		}
+		holder, _ := dispatch.HeldBy(ex.Result)
 		l.t.enrolled.Add(1)
-		l.r.note(j.row, l.name, "", "", strings.TrimPrefix(ex.Result.Message, "not sent: "))
+		l.r.note(j.row, l.name, "", "", holder)
 		l.finish(j)
 	})
 }

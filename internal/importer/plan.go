@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/custdesk/custdesk/internal/dispatch"
 	"github.com/custdesk/custdesk/internal/store"
@@ -230,6 +229,7 @@ const (
 // count the rows it skips.
 func (r *run) decide(l *lane, row int, cur current) decision {
 	st := cur.state
+	holder, held := dispatch.HeldBy(st.Result)
 	switch {
 	case st.Outcome == platforms.OK:
 		l.t.already.Add(1)
@@ -242,11 +242,11 @@ func (r *run) decide(l *lane, row int, cur current) decision {
 		l.t.dropped.Add(1)
 		r.note(row, l.name, st.Outcome, st.Result.Code, "a person chose not to send this row again")
 		return decideSkip
-	case st.Outcome == platforms.Rejected && st.Result.Code == dispatch.CodeEnrolledElsewhere && !r.opts.AllowDuplicates:
+	case st.Outcome == platforms.Rejected && held && !r.opts.AllowDuplicates:
 		// The chain's guard held it: enrolled at another terminal. With
 		// --allow-duplicates it goes out as new below, as a rejection does.
 		l.t.enrolled.Add(1)
-		r.note(row, l.name, "", "", strings.TrimPrefix(st.Result.Message, "not sent: "))
+		r.note(row, l.name, "", "", holder)
 		return decideSkip
 	case st.Outcome == platforms.Rejected:
 		// A fresh request_id: ALSC answers a replayed one with its first
