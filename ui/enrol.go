@@ -182,18 +182,19 @@ func (m *Model) finished(s *submitting) tea.Cmd {
 	}
 	unrecorded, lost := m.unrecordedNotice(s)
 	held, onlyHeld := heldElsewhere(s)
+	formsOwn := m.bound != nil && m.bound.id == s.id // the form is still bound to it
 	switch {
 	case lost:
 		m.status.set(paneForm, noticeError, unrecorded)
 	case s.canceled:
 		m.status.set(paneForm, noticeInfo, fmt.Sprintf(m.c.tr(msgCancelled), len(s.names)))
-	case onlyHeld && m.bound != nil && m.bound.id == s.id:
+	case onlyHeld && formsOwn:
 		// Nothing went wrong: the chain's guard kept what another terminal
 		// enrolled. Said as a skip, so ctrl+r offers to create it anyway.
 		m.skipped = held
 		m.status.set(paneForm, noticeError, m.nothingSent(held))
 	case !allOK:
-		if m.bound != nil && m.bound.id == s.id {
+		if formsOwn {
 			m.bound.waiting = true
 		}
 		m.status.set(paneForm, noticeError, fmt.Sprintf(m.c.tr(msgSomeFailed), s.name))
