@@ -105,7 +105,9 @@ func runUntil(t *testing.T, d *Dispatcher, events chan<- Event, cond func() bool
 	attempted := make(chan struct{}, 1)
 	done := make(chan struct{})
 	go func() { d.Run(ctx, reports); close(done) }()
+	forwarded := make(chan struct{}) // the reports' forwarder is gone: events may be closed
 	go func() {
+		defer close(forwarded)
 		for {
 			select {
 			case ev := <-reports:
@@ -121,7 +123,7 @@ func runUntil(t *testing.T, d *Dispatcher, events chan<- Event, cond func() bool
 			}
 		}
 	}()
-	defer func() { cancel(); <-done }()
+	defer func() { cancel(); <-done; <-forwarded }()
 	timeout := time.After(20 * time.Second)
 	// An attempt's report can come before its answer is committed, and the
 	// last one wakes nobody: look again now and then as well.
